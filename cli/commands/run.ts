@@ -1,0 +1,144 @@
+import { resolve, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+import type { Command } from '../command.ts';
+import { parseArgs } from '../command.ts';
+import { Session, setCurrentSession, PROJECT_ROOT, DEFAULT_PROFILE } from '../../support/harness/session.ts';
+import { cleanupPublished } from '../../support/harness/cleanup.ts';
+import { finishRun } from '../../support/harness/finish.ts';
+import { runPreflight } from '../../support/preflight/run-preflight.ts';
+
+const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
+
+Usage: fse-harness run [options]
+
+Options:
+  --profile FILE     installation profile (default: testdata/profile.example.json, or $FSE_PROFILE)
+  --tags EXPR        Cucumber tag expression to run a slice, e.g. "@LAB and @positivo", "@delete", "@naz-28"
+                     (always combined with the document types of the profile)
+  --reports DIR      where runs are written (default: reports/)
+  --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
+  --no-report        skip the Allure HTML generation (evidence and ledger are always written)
+  --ci               CI mode: no colours, fail on any skipped validation only if FSE_STRICT=1
+  --help             this text
+
+Without configuration it starts the embedded simulator (HTTPS + mutual TLS on 127.0.0.1, ephemeral port),
+generates a test PKI into .fse/pki and runs every scenario for the profile's document types.
+
+Output: reports/runs/<UTC timestamp>-<installation>/ (and reports/latest pointing at it):
+  allure-report/index.html   the report auditors read (single file, opens from disk)
+  evidence/ledger.csv        one row per HTTP exchange with its X-Cart-id (also ledger.jsonl)
+  evidence/exchanges/        exact request/response bytes;  evidence/pdf/  the signed PDFs sent
+  summary.md                 the mail RT asks for before production;  evidence-bundle.zip  for Toscana Compliance
+
+Examples:
+  npm run accreditation
+  fse-harness run --profile impianto-firenze.json --tags "@LAB"
+`;
+
+function out(line: string): void { process.stdout.write(`${line}\n`); }
+
+/** Copies everything the run prints into <run dir>/console.log (part of the evidence; never contains secrets). */
+function teeConsole(): { attach(file: string): void; detach(): void } {
+  const { appendFileSync } = require('node:fs') as typeof import('node:fs');
+  let file: string | null = null;
+  const pending: string[] = [];
+  const orig = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const wrap = (w: typeof process.stdout.write) => ((chunk: unknown, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    if (file) appendFileSync(file, text); else pending.push(text);
+    return (w as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  process.stdout.write = wrap(orig.out);
+  process.stderr.write = wrap(orig.err);
+  return {
+    attach(f) { file = f; appendFileSync(f, pending.join('')); pending.length = 0; },
+    detach() { process.stdout.write = orig.out; process.stderr.write = orig.err; },
+  };
+}
+
+const command: Command = {
+  name: 'run',
+  summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
+  help: HELP,
+  async run(argv) {
+    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs'], boolean: ['no-report', 'ci'] });
+    const t0 = performance.now();
+    const tee = teeConsole();
+    try {
+      return await runSuite(flags, t0, tee);
+    } finally {
+      tee.detach();
+    }
+  },
+};
+
+async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attach(f: string): void }): Promise<number> {
+    const profilePath = resolve(String(flags.profile ?? process.env.FSE_PROFILE ?? DEFAULT_PROFILE));
+    out(`fse-harness: profile ${relative(process.cwd(), profilePath) || profilePath}`);
+
+    // Everything a user can get wrong is checked here, before any network call.
+    const session = await Session.open({
+      profilePath,
+      reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
+      catalogsDir: flags.catalogs ? resolve(String(flags.catalogs)) : undefined,
+      log: (l) => out(`  ${l}`),
+    });
+    setCurrentSession(session);
+    tee.attach(resolve(session.runDir.dir, 'console.log'));
+    let success = false;
+    try {
+      const p = session.profile;
+      out(`fse-harness: installation ${p.installation} — ${p.provider.name} (P.IVA ${p.provider.partitaIva}, CODREP ${p.codRep})`);
+      out(`fse-harness: target ${p.target} ${session.baseUrl}`);
+      out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)}`);
+      await runPreflight(session, (l) => out(`  ${l}`));
+
+      const typeExpr = `(${p.documentTypes.map((t) => `@${t}`).join(' or ')})`;
+      const tags = flags.tags ? `${typeExpr} and (${String(flags.tags)})` : typeExpr;
+      out(`fse-harness: scenarios ${tags}`);
+
+      const { loadConfiguration, loadSources, runCucumber } = await import('@cucumber/cucumber/api');
+      const rd = session.runDir;
+      const { runConfiguration } = await loadConfiguration({
+        file: 'cucumber.js',
+        provided: {
+          tags,
+          format: [
+            ['allure-cucumberjs/reporter', resolve(rd.cucumberDir, 'allure.log')] as [string, string],
+            ['junit', resolve(rd.cucumberDir, 'junit.xml')] as [string, string],
+            ['html', resolve(rd.cucumberDir, 'report.html')] as [string, string],
+            ['message', resolve(rd.cucumberDir, 'messages.ndjson')] as [string, string],
+          ],
+          formatOptions: { resultsDir: rd.allureResultsDir },
+        },
+      }, { cwd: PROJECT_ROOT });
+      const plan = await loadSources(runConfiguration.sources);
+      session.totalScenarios = plan.plan.length;
+      out(`fse-harness: ${plan.plan.length} scenarios planned`);
+      if (plan.plan.length === 0) throw new Error(`no scenario matches ${tags}`);
+      const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr });
+      success = result.success;
+
+      out('fse-harness: deleting what the run published (stage hygiene)…');
+      const cleaned = await cleanupPublished(session);
+      out(`  ${cleaned.deleted} documents deleted${cleaned.leftBehind.length ? `, ${cleaned.leftBehind.length} LEFT BEHIND (listed in summary.md)` : ''}`);
+    } finally {
+      await session.close();
+      setCurrentSession(null);
+    }
+    const finished = await finishRun(session, { report: !flags['no-report'], log: (l) => out(`  ${l}`) });
+    const wall = (performance.now() - t0) / 1000;
+    const passed = session.scenarios.filter((s) => s.status === 'PASSED').length;
+    out('');
+    out(`fse-harness: ${passed} passed, ${session.scenarios.length - passed} failed (${session.scenarios.length} scenarios, ${session.exchanges} HTTP exchanges)`);
+    out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
+    out(`fse-harness: evidence ${finished.bundle}`);
+    out(`fse-harness: summary  ${finished.summary}`);
+    out(`fse-harness: wall time ${wall.toFixed(1)} s`);
+    out(`scenarios: ${passed} passed, ${session.scenarios.length - passed} failed`);
+    if (!existsSync(session.runDir.dir)) return 1;
+    return success ? 0 : 1;
+}
+export default command;

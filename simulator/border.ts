@@ -1,0 +1,192 @@
+/**
+ * GovWay border layer (gateway-impl §7, gateway-spec §4.6): what happens before the dispatcher sees a request.
+ *  1. both tokens present (`Authorization: Bearer …` and `FSE-JWT-Signature`) → else 401 TokenAuthenticationRequired;
+ *  2. each token: JWS RS256/384/512 verified with x5c[0]; x5c[0] issued by the configured CA and valid now; a
+ *     signature certificate (CN `Sn#…`, or the TLS client certificate itself in RT single-certificate mode);
+ *     `exp`/`iat` window with skew; `aud` equal to the configured audience → else 401 TokenAuthenticationFailed;
+ *  3. `iss` = `auth:<CN>` (bearer) / `integrity:<CN>` (signature) and the two tokens consistent (same CN, sub, aud)
+ *     → else 403 AuthorizationContentDeny.
+ * Bodies: `{type, title, status, detail, govway_id}` (no traceID), application/problem+json.
+ */
+import { X509Certificate, randomUUID } from 'node:crypto';
+import { compactVerify, decodeProtectedHeader } from 'jose';
+import { parseRtCn } from '../support/pki/cn.ts';
+import { jsonAnswer, type HttpAnswer } from './problems.ts';
+import type { SimulatorSwitches } from './switches.ts';
+
+export const DEFAULT_AUDIENCE = 'https://modipa-val.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1';
+
+const ALGS = ['RS256', 'RS384', 'RS512'];
+
+export type BorderName = 'TokenAuthenticationRequired' | 'TokenAuthenticationFailed' | 'AuthorizationContentDeny' | 'InvalidRequestContent';
+
+const BORDER: Record<BorderName, { status: number; detail: string }> = {
+  TokenAuthenticationRequired: { status: 401, detail: 'A token is required' },
+  TokenAuthenticationFailed: { status: 401, detail: 'Invalid token' },
+  AuthorizationContentDeny: { status: 403, detail: 'Unauthorized request content' },
+  InvalidRequestContent: { status: 400, detail: 'Request content not conform to API specification' },
+};
+
+/** A GovWay error answer; `reason` (simulator diagnostic) goes to the `X-Simulator-Reason` header and the log. */
+export function borderError(name: BorderName, reason: string, detailSuffix?: string): HttpAnswer & { reason: string } {
+  const { status, detail } = BORDER[name];
+  const govwayId = randomUUID();
+  const headers: Record<string, string> = {
+    'govway-transaction-id': govwayId,
+    'govway-transaction-errortype': name,
+    'x-simulator-reason': asciiHeader(reason),
+  };
+  if (status === 401) {
+    headers['www-authenticate'] = name === 'TokenAuthenticationRequired'
+      ? 'Bearer realm="FSE-JWT-Signature", error="invalid_request", error_description="Missing token"'
+      : 'Bearer realm="FSE-JWT-Signature", error="invalid_token", error_description="Token invalid"';
+  }
+  const body = {
+    type: `https://govway.org/handling-errors/${status}/${name}.html`,
+    title: name,
+    status,
+    detail: detailSuffix ? `${detail}: ${detailSuffix}` : detail,
+    govway_id: govwayId,
+  };
+  return { ...jsonAnswer(status, body, 'application/problem+json', headers), reason };
+}
+
+function asciiHeader(s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+}
+
+interface CertInfo { cert: X509Certificate; der: Buffer; cn: string; issuedByCa: boolean }
+
+export interface BorderConfig {
+  caPem: string;
+  audience: string;
+  switches: SimulatorSwitches;
+}
+
+export interface BorderInput {
+  authorization: string | undefined;
+  signature: string | undefined;
+  /** DER of the TLS client certificate (undefined if none). */
+  peerCertDer: Buffer | undefined;
+  nowSeconds?: number;
+}
+
+export interface BorderOk { ok: true; cn: string; bearerPayload: Record<string, unknown>; signaturePayload: Record<string, unknown> }
+
+export function cnOf(cert: X509Certificate): string {
+  for (const line of cert.subject.split('\n')) {
+    if (line.startsWith('CN=')) return line.slice(3);
+  }
+  return '';
+}
+
+/** GovWay simulation; pure apart from a bounded certificate cache. */
+export class Border {
+  private readonly cas: X509Certificate[];
+  private readonly cache = new Map<string, CertInfo | null>();
+  private readonly cfg: BorderConfig;
+
+  constructor(cfg: BorderConfig) {
+    this.cfg = cfg;
+    this.cas = splitPem(cfg.caPem).map((p) => new X509Certificate(p));
+    if (this.cas.length === 0) throw new Error('border: no CA certificate in caPem');
+  }
+
+  private certInfo(b64: string): CertInfo | null {
+    const hit = this.cache.get(b64);
+    if (hit !== undefined) return hit;
+    let info: CertInfo | null = null;
+    try {
+      if (!/^[A-Za-z0-9+/=\s]+$/.test(b64)) throw new Error('not base64');
+      const der = Buffer.from(b64, 'base64');
+      const cert = new X509Certificate(der);
+      const issuedByCa = this.cas.some((ca) => {
+        try { return cert.checkIssued(ca) && cert.verify(ca.publicKey); } catch { return false; }
+      });
+      info = { cert, der, cn: cnOf(cert), issuedByCa };
+    } catch {
+      info = null;
+    }
+    if (this.cache.size >= 256) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(b64, info);
+    return info;
+  }
+
+  async check(i: BorderInput): Promise<BorderOk | (HttpAnswer & { reason: string })> {
+    const auth = i.authorization?.trim();
+    const sig = i.signature?.trim();
+    if (!auth || !/^Bearer\s+\S/i.test(auth)) {
+      return borderError('TokenAuthenticationRequired', 'Authorization: Bearer token missing');
+    }
+    if (!sig) return borderError('TokenAuthenticationRequired', 'FSE-JWT-Signature header missing');
+    const bearer = await this.verifyToken(auth.replace(/^Bearer\s+/i, ''), 'Authorization bearer', i);
+    if ('status' in bearer) return bearer;
+    const signature = await this.verifyToken(sig.replace(/^Bearer\s+/i, ''), 'FSE-JWT-Signature', i);
+    if ('status' in signature) return signature;
+
+    const deny = (why: string) => borderError('AuthorizationContentDeny', why);
+    if (bearer.payload.iss !== `auth:${bearer.cn}`) return deny(`bearer iss must be "auth:${bearer.cn}" (the x5c CN)`);
+    if (signature.payload.iss !== `integrity:${signature.cn}`) return deny(`FSE-JWT-Signature iss must be "integrity:${signature.cn}" (the x5c CN)`);
+    if (bearer.cn !== signature.cn) return deny('the two tokens are signed by different certificates (CN differs)');
+    if (bearer.payload.sub !== signature.payload.sub) return deny('sub differs between the two tokens');
+    if (bearer.payload.aud !== signature.payload.aud) return deny('aud differs between the two tokens');
+    return { ok: true, cn: signature.cn, bearerPayload: bearer.payload, signaturePayload: signature.payload };
+  }
+
+  private async verifyToken(token: string, label: string, i: BorderInput): Promise<{ cn: string; payload: Record<string, unknown> } | (HttpAnswer & { reason: string })> {
+    const fail = (why: string) => borderError('TokenAuthenticationFailed', `${label}: ${why}`);
+    if (token.length > 64 * 1024) return fail('token too long');
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(token);
+    } catch {
+      return fail('not a JWS compact serialisation');
+    }
+    if (typeof header.alg !== 'string' || !ALGS.includes(header.alg)) return fail(`alg must be one of ${ALGS.join(', ')}`);
+    if (header.typ !== undefined && header.typ !== 'JWT') return fail('typ must be JWT');
+    const x5c = header.x5c;
+    if (!Array.isArray(x5c) || x5c.length === 0 || typeof x5c[0] !== 'string') return fail('x5c header missing');
+    const info = this.certInfo(x5c[0]);
+    if (!info) return fail('x5c[0] is not a valid X.509 certificate');
+    if (!info.issuedByCa) return fail(`x5c[0] (CN=${info.cn}) is not issued by the trusted CA`);
+    const now = i.nowSeconds ?? Math.floor(Date.now() / 1000);
+    const nb = Date.parse(info.cert.validFrom) / 1000;
+    const na = Date.parse(info.cert.validTo) / 1000;
+    if (now < nb || now > na) return fail('x5c[0] certificate expired or not yet valid');
+    const sw = this.cfg.switches;
+    const isTlsCert = i.peerCertDer !== undefined && info.der.equals(i.peerCertDer);
+    const rt = parseRtCn(info.cn);
+    const isSignatureCn = sw.strictRtCn ? rt.ok && rt.kind === 'S' : /^S\d+#/.test(info.cn);
+    if (!isSignatureCn && !(sw.allowSingleCertificate && isTlsCert)) {
+      return fail(`x5c[0] CN=${info.cn} is not a signature certificate (Sn#…)`);
+    }
+    let payloadBytes: Uint8Array;
+    try {
+      const r = await compactVerify(token, info.cert.publicKey, { algorithms: ALGS });
+      payloadBytes = r.payload;
+    } catch {
+      return fail('signature does not verify with x5c[0]');
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(Buffer.from(payloadBytes).toString('utf8'));
+    } catch {
+      return fail('payload is not JSON');
+    }
+    if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return fail('payload is not a JSON object');
+    const p = payload as Record<string, unknown>;
+    const skew = sw.clockSkewSeconds;
+    if (typeof p.exp !== 'number' || !Number.isFinite(p.exp)) return fail('exp missing or not a number (seconds)');
+    if (typeof p.iat !== 'number' || !Number.isFinite(p.iat)) return fail('iat missing or not a number (seconds)');
+    if (p.exp + skew < now) return fail('token expired (exp)');
+    if (p.iat - skew > now) return fail('iat in the future');
+    if (p.exp < p.iat) return fail('exp before iat');
+    if (sw.maxTokenLifetimeSeconds > 0 && p.exp - p.iat > sw.maxTokenLifetimeSeconds) return fail('token lifetime too long');
+    if (p.aud !== this.cfg.audience) return fail(`aud must be "${this.cfg.audience}"`);
+    return { cn: info.cn, payload: p };
+  }
+}
+
+export function splitPem(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}

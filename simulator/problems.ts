@@ -1,0 +1,180 @@
+/**
+ * The dispatcher's error catalogue (gateway-impl §3.1, gateway-spec §4.5) and the three status families (§3.2).
+ * Bodies keep the production key order `traceID, spanID, type, title, detail, status, instance`
+ * (+ `workflowInstanceId` in family V); null fields are omitted (Jackson NON_NULL), empty strings kept.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+
+export type ErrorKind =
+  | 'MINING_CDA_ERROR' | 'VALIDATOR_ERROR' | 'SYNTAX_ERROR' | 'SEMANTIC_ERROR' | 'VOCABULARY_ERROR'
+  | 'CDA_MATCH_ERROR' | 'EMPTY_FILE_ERROR' | 'DOCUMENT_TYPE_ERROR' | 'DOCUMENT_HASH_VALIDATION_ERROR'
+  | 'MANDATORY_ELEMENT_ERROR' | 'FORMAT_ELEMENT_ERROR' | 'MANDATORY_ELEMENT_ERROR_TOKEN' | 'INVALID_TOKEN_FIELD'
+  | 'INVALID_ID_DOC' | 'GENERIC_TIMEOUT' | 'WORKFLOW_ID_ERROR' | 'RECORD_NOT_FOUND' | 'GENERIC_ERROR'
+  | 'MISSING_TOKEN' | 'EDS_EXCEPTION' | 'OLDER_DAY' | 'SIMULATION_EXCEPTION' | 'SIGN_EXCEPTION'
+  | 'CONNECTION_REFUSED';
+
+export const CATALOGUE: Record<ErrorKind, { type: string; title: string }> = {
+  MINING_CDA_ERROR: { type: '/msg/cda-element', title: 'Errore in fase di estrazione del CDA.' },
+  VALIDATOR_ERROR: { type: '/msg/validator', title: 'Errore di validazione' },
+  SYNTAX_ERROR: { type: '/msg/syntax', title: 'Errore di sintassi.' },
+  SEMANTIC_ERROR: { type: '/msg/semantic', title: 'Errore semantico.' },
+  VOCABULARY_ERROR: { type: '/msg/vocabulary', title: 'Errore vocabolario.' },
+  CDA_MATCH_ERROR: { type: '/msg/cda-match', title: "Errore in fase di recupero dell'esito della verifica." },
+  EMPTY_FILE_ERROR: { type: '/msg/empty-file', title: 'File vuoto.' },
+  DOCUMENT_TYPE_ERROR: { type: '/msg/document-type', title: 'Il documento non è pdf.' },
+  DOCUMENT_HASH_VALIDATION_ERROR: { type: '/msg/document-hash', title: 'Verifica hash fallita.' },
+  MANDATORY_ELEMENT_ERROR: { type: '/msg/mandatory-element', title: 'Campo obbligatorio non presente.' },
+  FORMAT_ELEMENT_ERROR: { type: '/msg/invalid-format', title: 'Formato campo non valido.' },
+  MANDATORY_ELEMENT_ERROR_TOKEN: { type: '/msg/mandatory-element-token', title: 'Token JWT non valido.' },
+  INVALID_TOKEN_FIELD: { type: '/msg/jwt-validation', title: 'Campo token JWT non valido.' },
+  INVALID_ID_DOC: { type: '/msg/id-doc', title: 'Campo id documento non valido' },
+  GENERIC_TIMEOUT: { type: '/msg/generic-timeout', title: 'Generic timeout.' },
+  WORKFLOW_ID_ERROR: { type: '/msg/workflow-id-error-extraction', title: 'Errore in fase di estrazione del workflow id.' },
+  RECORD_NOT_FOUND: { type: '/msg/record-not-found', title: 'Record non trovato.' },
+  GENERIC_ERROR: { type: '/msg/generic-error', title: 'Errore generico.' },
+  MISSING_TOKEN: { type: '/msg/missing-token', title: 'Token non fornito.' },
+  EDS_EXCEPTION: { type: '/msg/eds-error', title: 'Eds error.' },
+  OLDER_DAY: { type: '/msg/max-day-limit-exceed', title: 'Error: document exceeded the maximum period to be published.' },
+  SIMULATION_EXCEPTION: { type: '/msg/simulation-error', title: 'Simulation Error.' },
+  SIGN_EXCEPTION: { type: '/msg/sign-error', title: 'Sign error' },
+  CONNECTION_REFUSED: { type: '/msg/connection-refused', title: 'Connection refused' },
+};
+
+/** Error instances (ErrorInstanceEnum) used by the simulator. */
+export const INSTANCE = {
+  NO_INFO: '',
+  CDA_EXTRACTION: '/cda-extraction',
+  CDA_NOT_VALIDATED: '/cda-validation',
+  DIFFERENT_HASH: '/jwt-hash-match',
+  MISSING_FIELD: '/request-missing-field',
+  INVALID_DATE_FORMAT: '/request-invalid-date-format',
+  DOCUMENT_TYPE: '/jwt-document-type',
+  PERSON_ID: '/jwt-person-id',
+  MISSING_JWT: '/missing-jwt',
+  MISSING_JWT_FIELD: '/jwt-mandatory-field-missing',
+  JWT_MALFORMED_FIELD: '/jwt-mandatory-field-malformed',
+  INVALID_ID: '/invalid-id',
+  INVALID_REQ_ID: '/invalid-req-id',
+  NON_PDF_FILE: '/multipart-file',
+  EMPTY_FILE: '/empty-multipart-file',
+  OLDER_DAY: '/msg/max-day-limit-exceed',
+  SIMULATION: '/msg/simulation-error',
+  SIGN: '/msg/sign-error',
+  VALIDATION_ERROR: '/validation/error',
+  VALIDATOR: '/msg/validator',
+  WORKFLOW_ID: '/msg/workflow-id-error-extraction',
+  CONNECTION_REFUSED: '/msg/connection-refused',
+  RECORD_NOT_FOUND: '/record-not-found',
+} as const;
+
+export const UNKNOWN_WORKFLOW_ID = 'UNKNOWN_WORKFLOW_ID';
+export const WII_SUFFIX = '^^^^urn:ihe:iti:xdw:2013:workflowInstanceId';
+
+/** An application error raised by a dispatcher stage; the family decides its HTTP status. */
+export class AppError extends Error {
+  readonly kind: ErrorKind;
+  readonly detail: string;
+  readonly instance: string;
+  /** Forces the HTTP status regardless of the family (404 IniException, 500 connection refused...). */
+  readonly fixedStatus?: number;
+  /** Raised in the publication phase of a contextual operation: family P instead of V. */
+  publicationPhase = false;
+  constructor(kind: ErrorKind, detail: string, instance: string, fixedStatus?: number) {
+    super(`${kind}: ${detail}`);
+    this.kind = kind;
+    this.detail = detail;
+    this.instance = instance;
+    this.fixedStatus = fixedStatus;
+  }
+}
+
+export function appError(kind: ErrorKind, detail: string, instance: string, fixedStatus?: number): AppError {
+  return new AppError(kind, detail, instance, fixedStatus);
+}
+
+/** Marks an error as raised during the publication phase (family P for contextual operations). */
+export function publication<T extends AppError>(e: T): T {
+  e.publicationPhase = true;
+  return e;
+}
+
+export type Family = 'V' | 'P' | 'R';
+
+export interface StatusOptions {
+  /** MISSING_TOKEN mapping: 'impl' per family, 'guide' always 403. */
+  missingTokenStatus: 'impl' | 'guide';
+}
+
+/** HTTP status of an application error in a family (gateway-impl §3.2). */
+export function familyStatus(kind: ErrorKind, family: Family, o: StatusOptions): number {
+  if (kind === 'MISSING_TOKEN' && o.missingTokenStatus === 'guide') return 403;
+  switch (family) {
+    case 'V':
+      if (kind === 'SEMANTIC_ERROR') return 422;
+      if (kind === 'MANDATORY_ELEMENT_ERROR_TOKEN' || kind === 'INVALID_TOKEN_FIELD' || kind === 'MISSING_TOKEN') return 403;
+      if (kind === 'DOCUMENT_TYPE_ERROR') return 415;
+      return 400;
+    case 'P':
+      if (kind === 'MANDATORY_ELEMENT_ERROR_TOKEN' || kind === 'INVALID_TOKEN_FIELD') return 403;
+      if (kind === 'GENERIC_TIMEOUT') return 504;
+      return 400;
+    case 'R':
+      if (kind === 'SEMANTIC_ERROR') return 422;
+      if (kind === 'MANDATORY_ELEMENT_ERROR_TOKEN') return 401;
+      if (kind === 'INVALID_TOKEN_FIELD') return 403;
+      return 400;
+  }
+}
+
+export interface TraceIds { traceID: string; spanID: string }
+
+export function newTraceIds(traceHex: 16 | 32 = 32): TraceIds {
+  const spanID = randomBytes(8).toString('hex');
+  if (traceHex === 16) return { traceID: spanID, spanID };
+  return { traceID: randomBytes(16).toString('hex'), spanID };
+}
+
+/** First 10 hex characters of a random dash-less UUID (CdaUtility). */
+export function wiiRandom(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 10);
+}
+
+/** Strips `<script>` / `</script>` from a detail, as the handlers do. */
+function cleanDetail(detail: string): string {
+  return detail.replace(/<script>/g, '').replace(/<\/script>/g, '');
+}
+
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  /** Serialised body (key order matters, so bodies are built as ordered objects and stringified once). */
+  body: string;
+  headers?: Record<string, string>;
+  /** Parsed body, for logs and stats. */
+  json?: Record<string, unknown>;
+}
+
+export function jsonAnswer(status: number, body: Record<string, unknown>, contentType = 'application/json', headers?: Record<string, string>): HttpAnswer {
+  return { status, contentType, body: JSON.stringify(body), json: body, headers };
+}
+
+/**
+ * Dispatcher error body. `wii` is included for family V only (may be UNKNOWN_WORKFLOW_ID); family R omits `status`
+ * unless `fixedStatus` was set by an explicit DTO (IniException, connection refused...).
+ */
+export function errorAnswer(e: AppError, family: Family, o: StatusOptions & { traceHex?: 16 | 32; wii?: string }): HttpAnswer {
+  const effFamily: Family = family === 'V' && e.publicationPhase ? 'P' : family;
+  const status = e.fixedStatus ?? familyStatus(e.kind, effFamily, o);
+  const { type, title } = CATALOGUE[e.kind];
+  const ids = newTraceIds(o.traceHex ?? 32);
+  const body: Record<string, unknown> = { traceID: ids.traceID, spanID: ids.spanID, type, title, detail: cleanDetail(e.detail) };
+  if (effFamily !== 'R' || e.fixedStatus !== undefined) body.status = status;
+  body.instance = e.instance;
+  if (effFamily === 'V' && e.fixedStatus === undefined) body.workflowInstanceId = o.wii ?? UNKNOWN_WORKFLOW_ID;
+  return jsonAnswer(status, body, 'application/problem+json');
+}
+
+/** Spring's own ProblemDetail (ResponseEntityExceptionHandler defaults): no traceID. */
+export function springProblem(status: number, title: string, detail: string, instance: string): HttpAnswer {
+  return jsonAnswer(status, { type: 'about:blank', title, status, detail, instance }, 'application/problem+json');
+}

@@ -1,0 +1,328 @@
+/**
+ * The simulator: CART (X-Cart-id, CART errors, faults) → GovWay border → national dispatcher → validator / registry,
+ * over HTTPS with mandatory mutual TLS.
+ *
+ * Routes (RT CART, `/gateway/v2/`): POST documents/validate-and-create, PUT documents/{id} (replace),
+ * PUT documents/{id}/metadata, DELETE documents/{id}. The same under `/gateway/v1/` (national names, plus
+ * `/metadata-iti-57` and POST documents/validation for the national two-step flow).
+ * Admin (loopback clients only, outside the gateway paths): POST/DELETE /__simulator/faults, GET /__simulator/stats.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { Border, DEFAULT_AUDIENCE } from './border.ts';
+import { cartError, CART_ID_HEADER, CART_TITLES, newCartId } from './cart.ts';
+import { Dispatcher, type Operation } from './dispatcher.ts';
+import { FaultController, validateFault, type FaultOptions } from './faults.ts';
+import { parseMultipart } from './multipart.ts';
+import { springProblem, type HttpAnswer } from './problems.ts';
+import { Registry } from './registry.ts';
+import { resolveSwitches, type SimulatorSwitches } from './switches.ts';
+import { openCdaValidator } from './validator.ts';
+import { DTO_FIELDS } from './body.ts';
+import { borderError } from './border.ts';
+
+export interface SimulatorOptions {
+  tls: { keyPem: string; certPem: string; caPem: string };
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 = any free port. */
+  port?: number;
+  catalogsDir?: string | null;
+  audience?: string;
+  switches?: Partial<SimulatorSwitches>;
+  /** Max size of the `file` part (default 10 MiB); above → 413. */
+  maxFileBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface SimulatorStats {
+  startedAt: string;
+  uptimeSeconds: number;
+  requests: number;
+  responsesByStatus: Record<string, number>;
+  faultsInjected: number;
+  faultsFired: number;
+  registrySize: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+export interface RunningSimulator {
+  /** https://127.0.0.1:<port>/gateway/v2/ */
+  url: string;
+  port: number;
+  faults: FaultController;
+  registry: Registry;
+  switches: SimulatorSwitches;
+  stats(): SimulatorStats;
+  /** Checks that cannot run (no catalogs...). Filled once `validatorReady` resolves. */
+  skipped: string[];
+  /** Resolves when the CDA validator has loaded its catalogs (never rejects). */
+  validatorReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function send(reply: FastifyReply, a: HttpAnswer): FastifyReply {
+  reply.code(a.status).header('content-type', a.contentType);
+  for (const [k, v] of Object.entries(a.headers ?? {})) reply.header(k, v);
+  return reply.send(a.body);
+}
+
+function cartIdOf(reply: FastifyReply): string {
+  const v = reply.getHeader(CART_ID_HEADER);
+  return typeof v === 'string' ? v : newCartId();
+}
+
+function header(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export async function startSimulator(o: SimulatorOptions): Promise<RunningSimulator> {
+  const switches = resolveSwitches(o.switches);
+  const maxFileBytes = o.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const log = o.log;
+  const registry = new Registry();
+  const faults = new FaultController();
+  const validator = openCdaValidator({ catalogsDir: o.catalogsDir, enabled: switches.cdaValidation, log });
+  const border = new Border({ caPem: o.tls.caPem, audience: o.audience ?? DEFAULT_AUDIENCE, switches });
+  const dispatcher = new Dispatcher({ switches, registry, validator, log });
+  const startedAt = new Date();
+  let requests = 0;
+  const byStatus: Record<string, number> = {};
+  const hanging = new Set<Socket>();
+
+  const clientErrorHandler = (err: Error & { code?: string }, socket: Socket): void => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
+    if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+    const cartId = newCartId();
+    const a = cartError(status, status === 431 ? 'Request header fields too large' : 'Malformed HTTP request', cartId);
+    const body = Buffer.from(a.body);
+    socket.end(`HTTP/1.1 ${status} ${CART_TITLES[status]}\r\nContent-Type: ${a.contentType}\r\nContent-Length: ${body.length}\r\nX-Cart-id: ${cartId}\r\nConnection: close\r\n\r\n${a.body}`);
+  };
+
+  const app: FastifyInstance = Fastify({
+    https: { key: o.tls.keyPem, cert: o.tls.certPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: true },
+    logger: false,
+    bodyLimit: maxFileBytes + 2 * 1024 * 1024,
+    routerOptions: { maxParamLength: 2000 },
+    forceCloseConnections: true,
+    requestTimeout: 120_000,
+    clientErrorHandler,
+    return503OnClosing: false,
+  });
+
+  // Every body is taken raw; each route decides (multipart is parsed by simulator/multipart.ts).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req, reply) => {
+    requests++;
+    reply.header(CART_ID_HEADER, newCartId());
+    if (req.url.startsWith('/__simulator/')) return;
+    const fault = faults.take(req.url);
+    if (!fault) return;
+    log?.(`fault ${fault.kind} on ${req.method} ${req.url}`);
+    switch (fault.kind) {
+      case 'latency':
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, fault.ms);
+          req.raw.socket.once('close', () => { clearTimeout(t); resolve(); });
+        });
+        return;
+      case 'status': {
+        const detail = fault.status === 504 ? 'Timeout waiting for the national gateway' : 'Injected fault: the national gateway is not reachable';
+        return send(reply, cartError(fault.status, detail, cartIdOf(reply)));
+      }
+      case 'reset':
+        req.raw.socket.destroy();
+        return reply.hijack();
+      case 'no-answer': {
+        const s = req.raw.socket;
+        hanging.add(s);
+        s.once('close', () => hanging.delete(s));
+        reply.hijack();
+        return;
+      }
+    }
+  });
+
+  app.addHook('onResponse', async (_req, reply) => {
+    const k = String(reply.statusCode);
+    byStatus[k] = (byStatus[k] ?? 0) + 1;
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) log?.(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    const detail = status === 413 ? `Request body larger than the limit (${maxFileBytes} bytes for the file part)` : status >= 500 ? 'Internal error' : err.message;
+    return send(reply, cartError(status, detail, cartIdOf(reply)));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    return send(reply, cartError(404, `No CART service for ${req.method} ${req.url.split('?')[0]}`, cartIdOf(reply)));
+  });
+
+  const peerDer = (req: FastifyRequest): Buffer | undefined => {
+    const s = req.raw.socket as TLSSocket;
+    try {
+      const c = typeof s.getPeerCertificate === 'function' ? s.getPeerCertificate(false) : undefined;
+      return c && c.raw ? c.raw : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const dispatcherPath = (url: string): string => url.split('?')[0]!.replace(/^\/gateway\/v[12]/, '/v1');
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply, op: Operation): Promise<FastifyReply> => {
+    const params = req.params as { id?: string };
+    const raw = req.body instanceof Buffer ? req.body : undefined;
+    const ct = header(req, 'content-type');
+    const multipartOp = op === 'validate-and-create' || op === 'replace' || op === 'validation';
+    let mp: ReturnType<typeof parseMultipart> | undefined;
+    const isMultipart = /^multipart\/form-data\b/i.test(ct ?? '');
+    if (multipartOp && isMultipart) {
+      mp = parseMultipart(raw ?? Buffer.alloc(0), ct, { maxFileBytes });
+      if (mp.ok && mp.fileTooLarge) {
+        return send(reply, cartError(413, `The file part is larger than ${maxFileBytes} bytes`, cartIdOf(reply)));
+      }
+    }
+    if (switches.border) {
+      const b = await border.check({ authorization: header(req, 'authorization'), signature: header(req, 'fse-jwt-signature'), peerCertDer: peerDer(req) });
+      if (!('ok' in b)) {
+        log?.(`border ${b.status} ${req.method} ${req.url}: ${b.reason}`);
+        return send(reply, b);
+      }
+      if (switches.openApiConformance && multipartOp) {
+        const why = openApiProblem(op, mp);
+        if (why) return send(reply, borderError('InvalidRequestContent', why, why));
+      }
+    }
+    const path = dispatcherPath(req.url);
+    if (multipartOp) {
+      if (!isMultipart) return send(reply, springProblem(415, 'Unsupported Media Type', `Content-Type '${ct ?? ''}' is not supported.`, path));
+      if (!mp || !mp.ok) return send(reply, springProblem(400, 'Bad Request', 'Failed to parse multipart servlet request', path));
+    }
+    const answer = await dispatcher.handle({
+      op,
+      pathId: params.id,
+      signatureHeader: header(req, 'fse-jwt-signature'),
+      multipart: mp && mp.ok ? { file: mp.file, requestBody: mp.requestBody } : undefined,
+      json: op === 'update-metadata' ? { raw: raw?.toString('utf8'), contentType: ct } : undefined,
+      dispatcherPath: path,
+    });
+    log?.(`${req.method} ${req.url} → ${answer.status}${answer.json && typeof answer.json.type === 'string' ? ` ${answer.json.type}` : ''}`);
+    return send(reply, answer);
+  };
+
+  for (const v of ['v1', 'v2']) {
+    const base = `/gateway/${v}/documents`;
+    app.post(`${base}/validate-and-create`, (req, reply) => handle(req, reply, 'validate-and-create'));
+    app.put(`${base}/:id`, (req, reply) => handle(req, reply, 'replace'));
+    app.put(`${base}/:id/metadata`, (req, reply) => handle(req, reply, 'update-metadata'));
+    app.delete(`${base}/:id`, (req, reply) => handle(req, reply, 'delete'));
+  }
+  app.put('/gateway/v1/documents/:id/metadata-iti-57', (req, reply) => handle(req, reply, 'update-metadata'));
+  app.post('/gateway/v1/documents/validation', (req, reply) => handle(req, reply, 'validation'));
+
+  const stats = (): SimulatorStats => {
+    const mem = process.memoryUsage();
+    return {
+      startedAt: startedAt.toISOString(),
+      uptimeSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      requests,
+      responsesByStatus: { ...byStatus },
+      faultsInjected: faults.injected,
+      faultsFired: faults.fired,
+      registrySize: registry.size,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+    };
+  };
+
+  // ---- admin (loopback only)
+  const adminGuard = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    if (LOOPBACK.has(req.raw.socket.remoteAddress ?? '')) return true;
+    send(reply, cartError(404, 'Not found', cartIdOf(reply)));
+    return false;
+  };
+  app.get('/__simulator/stats', (req, reply) => {
+    if (!adminGuard(req, reply)) return reply;
+    return send(reply, { status: 200, contentType: 'application/json', body: JSON.stringify(stats()) });
+  });
+  app.post('/__simulator/faults', (req, reply) => {
+    if (!adminGuard(req, reply)) return reply;
+    try {
+      const parsed = JSON.parse(req.body instanceof Buffer ? req.body.toString('utf8') : '') as { fault?: unknown; count?: unknown; route?: unknown } & Record<string, unknown>;
+      const fault = validateFault(parsed.fault ?? parsed);
+      const opts: FaultOptions = {};
+      if (parsed.count !== undefined) {
+        if (typeof parsed.count !== 'number') throw new Error('count must be a number');
+        opts.count = parsed.count;
+      }
+      if (parsed.route !== undefined) {
+        if (typeof parsed.route !== 'string') throw new Error('route must be a string');
+        opts.route = parsed.route;
+      }
+      faults.inject(fault, opts);
+      return send(reply, { status: 201, contentType: 'application/json', body: JSON.stringify({ armed: faults.pending() }) });
+    } catch (e) {
+      return send(reply, cartError(400, (e as Error).message, cartIdOf(reply)));
+    }
+  });
+  app.delete('/__simulator/faults', (req, reply) => {
+    if (!adminGuard(req, reply)) return reply;
+    faults.clear();
+    return send(reply, { status: 200, contentType: 'application/json', body: JSON.stringify({ armed: [] }) });
+  });
+
+  const host = o.host ?? '127.0.0.1';
+  await app.listen({ host, port: o.port ?? 0 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `https://${urlHost}:${port}/gateway/v2/`,
+    port,
+    faults,
+    registry,
+    switches,
+    stats,
+    skipped: validator.skipped,
+    validatorReady: validator.ready,
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const s of hanging) s.destroy();
+      hanging.clear();
+      await app.close();
+      validator.close();
+    },
+  };
+}
+
+/** Minimal GovWay-like OpenAPI conformance of the multipart request (only with openApiConformance on). */
+function openApiProblem(op: Operation, mp: ReturnType<typeof parseMultipart> | undefined): string | undefined {
+  if (!mp || !mp.ok) return 'multipart/form-data body required';
+  if (!mp.file) return "required part 'file' missing";
+  const rb = mp.parts.find((p) => p.name === 'requestBody');
+  if (!rb) return "required part 'requestBody' missing";
+  if (!/^application\/json\b/i.test(rb.contentType ?? '')) return "part 'requestBody' must have Content-Type application/json";
+  let json: unknown;
+  try { json = JSON.parse(rb.data.toString('utf8')); } catch { return "part 'requestBody' is not valid JSON"; }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return "part 'requestBody' must be a JSON object";
+  const dto = op === 'validation' ? 'ValidationCDAReqDTO' : op === 'replace' ? 'PublicationUpdateReqDTO' : 'PublicationCreationReqDTO';
+  const allowed = DTO_FIELDS[dto];
+  for (const k of Object.keys(json)) {
+    if (!Object.hasOwn(allowed, k)) return `additional property '${k}' not allowed`;
+  }
+  return undefined;
+}

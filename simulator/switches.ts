@@ -1,0 +1,149 @@
+/**
+ * Behaviour switches of the simulator. Every default reproduces the reference implementation
+ * (gateway-impl.md: the national dispatcher `it-fse-gtw-dispatcher` behind GovWay, reached through RT's CART).
+ * Where the national guide (gateway-spec.md) and the implementation disagree, the default follows the
+ * implementation and the switch selects the guide's behaviour.
+ */
+
+export interface SimulatorSwitches {
+  /**
+   * GovWay border layer (gateway-impl §7): both tokens required, RS256/384/512 signature verified against x5c[0],
+   * x5c[0] chained to the configured CA and a *signature* certificate, exp/iat window, aud, iss ↔ CN, tokens consistent.
+   * Off = the dispatcher receives the requests directly (then MISSING_TOKEN & co. become reachable).
+   */
+  border: boolean;
+  /** Allowed clock skew, seconds, for `exp` / `iat` at the border. */
+  clockSkewSeconds: number;
+  /** Maximum accepted token lifetime `exp - iat`, seconds (0 = no limit). The guide publishes none (A8). */
+  maxTokenLifetimeSeconds: number;
+  /**
+   * RT single-certificate mode (toscana.md §4): accept an x5c[0] that is not an `Sn#` certificate when it is the
+   * very certificate presented on the TLS channel.
+   */
+  allowSingleCertificate: boolean;
+  /** Require the x5c CN to parse fully with RT's rule (support/pki/cn.ts) instead of only starting with `Sn#`. */
+  strictRtCn: boolean;
+  /**
+   * GovWay OpenAPI conformance of the multipart `requestBody` (400 InvalidRequestContent). OFF by default:
+   * GovWay's exact validation rules are not published, only observed in support tickets, and the swagger's own
+   * `file.maxLength: 1000` would reject every real PDF; the dispatcher rules below already reject unknown fields.
+   */
+  openApiConformance: boolean;
+  /**
+   * Status of MISSING_TOKEN (only reachable with border off): 'impl' = per family (403 V, 400 P, 400 R);
+   * 'guide' = 403 everywhere (guide §14).
+   */
+  missingTokenStatus: 'impl' | 'guide';
+  /** Standard (non-url) Base64 decoding of the JWT payload as the Java dispatcher does without GovWay (quirk §8.10). */
+  strictBase64Jwt: boolean;
+  /** Accept 11-digit and ENI/STP codes as CF (`validation.allow-special-fiscal-code`, default false). */
+  allowSpecialFiscalCode: boolean;
+  /** PAdES required on create/replace (unless iss = the TS issuer). */
+  requirePades: boolean;
+  /** `iss` that bypasses the PAdES check (jwt.ts.issuer). */
+  tsIssuer: string;
+  /** classCode ↔ typeCode correlation (gateway-spec §3.5, release branch) → 400 /msg/validator. */
+  correlationCheck: boolean;
+  /**
+   * RT replace: CART exposes no validation endpoint, so by default replace validates the new document itself
+   * (like validate-and-replace). true = national E4: a prior validation (v1 /documents/validation) is required,
+   * else 400 /msg/cda-match.
+   */
+  replaceRequiresPriorValidation: boolean;
+  /** `PUT .../metadata`: unknown JSON fields. 'ignore' = Spring mapper (impl); 'reject' = OpenAPI additionalProperties:false. */
+  metadataUnknownFields: 'ignore' | 'reject';
+  /** Descriptions: reproduce the regional-OID regex bug (impl) — real regional OIDs rejected. false = accept `2.16.840.1.113883.2.9.2.<n>.6.1.11`. */
+  descriptionsRegionalOidBug: boolean;
+  /** Delete: answer 202 + async warning (INI failure queued for retry) instead of 200. */
+  deleteAsync: boolean;
+  /** Metadata update: answer 202 + async warning instead of 200. */
+  updateAsync: boolean;
+  /** Stage accreditation prefixes CRASH_TIMEOUT_, SKIP_VALIDATION_, CRASH_INI_, CRASH_EDS_, CRASH_WF_EDS_ (gateway-impl §4.4). */
+  accreditationPrefixes: boolean;
+  /** Run the CDA validator (XSD + schematron + terminology) when catalogs are available. */
+  cdaValidation: boolean;
+  /** traceID length: 32 hex (OpenTelemetry, production since 2025) or 16 (Sleuth, traceID == spanID). */
+  traceIdHex: 32 | 16;
+}
+
+export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
+  border: true,
+  clockSkewSeconds: 60,
+  maxTokenLifetimeSeconds: 0,
+  allowSingleCertificate: true,
+  strictRtCn: false,
+  openApiConformance: false,
+  missingTokenStatus: 'impl',
+  strictBase64Jwt: false,
+  allowSpecialFiscalCode: false,
+  requirePades: true,
+  tsIssuer: 'integrity:S1#TS',
+  correlationCheck: true,
+  replaceRequiresPriorValidation: false,
+  metadataUnknownFields: 'ignore',
+  descriptionsRegionalOidBug: true,
+  deleteAsync: false,
+  updateAsync: false,
+  accreditationPrefixes: false,
+  cdaValidation: true,
+  traceIdHex: 32,
+});
+
+/** One line per switch for `--help` and the README. */
+export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
+  border: 'GovWay border checks (token presence, JWS/x5c/CA, exp/iat, aud, iss↔CN)',
+  clockSkewSeconds: 'clock skew tolerated on exp/iat, seconds',
+  maxTokenLifetimeSeconds: 'max exp-iat, seconds (0 = unlimited)',
+  allowSingleCertificate: 'accept the TLS client certificate as JWT signer (RT single-certificate mode)',
+  strictRtCn: "x5c CN must follow RT's full CN rule, not just start with Sn#",
+  openApiConformance: 'GovWay OpenAPI check of requestBody (400 InvalidRequestContent); off: rules unpublished',
+  missingTokenStatus: "'impl' (403 V / 400 P,R) or 'guide' (always 403)",
+  strictBase64Jwt: 'decode the JWT payload with standard Base64 (rejects - and _), as the Java dispatcher',
+  allowSpecialFiscalCode: 'accept 11-digit / ENI / STP codes as CF',
+  requirePades: 'require a valid PAdES signature on create/replace',
+  tsIssuer: 'iss that skips the PAdES check',
+  correlationCheck: 'classCode ↔ LOINC correlation check (400 /msg/validator)',
+  replaceRequiresPriorValidation: 'national replace: needs a prior validation (else 400 /msg/cda-match)',
+  metadataUnknownFields: "'ignore' (Spring) or 'reject' unknown fields on PUT .../metadata",
+  descriptionsRegionalOidBug: 'reproduce the regional-OID regex bug on descriptions',
+  deleteAsync: 'delete answers 202 + retry warning',
+  updateAsync: 'metadata update answers 202 + retry warning',
+  accreditationPrefixes: 'honour CRASH_TIMEOUT_/SKIP_VALIDATION_/CRASH_INI_/CRASH_EDS_/CRASH_WF_EDS_ id prefixes',
+  cdaValidation: 'validate the CDA (XSD, schematron, terminology) when catalogs are available',
+  traceIdHex: 'traceID length: 32 or 16 hex',
+};
+
+/** Parses `name=value` (CLI `--switch`) into a partial switches object; throws Error with a readable message. */
+export function parseSwitch(spec: string, into: Partial<SimulatorSwitches> = {}): Partial<SimulatorSwitches> {
+  const eq = spec.indexOf('=');
+  if (eq <= 0) throw new Error(`--switch expects name=value (got "${spec}")`);
+  const name = spec.slice(0, eq) as keyof SimulatorSwitches;
+  const raw = spec.slice(eq + 1);
+  if (!(name in DEFAULT_SWITCHES)) {
+    throw new Error(`Unknown switch "${name}". Known: ${Object.keys(DEFAULT_SWITCHES).join(', ')}`);
+  }
+  const def = DEFAULT_SWITCHES[name];
+  const target = into as Record<string, unknown>;
+  if (typeof def === 'boolean') {
+    if (!/^(true|false|on|off|1|0)$/i.test(raw)) throw new Error(`Switch ${name} is boolean (true/false), got "${raw}"`);
+    target[name] = /^(true|on|1)$/i.test(raw);
+  } else if (typeof def === 'number') {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`Switch ${name} expects a non-negative number, got "${raw}"`);
+    if (name === 'traceIdHex' && n !== 16 && n !== 32) throw new Error('Switch traceIdHex must be 16 or 32');
+    target[name] = n;
+  } else {
+    const allowed: Record<string, string[]> = {
+      missingTokenStatus: ['impl', 'guide'],
+      metadataUnknownFields: ['ignore', 'reject'],
+    };
+    const list = allowed[name];
+    if (list && !list.includes(raw)) throw new Error(`Switch ${name} must be one of ${list.join(', ')}, got "${raw}"`);
+    target[name] = raw;
+  }
+  return into;
+}
+
+export function resolveSwitches(partial?: Partial<SimulatorSwitches>): SimulatorSwitches {
+  return { ...DEFAULT_SWITCHES, ...(partial ?? {}) };
+}

@@ -1,0 +1,81 @@
+/**
+ * Validator stage (gateway-impl §6): wraps support/catalogs `openValidator` and maps its outcome to the dispatcher:
+ * SYNTAX / VOCABULARY → 400, SEMANTIC_ERROR → 422 (family V), detail = messages joined with "," (or the title),
+ * instance `/validation/error`; SEMANTIC_WARNING → success with `warning` (joined with ","); OK → success.
+ * The catalogs are opened in the background so that server start-up never waits for schematron compilation.
+ */
+import { appError, CATALOGUE, INSTANCE, type ErrorKind } from './problems.ts';
+
+type OpenValidator = Awaited<ReturnType<typeof import('../support/catalogs/index.ts').openValidator>>;
+export type ValidationOutcomeName = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING';
+
+export interface CdaValidatorStage {
+  /** Resolves when the catalogs are loaded (or known to be unavailable). */
+  ready: Promise<void>;
+  /** "checks off" sentences (no catalogs, no schematron for a templateId...). Live array. */
+  skipped: string[];
+  /** Returns the warning (or undefined); throws AppError on SYNTAX/VOCABULARY/SEMANTIC errors. */
+  validate(cda: Uint8Array): Promise<{ warning?: string; skipped: string[] }>;
+  close(): void;
+}
+
+const WARNING_MAX = 200_000;
+
+export function truncateWarning(w: string): string {
+  return w.length > WARNING_MAX ? `${w.slice(0, WARNING_MAX - 3)}...` : w;
+}
+
+export function openCdaValidator(o: { catalogsDir?: string | null; enabled: boolean; log?: (l: string) => void }): CdaValidatorStage {
+  const skipped: string[] = [];
+  let validator: OpenValidator | null = null;
+  let closed = false;
+  const ready = (async () => {
+    if (!o.enabled) {
+      skipped.push('CDA validation (XSD, schematron, terminology) switched off (cdaValidation=false)');
+      return;
+    }
+    try {
+      const mod = await import('../support/catalogs/index.ts');
+      const dir = mod.resolveCatalogsDir(o.catalogsDir ?? null);
+      if (!dir) {
+        skipped.push('CDA validation (XSD, schematron, terminology): no catalogs directory (set FSE_CATALOGS_DIR or --catalogs)');
+        return;
+      }
+      const v = await mod.openValidator({ catalogsDir: dir });
+      if (closed) { v.close(); return; }
+      validator = v;
+      for (const s of v.skipped) skipped.push(s);
+    } catch (err) {
+      skipped.push(`CDA validation unavailable: ${(err as Error).message}`);
+      o.log?.(`validator: ${(err as Error).stack ?? String(err)}`);
+    }
+  })();
+
+  return {
+    ready,
+    skipped,
+    async validate(cda) {
+      await ready;
+      if (!validator) return { skipped: [...skipped] };
+      let r: Awaited<ReturnType<OpenValidator['validate']>>;
+      try {
+        r = await validator.validate(cda);
+      } catch (e) {
+        // The reference validator answers 500 when it cannot read the CDA header; the dispatcher passes a 500 on.
+        if ((e as Error).name === 'CdaHeaderError') {
+          throw appError('GENERIC_ERROR', `Errore in validazione: ${(e as Error).message}`, INSTANCE.NO_INFO, 500);
+        }
+        throw e;
+      }
+      const joined = r.messages.join(',');
+      if (r.result === 'OK') return { skipped: r.skipped };
+      if (r.result === 'SEMANTIC_WARNING') return { warning: joined === '' ? undefined : truncateWarning(joined), skipped: r.skipped };
+      const kind: ErrorKind = r.result;
+      throw appError(kind, joined === '' ? CATALOGUE[kind].title : joined, INSTANCE.VALIDATION_ERROR);
+    },
+    close() {
+      closed = true;
+      validator?.close();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { Given, When, Then } from '@cucumber/cucumber';
+import assert from 'node:assert/strict';
+import * as allure from 'allure-js-commons';
+import type { DocType, Method } from '../support/types.ts';
+import { currentSession, type Session } from '../support/harness/session.ts';
+import { prepareDocument, type DocumentState, type PdfVariant } from '../support/harness/document.ts';
+import { performExchange, type ExchangeOutcome } from '../support/harness/exchange.ts';
+import { failureStage, stageLabel } from '../support/harness/classify.ts';
+import { maskTokens, describeClaims } from '../support/harness/masking.ts';
+import { toCx } from '../support/cf.ts';
+import type { HarnessWorld } from './world.ts';
+import './params.ts';
+
+function session(): Session {
+  const s = currentSession();
+  if (!s) throw new Error('no harness session: run through `fse-harness run` or set FSE_PROFILE');
+  return s;
+}
+
+const FILE_VARIANTS: Record<string, PdfVariant> = {
+  'PDF non firmato': 'unsigned',
+  'non PDF': 'not-pdf',
+  'PDF senza cda.xml': 'no-cda',
+};
+
+async function prepare(w: HarnessWorld, docType: DocType, cf: string, o: { mutation?: string; file?: string; replaces?: DocumentState } = {}): Promise<DocumentState> {
+  const s = session();
+  if (!s.profile.documentTypes.includes(docType)) {
+    // `fse-harness run` filters scenarios by the profile's document types; a hand-picked --tags run may not.
+    throw new Error(`document type ${docType} is not in the installation profile (documentTypes: ${s.profile.documentTypes.join(', ')})`);
+  }
+  const pdfVariant = o.file ? FILE_VARIANTS[o.file] : undefined;
+  if (o.file && !pdfVariant) throw new Error(`unknown file variant "${o.file}" (known: ${Object.keys(FILE_VARIANTS).join(', ')})`);
+  const doc = await prepareDocument({
+    docType, patientCf: cf, profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign,
+    runId: s.runId, seq: s.nextSeq(), replaces: o.replaces, cdaMutation: o.mutation, pdfVariant,
+  });
+  w.doc = doc;
+  return doc;
+}
+
+async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
+  const s = session();
+  const expected = w.expectedForSend(w.sendIndex++);
+  const target = method === 'validate-and-create' || method === 'replace' ? w.doc : (w.published ?? w.doc);
+  if (!target) throw new Error(`no document prepared before the ${method} call: add a "Dato un documento ..." step`);
+  const pathId = method === 'validate-and-create' ? undefined : (w.pathIdOverride ?? (method === 'replace' ? w.published?.identificativoDoc : target.identificativoDoc));
+  const o = await performExchange(s, { scenario: w.scenarioName, method, document: target, pathId, expected, tweaks: w.tweaks, purposeOfUse: w.purposeOfUse });
+  s.track(method, o, target, pathId);
+  if (o.status && o.status < 300) {
+    if (method === 'validate-and-create' || method === 'replace') w.published = target;
+    if (method === 'delete') w.published = undefined;
+  }
+  w.tweaks = {};
+  w.pathIdOverride = undefined;
+  w.purposeOfUse = undefined;
+  w.last = o;
+  w.outcomes.push(o);
+  await report(w, o);
+  return o;
+}
+
+/** Report entry: X-Cart-id label, decoded claims, request/response with the raw tokens masked (the bundle keeps them). */
+async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
+  const title = `${o.spec.method} ${o.spec.document.docType} → ${o.status ?? o.errorType}`;
+  if (o.xCartId) await allure.label('X-Cart-id', o.xCartId);
+  await allure.label('tag', `X-Cart-id:${o.xCartId || 'nessuno'}`);
+  const lines = [
+    `Chiamata n. ${o.seq}: ${o.spec.method} ${o.url}`,
+    `Stato HTTP: ${o.status ?? '— (nessuna risposta)'}  (atteso ${o.spec.expected || 'n/d'})`,
+    `X-Cart-id: ${o.xCartId || '— (assente)'}`,
+    `traceID: ${o.traceId || '—'}   spanID: ${o.spanId || '—'}`,
+    `workflowInstanceId: ${o.workflowInstanceId || '—'}`,
+    o.errorType ? `Errore: ${o.errorType} — ${o.errorDetail}  [${stageLabel(failureStage(o))}]` : '',
+    `Evidenze: evidence/${o.requestFile}  evidence/${o.responseFile || '(nessuna risposta)'}`,
+    o.spec.document.variants.length ? `Varianti negative: ${o.spec.document.variants.join(', ')}` : '',
+  ].filter(Boolean);
+  await w.attach(lines.join('\n'), { mediaType: 'text/plain', fileName: `${title} — riepilogo` });
+  await w.attach(JSON.stringify(describeClaims(o.tokens), null, 2), { mediaType: 'application/json', fileName: `${title} — claims JWT (decodificati)` });
+  await w.attach(maskTokens(o.result.requestBytes), { mediaType: 'text/plain', fileName: `${title} — richiesta HTTP (token mascherati)` });
+  await w.attach(o.result.responseBytes ? o.result.responseBytes.toString('utf8') : `Nessuna risposta HTTP: ${o.errorDetail}`, { mediaType: 'text/plain', fileName: `${title} — risposta HTTP` });
+}
+
+function describe(o: ExchangeOutcome | undefined): string {
+  if (!o) return 'no call was made';
+  const where = failureStage(o);
+  return `${o.spec.method} ${o.spec.document.docType} → ${o.status ?? 'no HTTP response'}${o.errorType ? ` [${stageLabel(where)}] ${o.errorType}: ${o.errorDetail}` : ''} (X-Cart-id ${o.xCartId || 'none'}, evidence/${o.requestFile})`;
+}
+
+// ---- documents -------------------------------------------------------------------------------
+Given('un documento {tipo} per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
+  await prepare(this, t, cf);
+});
+Given('un documento {tipo} per il paziente {cf} con la modifica {string}', async function (this: HarnessWorld, t: DocType, cf: string, m: string) {
+  await prepare(this, t, cf, { mutation: m });
+});
+Given('un documento {tipo} per il paziente {cf} con il file {string}', async function (this: HarnessWorld, t: DocType, cf: string, f: string) {
+  await prepare(this, t, cf, { file: f });
+});
+Given('un documento {tipo} pubblicato per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
+  await prepare(this, t, cf);
+  const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
+  session().track('validate-and-create', o, this.doc!);
+  this.outcomes.push(o);
+  await report(this, o);
+  assert.equal(o.status, 202, `setup publication was refused: ${describe(o)}`);
+  this.published = this.doc;
+});
+Given('la nuova versione del documento', async function (this: HarnessWorld) {
+  assert.ok(this.published, 'no published document to replace');
+  await prepare(this, this.published.docType, this.published.patientCf, { replaces: this.published });
+});
+Given('la nuova versione del documento con la modifica {string}', async function (this: HarnessWorld, m: string) {
+  assert.ok(this.published, 'no published document to replace');
+  await prepare(this, this.published.docType, this.published.patientCf, { replaces: this.published, mutation: m });
+});
+Given('la nuova versione del documento con il file {string}', async function (this: HarnessWorld, f: string) {
+  assert.ok(this.published, 'no published document to replace');
+  await prepare(this, this.published.docType, this.published.patientCf, { replaces: this.published, file: f });
+});
+
+// ---- one change per negative case ------------------------------------------------------------
+Given('il token FSE-JWT-Signature non contiene il claim {string}', function (this: HarnessWorld, claim: string) {
+  this.tweaks.signatureClaims = { ...this.tweaks.signatureClaims, [claim]: null };
+});
+Given('il claim {string} del token FSE-JWT-Signature vale {string}', function (this: HarnessWorld, claim: string, value: string) {
+  this.tweaks.signatureClaims = { ...this.tweaks.signatureClaims, [claim]: value };
+});
+Given('il claim person_id indica il paziente {cf}', function (this: HarnessWorld, cf: string) {
+  this.tweaks.signatureClaims = { ...this.tweaks.signatureClaims, person_id: toCx(cf) };
+});
+Given('i token sono scaduti', function (this: HarnessWorld) {
+  this.tweaks.expiredToken = true;
+});
+Given('i token sono firmati con una chiave diversa da quella del certificato x5c', function (this: HarnessWorld) {
+  this.tweaks.foreignSigningKey = true;
+});
+Given("l'attachment_hash è calcolato su byte diversi dal file inviato", function (this: HarnessWorld) {
+  this.tweaks.hashOfOtherBytes = true;
+});
+Given('il corpo della richiesta contiene il campo {string} con valore {string}', function (this: HarnessWorld, field: string, raw: string) {
+  let value: unknown = raw;
+  try { value = JSON.parse(raw); } catch { /* plain string */ }
+  this.tweaks.body = { ...this.tweaks.body, set: { ...this.tweaks.body?.set, [field]: value } };
+});
+Given("l'identificativo del documento da modificare è inesistente", function (this: HarnessWorld) {
+  const base = (this.published ?? this.doc)?.identificativoDoc ?? '2.16.840.1.113883.2.9.2.90.4.4^00000000000.LAB.999.x';
+  this.pathIdOverride = `${base}.INESISTENTE${Date.now().toString(36)}`;
+});
+Given('il purpose_of_use è {string}', function (this: HarnessWorld, p: string) {
+  this.purposeOfUse = p;
+});
+
+// ---- the call ------------------------------------------------------------------------------------
+When('invio la richiesta di {metodo}', async function (this: HarnessWorld, m: Method) {
+  await send(this, m);
+});
+
+// ---- assertions ----------------------------------------------------------------------------------
+Then('la risposta ha stato HTTP {int}', function (this: HarnessWorld, status: number) {
+  assert.equal(this.last?.status, status, `expected HTTP ${status}: ${describe(this.last)}`);
+});
+Then("il tipo di errore è {string}", function (this: HarnessWorld, type: string) {
+  assert.equal(this.last?.errorType, type, `expected error type ${type}: ${describe(this.last)}`);
+});
+Then("l'istanza dell'errore è {string}", function (this: HarnessWorld, instance: string) {
+  assert.equal(this.last?.json?.instance, instance, `expected instance ${instance}: ${describe(this.last)}`);
+});
+Then("il dettaglio dell'errore contiene {string}", function (this: HarnessWorld, text: string) {
+  assert.ok(String(this.last?.json?.detail ?? '').includes(text), `expected detail containing "${text}": ${describe(this.last)}`);
+});
+Then('la risposta contiene traceID, spanID e workflowInstanceId', function (this: HarnessWorld) {
+  const j = this.last?.json ?? {};
+  assert.match(String(j.traceID ?? ''), /^[0-9a-f]{16}([0-9a-f]{16})?$/, `traceID missing or malformed: ${describe(this.last)}`);
+  assert.match(String(j.spanID ?? ''), /^[0-9a-f]{16}$/, `spanID missing or malformed: ${describe(this.last)}`);
+  assert.match(String(j.workflowInstanceId ?? ''), /\^\^\^\^urn:ihe:iti:xdw:2013:workflowInstanceId$/, `workflowInstanceId missing or malformed: ${describe(this.last)}`);
+});
+Then("l'X-Cart-id è stato registrato nelle evidenze", function (this: HarnessWorld) {
+  const o = this.last;
+  assert.ok(o, 'no call was made');
+  assert.match(o.xCartId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `X-Cart-id missing or not a UUID: ${describe(o)}`);
+  const row = session().ledger.rows().find((r) => r.requestFile === o.requestFile);
+  assert.ok(row, `no ledger row for call ${o.seq}`);
+  assert.equal(row.xCartId, o.xCartId, 'ledger X-Cart-id differs from the response header');
+});

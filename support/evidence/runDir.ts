@@ -1,0 +1,100 @@
+/**
+ * One directory per run: reports/runs/<UTC yyyymmddTHHMMSSZ>-<installation>[-N]/ — never overwritten.
+ */
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+export interface RunDir {
+  /** Directory name, e.g. 20261123T171500Z-impianto1 (or ...-2). */
+  id: string;
+  /** Absolute path of the run directory. */
+  dir: string;
+  evidenceDir: string;
+  allureResultsDir: string;
+  allureReportDir: string;
+  cucumberDir: string;
+}
+
+/** `yyyymmddTHHMMSSZ` in UTC. */
+export function utcStamp(now: Date): string {
+  return now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** Keeps [A-Za-z0-9._-]; other characters become `_` (an empty result becomes `installation`). */
+export function safeSegment(s: string): string {
+  const out = s.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return out === '' ? 'installation' : out;
+}
+
+export function runDirPaths(dir: string): RunDir {
+  const abs = resolve(dir);
+  return {
+    id: abs.split(/[\\/]/).pop()!,
+    dir: abs,
+    evidenceDir: join(abs, 'evidence'),
+    allureResultsDir: join(abs, 'allure-results'),
+    allureReportDir: join(abs, 'allure-report'),
+    cucumberDir: join(abs, 'cucumber'),
+  };
+}
+
+export function createRunDir(reportsDir: string, installation: string, now: Date = new Date()): RunDir {
+  const runsDir = resolve(reportsDir, 'runs');
+  mkdirSync(runsDir, { recursive: true });
+  const base = `${utcStamp(now)}-${safeSegment(installation)}`;
+  let id = base;
+  for (let n = 2; ; n++) {
+    try {
+      // Non-recursive mkdir fails with EEXIST: the atomic "claim" of the name, safe against concurrent runs.
+      mkdirSync(join(runsDir, id));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      id = `${base}-${n}`;
+    }
+  }
+  const rd = runDirPaths(join(runsDir, id));
+  for (const d of [join(rd.evidenceDir, 'exchanges'), join(rd.evidenceDir, 'pdf'), rd.allureResultsDir, rd.cucumberDir]) {
+    mkdirSync(d, { recursive: true });
+  }
+  pointLatest(resolve(reportsDir), rd.dir);
+  return rd;
+}
+
+/** reports/latest → runs/<id> (relative symlink, replaced atomically by rename); on failure reports/LATEST.txt. */
+export function pointLatest(reportsDir: string, runDirAbs: string): void {
+  const target = relative(reportsDir, runDirAbs);
+  const link = join(reportsDir, 'latest');
+  const tmp = join(reportsDir, `.latest.${process.pid}.${Date.now()}`);
+  try {
+    symlinkSync(target, tmp, 'dir');
+    renameSync(tmp, link);
+    rmSync(join(reportsDir, 'LATEST.txt'), { force: true });
+  } catch {
+    rmSync(tmp, { force: true });
+    writeFileSync(join(reportsDir, 'LATEST.txt'), `${target}\n`);
+  }
+}
+
+/** Resolves reports/latest (symlink or LATEST.txt) to an absolute run directory. */
+export function resolveLatest(reportsDir: string): string | undefined {
+  const link = join(reportsDir, 'latest');
+  try {
+    // realpath follows the symlink
+    return realpath(link);
+  } catch { /* fall through */ }
+  try {
+    const t = readText(join(reportsDir, 'LATEST.txt')).trim();
+    if (t) return resolve(reportsDir, t);
+  } catch { /* none */ }
+  return undefined;
+}
+
+function realpath(p: string): string {
+  const r = realpathSync(p);
+  if (!statSync(r).isDirectory()) throw new Error('not a directory');
+  return r;
+}
+function readText(p: string): string {
+  return readFileSync(p, 'utf8');
+}

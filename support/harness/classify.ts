@@ -1,0 +1,21 @@
+/** Where a refusal happened, for messages and the report's failure categories. */
+export type FailureStage = 'border' | 'dispatcher' | 'validator' | 'cart' | 'network' | 'none';
+
+export function failureStage(o: { status?: number; errorType: string }): FailureStage {
+  if (o.errorType.startsWith('network:')) return 'network';
+  if (!o.status || o.status < 400) return 'none';
+  if (/govway\.org/.test(o.errorType)) return 'border';
+  if (/^\/msg\/(syntax|semantic|vocabulary|validator)$/.test(o.errorType)) return 'validator';
+  if (o.errorType.startsWith('/msg/')) return 'dispatcher';
+  return 'cart';
+}
+
+const LABEL: Record<FailureStage, string> = {
+  border: 'bordo (GovWay: token/certificati)',
+  dispatcher: 'dispatcher del gateway',
+  validator: 'validatore CDA (XSD/schematron/terminologia)',
+  cart: 'CART',
+  network: 'rete/TLS (nessuna risposta HTTP)',
+  none: '-',
+};
+export function stageLabel(s: FailureStage): string { return LABEL[s]; }

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DocType, InjectionMode, Profile } from '../types.ts';
+import { buildCda, newCdaContext, nextVersion, patientFor, personaliseCda, readCdaFacts, type CdaContext } from '../cda/builder.ts';
+import { MUTATIONS } from '../cda/mutations.ts';
+import { buildPdf } from '../pdf/build.ts';
+import { signPades } from '../pdf/pades.ts';
+import type { KeyMaterial } from '../pki/credentials.ts';
+import { docTypeInfo } from '../doctypes.ts';
+import { RT_DOC_ID_ROOT, identificativoDoc, localDocumentId, rtDocIdExtension } from '../request/ids.ts';
+
+/** One version of a document as sent: CDA, PDF (signed or not), its identifiers. */
+export interface DocumentState {
+  docType: DocType;
+  patientCf: string;
+  ctx: CdaContext;
+  identificativoDoc: string;
+  cda: Uint8Array;
+  pdf: Uint8Array;
+  pdfSha256: string;
+  /** 'template' = built by the harness; 'vendor-cda' = vendor CDA personalised; 'vendor-pdf' = vendor PDF sent as is. */
+  source: 'template' | 'vendor-cda' | 'vendor-pdf';
+  mode: InjectionMode;
+  /** Negative variants applied, for the report. */
+  variants: string[];
+}
+
+export type PdfVariant = 'unsigned' | 'not-pdf' | 'no-cda';
+
+export interface PrepareOptions {
+  docType: DocType;
+  patientCf: string;
+  profile: Profile;
+  profileDir: string;
+  sign: KeyMaterial;
+  runId: string;
+  seq: number;
+  now?: Date;
+  mode?: InjectionMode;
+  /** Build the next version of this document (replace). */
+  replaces?: DocumentState;
+  /** Negative cases. */
+  cdaMutation?: string;
+  pdfVariant?: PdfVariant;
+}
+
+const sha256hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function vendorFile(profile: Profile, profileDir: string, docType: DocType, ext: 'xml' | 'pdf'): string | null {
+  if (!profile.documentsDir) return null;
+  const p = join(resolve(profileDir, profile.documentsDir), `${docType}.${ext}`);
+  return existsSync(p) ? p : null;
+}
+
+/** Builds CDA → PDF/A-3 with cda.xml → PAdES signature (last), or takes the vendor's own document. */
+export async function prepareDocument(o: PrepareOptions): Promise<DocumentState> {
+  const now = o.now ?? new Date();
+  const local = localDocumentId(o.runId, o.seq);
+  let ctx: CdaContext;
+  if (o.replaces) {
+    ctx = nextVersion(o.replaces.ctx, { seq: o.seq, now });
+  } else {
+    ctx = newCdaContext({ docType: o.docType, patientCf: o.patientCf, profile: o.profile, runId: o.runId, seq: o.seq, now });
+    ctx = { ...ctx, setIdExtension: rtDocIdExtension(o.profile, o.docType, local) };
+  }
+  ctx = { ...ctx, docIdExtension: rtDocIdExtension(o.profile, o.docType, local) };
+  const variants: string[] = [];
+  const mode = o.mode ?? 'ATTACHMENT';
+
+  const vendorPdf = vendorFile(o.profile, o.profileDir, o.docType, 'pdf');
+  if (vendorPdf && !o.cdaMutation && !o.pdfVariant) {
+    // A vendor PDF is sent exactly as provided (already signed); ids come from its CDA.
+    const pdf = new Uint8Array(readFileSync(vendorPdf));
+    const { extractCda } = await import('../pdf/inspect.ts');
+    const { cda } = await extractCda(pdf, undefined);
+    const facts = cda ? readCdaFacts(cda) : null;
+    const id = facts ? identificativoDoc(facts.idRoot, facts.idExtension) : identificativoDoc(RT_DOC_ID_ROOT, ctx.docIdExtension);
+    return { docType: o.docType, patientCf: facts?.patientIds[0]?.extension ?? o.patientCf, ctx, identificativoDoc: id, cda: cda ?? new Uint8Array(), pdf, pdfSha256: sha256hex(pdf), source: 'vendor-pdf', mode, variants };
+  }
+
+  const vendorCda = vendorFile(o.profile, o.profileDir, o.docType, 'xml');
+  let cda: Uint8Array;
+  let source: DocumentState['source'] = 'template';
+  if (vendorCda) {
+    cda = personaliseCda(new Uint8Array(readFileSync(vendorCda)), ctx);
+    source = 'vendor-cda';
+  } else {
+    cda = buildCda(ctx);
+  }
+  if (o.cdaMutation) {
+    const m = MUTATIONS[o.cdaMutation];
+    if (!m) throw new Error(`unknown CDA mutation "${o.cdaMutation}" (known: ${Object.keys(MUTATIONS).join(', ')})`);
+    const before = Buffer.from(cda).toString('utf8');
+    const after = m.apply(before);
+    if (after === before) throw new Error(`CDA mutation "${o.cdaMutation}" changed nothing in the ${o.docType} document: the negative case would not test anything`);
+    cda = new Uint8Array(Buffer.from(after, 'utf8'));
+    variants.push(`cda:${o.cdaMutation}`);
+  }
+
+  const info = docTypeInfo(o.docType);
+  let pdf: Uint8Array;
+  if (o.pdfVariant === 'not-pdf') {
+    // A file that is not a PDF: the CDA XML itself uploaded as "file".
+    pdf = cda;
+    variants.push('file:not-pdf');
+  } else {
+    const unsignedPdf = await buildPdf({
+      cda,
+      ...(o.pdfVariant === 'no-cda' ? { attachmentName: 'CDA2.xml' } : {}),
+      mode,
+      title: `${info.label} — ${o.patientCf}`,
+      lines: [info.label, `Paziente: ${o.patientCf}`, `Documento: ${ctx.docIdExtension} v${ctx.version}`, `Struttura: ${o.profile.provider.name}`],
+      creationDate: now,
+    });
+    if (o.pdfVariant === 'no-cda') variants.push('file:no-cda');
+    if (o.pdfVariant === 'unsigned') {
+      pdf = unsignedPdf;
+      variants.push('file:unsigned');
+    } else {
+      pdf = await signPades(unsignedPdf, { certDer: o.sign.certDer, chainDer: o.sign.chainDer, privateKeyPkcs8Der: o.sign.privateKeyPkcs8Der }, { signingTime: now, reason: 'FSE 2.0 accreditamento RT', location: o.profile.provider.name });
+    }
+  }
+  return {
+    docType: o.docType, patientCf: o.patientCf, ctx,
+    identificativoDoc: identificativoDoc(RT_DOC_ID_ROOT, ctx.docIdExtension),
+    cda, pdf, pdfSha256: sha256hex(pdf), source, mode, variants,
+  };
+}
+
+export { patientFor };

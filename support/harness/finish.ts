@@ -1,0 +1,54 @@
+import { relative } from 'node:path';
+import type { Session } from './session.ts';
+import { writeSummary, type RunMeta } from '../evidence/summary.ts';
+import { writeDataJson } from '../evidence/dataJson.ts';
+import { writeManifest } from '../evidence/manifest.ts';
+import { buildBundle } from '../evidence/bundle.ts';
+import { generateAllureReport } from '../report/allure.ts';
+
+export function runMeta(s: Session): RunMeta {
+  const p = s.profile;
+  return {
+    installation: p.installation,
+    provider: { name: p.provider.name, partitaIva: p.provider.partitaIva },
+    codRep: p.codRep,
+    azienda: p.azienda,
+    target: p.target,
+    baseUrl: s.baseUrl,
+    application: p.application,
+    catalogs: s.validator?.info ? `${s.validator.info.dir} (${s.validator.info.fingerprint})` : 'non configurati: validazioni XSD/schematron/terminologia locali disattivate',
+    startedAt: s.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    authCn: s.credentials.auth.cn,
+    signCn: s.credentials.sign.cn,
+    leftBehind: s.leftBehind,
+  };
+}
+
+/** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
+export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void }): Promise<{ summary: string; bundle: string; report?: string }> {
+  const meta = runMeta(s);
+  const rows = s.ledger.rows();
+  const summary = writeSummary(s.runDir.dir, meta, rows);
+  const entries = s.scenarios.flatMap((sc) => sc.nationalIds.flatMap((id) => {
+    const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
+    return o2 ? [{ id, ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];
+  }));
+  const dataJson = writeDataJson(s.runDir.dir, meta, entries);
+  if (dataJson) o.log(`data.json (national format): ${entries.length} entries`);
+  let report: string | undefined;
+  if (o.report) {
+    o.log('generating the Allure report…');
+    const r = await generateAllureReport(s.runDir, {
+      target: `${meta.target} ${meta.baseUrl}`,
+      installation: `${meta.installation} — ${meta.provider.name} (${meta.provider.partitaIva}), CODREP ${meta.codRep}`,
+      application: `${meta.application.id} / ${meta.application.vendor} / ${meta.application.version}`,
+      catalogs: meta.catalogs ?? '',
+      baseUrl: meta.baseUrl,
+    }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
+    report = relative(process.cwd(), r.indexHtml);
+  }
+  writeManifest(s.runDir.dir);
+  const b = await buildBundle(s.runDir.dir);
+  return { summary: relative(process.cwd(), summary), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report };
+}

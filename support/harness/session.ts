@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Method, Profile } from '../types.ts';
+import { UserError } from '../errors.ts';
+import { loadProfile } from '../config/profile.ts';
+import { loadCredentials, type Credentials } from '../pki/credentials.ts';
+import { generateTestPki } from '../pki/testPki.ts';
+import { resolveCatalogsDir, openValidator, type CdaValidator } from '../catalogs/index.ts';
+import { GatewayClient } from '../request/http.ts';
+import { assertTargetAllowed, RT_STAGE_BASE_URL } from '../request/interlocks.ts';
+import { createRunDir, type RunDir } from '../evidence/runDir.ts';
+import { Ledger } from '../evidence/ledger.ts';
+import type { DocumentState } from './document.ts';
+import type { ExchangeOutcome } from './exchange.ts';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_PROFILE = join(PROJECT_ROOT, 'testdata', 'profile.example.json');
+export const DEFAULT_PKI_DIR = join(PROJECT_ROOT, '.fse', 'pki');
+export const DEFAULT_REPORTS_DIR = join(PROJECT_ROOT, 'reports');
+
+export interface SessionOptions {
+  profilePath?: string;
+  reportsDir?: string;
+  pkiDir?: string;
+  catalogsDir?: string | null;
+  env?: NodeJS.ProcessEnv;
+  /** Progress/info lines (never secrets). */
+  log?: (line: string) => void;
+  /** Use an existing run directory instead of creating one. */
+  runDir?: RunDir;
+}
+
+export interface ScenarioRecord { name: string; status: string; outcomes: ExchangeOutcome[]; nationalIds: number[] }
+
+type SimHandle = { url: string; close(): Promise<void>; skipped: string[]; faults: unknown; stats(): unknown };
+
+/** Everything one run needs; created before any network call, closed once at the end. */
+export class Session {
+  profile!: Profile;
+  profilePath!: string;
+  profileDir!: string;
+  credentials!: Credentials;
+  client!: GatewayClient;
+  ledger!: Ledger;
+  runDir!: RunDir;
+  runId!: string;
+  baseUrl!: string;
+  catalogsDir: string | null = null;
+  validator!: CdaValidator;
+  simulator: SimHandle | null = null;
+  startedAt = new Date();
+  /** Documents currently published by this run (identificativoDoc → state): deleted at the end. */
+  readonly published = new Map<string, DocumentState>();
+  /** Documents the final clean-up could not delete. */
+  leftBehind: string[] = [];
+  onExchange?: (o: ExchangeOutcome) => void;
+  exchanges = 0;
+  private seq = 0;
+  log: (line: string) => void = () => {};
+
+  nextSeq(): number { return ++this.seq; }
+
+  /** Scenario results in execution order (for progress output, data.json and the summary). */
+  readonly scenarios: ScenarioRecord[] = [];
+  /** Number of scenarios planned (for "[n/total]" progress); 0 when unknown. */
+  totalScenarios = 0;
+
+  recordScenario(r: ScenarioRecord): void {
+    this.scenarios.push(r);
+    const n = this.scenarios.length;
+    const calls = r.outcomes.map((o) => `${o.spec.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
+    const mark = r.status === 'PASSED' ? 'ok  ' : 'FAIL';
+    this.log(`[${n}${this.totalScenarios ? `/${this.totalScenarios}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
+  }
+
+  /** Track what is published so that the end of the run deletes it (stage hygiene). */
+  track(method: Method, outcome: { status?: number }, doc: DocumentState, pathId?: string): void {
+    if (!outcome.status || outcome.status >= 300) return;
+    if (method === 'validate-and-create') this.published.set(doc.identificativoDoc, doc);
+    if (method === 'replace') { if (pathId) this.published.delete(pathId); this.published.set(doc.identificativoDoc, doc); }
+    if (method === 'delete') this.published.delete(pathId ?? doc.identificativoDoc);
+  }
+
+  static async open(o: SessionOptions = {}): Promise<Session> {
+    const s = new Session();
+    const env = o.env ?? process.env;
+    s.log = o.log ?? (() => {});
+    const loaded = loadProfile(resolve(o.profilePath ?? env.FSE_PROFILE ?? DEFAULT_PROFILE), { env });
+    s.profile = loaded.profile;
+    s.profilePath = loaded.path;
+    s.profileDir = loaded.baseDir;
+    const p = s.profile;
+
+    // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
+    s.catalogsDir = resolveCatalogsDir(p.catalogsDir ? resolve(s.profileDir, p.catalogsDir) : (o.catalogsDir ?? null));
+
+    // Certificates: configured ones, or a generated test PKI (simulator only).
+    let profileForCreds = p;
+    const pkiDir = o.pkiDir ?? DEFAULT_PKI_DIR;
+    if (!p.certificates) {
+      if (p.target !== 'simulator') throw new UserError('NO_CERTIFICATES', `target "${p.target}" needs real certificates: add "certificates" to ${s.profilePath}`, 'see README § "Pointing the harness at RT stage"');
+      if (!existsSync(join(pkiDir, 'sign.pem'))) {
+        s.log(`generating a test PKI in ${pkiDir} (no certificates configured)`);
+        await generateTestPki({ outDir: pkiDir, partitaIva: p.provider.partitaIva, istat: p.provider.istat, tipDominio: p.tipDominio, vendor: p.cnVendor });
+      }
+      profileForCreds = { ...p, certificates: { mode: 'separate', authentication: { cert: join(pkiDir, 'auth.pem'), key: join(pkiDir, 'auth.key') }, signature: { cert: join(pkiDir, 'sign.pem'), key: join(pkiDir, 'sign.key') }, serverCa: join(pkiDir, 'ca.pem') } };
+    }
+    s.credentials = await loadCredentials(profileForCreds, { baseDir: s.profileDir, env });
+
+    // Target: the embedded simulator, or stage. Interlocks run before any connection.
+    if (p.target === 'simulator' && !p.baseUrl) {
+      const { startSimulator } = await import('../../simulator/server.ts');
+      const ca = [readFileSync(join(pkiDir, 'ca.pem'), 'utf8')];
+      const sim = await startSimulator({
+        tls: { keyPem: readFileSync(join(pkiDir, 'server.key'), 'utf8'), certPem: readFileSync(join(pkiDir, 'server.pem'), 'utf8'), caPem: ca.join('\n') },
+        port: 0,
+        catalogsDir: s.catalogsDir,
+        audience: p.aud,
+      });
+      s.simulator = sim as unknown as SimHandle;
+      s.baseUrl = sim.url;
+      s.log(`simulator listening on ${sim.url}`);
+      for (const line of sim.skipped) s.log(`simulator: SKIPPED CHECK — ${line}`);
+    } else {
+      s.baseUrl = p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : '');
+    }
+    assertTargetAllowed(p.target, s.baseUrl, env);
+    const serverCaPem = p.target === 'simulator' && !p.baseUrl ? readFileSync(join(pkiDir, 'ca.pem'), 'utf8') : s.credentials.serverCaPem;
+    s.client = new GatewayClient(s.baseUrl, { certPem: s.credentials.auth.certPem, keyPem: s.credentials.auth.keyPem, caPem: serverCaPem }, { timeoutMs: Number(env.FSE_TIMEOUT_MS ?? 30_000) });
+
+    s.validator = await openValidator({ catalogsDir: s.catalogsDir });
+    s.runDir = o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt);
+    s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
+    s.ledger = Ledger.open(s.runDir.evidenceDir);
+    return s;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close().catch(() => undefined);
+    this.validator?.close();
+    this.ledger?.close();
+    if (this.simulator) await this.simulator.close().catch(() => undefined);
+  }
+}
+
+/** The session of the current process (set by `fse-harness run`, or lazily by the Cucumber hooks). */
+let current: Session | null = null;
+export function setCurrentSession(s: Session | null): void { current = s; }
+export function currentSession(): Session | null { return current; }

@@ -1,0 +1,392 @@
+/**
+ * PDF inspection with the gateway's semantics (gateway-impl §2.5–2.6): is it a PDF, which embedded files,
+ * XFA datasets, the signatures (CMS verified with pkijs over the ByteRange), CDA extraction and the PAdES check.
+ *
+ * Parsing uses the lazy reader in ./reader.ts (only the objects on the paths we follow are parsed), and the
+ * result of a parse is shared between inspectPdf / extractCda / checkPades calls on the same bytes.
+ */
+import { createHash } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import type { InjectionMode } from '../types.ts';
+import { ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
+import { PdfReader, PdfName, PdfString, PdfStream, isDict, isArray } from './reader.ts';
+import type { PdfDict, PdfObject } from './reader.ts';
+import { findClinicalDocument, findElement } from './xmlscan.ts';
+
+export interface PdfSignatureInfo {
+  subFilter?: string;
+  /** ByteRange = [0, a, b, c]: starts at 0, the gap is exactly the /Contents hex string, and it ends at EOF. */
+  byteRangeOk: boolean;
+  /** The CMS verifies (messageDigest over the ByteRange data + signature with the embedded signer certificate). */
+  cmsValid: boolean;
+  signerCn?: string;
+  hasSigningTime: boolean;
+  hasSigningCertificateV2: boolean;
+  /** Why cmsValid / byteRangeOk is false, when known. */
+  detail?: string;
+}
+
+export interface PdfInspection {
+  /** Starts with %PDF and length > 4. */
+  isPdf: boolean;
+  /** Names in the top-level /Names /EmbeddedFiles tree. */
+  embeddedFiles: string[];
+  hasXfaDatasets: boolean;
+  signatures: PdfSignatureInfo[];
+  /** Set when the file starts with %PDF but could not be parsed. */
+  parseError?: string;
+}
+
+export const CDA_NAME = 'cda.xml';
+export const NOT_SIGNED = 'Il pdf non risulta firmato';
+export const INVALID_SIGNATURE = 'La firma del pdf non risulta valida';
+
+/** First 4 bytes `%PDF` and longer than 4 bytes (the gateway's only "is it a PDF" test). */
+export function isPdfBytes(pdf: Uint8Array): boolean {
+  return pdf.length > 4 && pdf[0] === 0x25 && pdf[1] === 0x50 && pdf[2] === 0x44 && pdf[3] === 0x46;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parse cache: the simulator calls extractCda + checkPades (+ inspectPdf) on the same buffer. The key is the
+// Uint8Array object; a content hash guards against callers mutating it in place between calls.
+
+interface CacheEntry { fp: string; reader: PdfReader }
+const readerCache = new WeakMap<Uint8Array, CacheEntry>();
+
+function fingerprint(b: Uint8Array): string {
+  // A full hash (≈0.05 ms for 50 KB) so an in-place modification is never served from a stale parse.
+  return createHash('sha1').update(b).digest('base64');
+}
+
+function readerFor(pdf: Uint8Array): PdfReader {
+  const fp = fingerprint(pdf);
+  const hit = readerCache.get(pdf);
+  if (hit && hit.fp === fp) return hit.reader;
+  const reader = new PdfReader(pdf);
+  readerCache.set(pdf, { fp, reader });
+  return reader;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Name trees
+
+/** Walks a name tree (flat /Names and /Kids, depth-limited), calling `visit(key, value)`. */
+function walkNameTree(r: PdfReader, node: PdfObject | undefined, visit: (key: string, value: PdfObject | undefined) => boolean | void, depth = 0): boolean {
+  const dict = r.resolve(node);
+  if (!isDict(dict) || depth > 16) return false;
+  const names = r.resolve(dict.get('Names'));
+  if (isArray(names)) {
+    for (let i = 0; i + 1 < names.length; i += 2) {
+      const k = r.resolve(names[i]);
+      const key = k instanceof PdfString ? k.text() : '';
+      if (visit(key, names[i + 1]) === true) return true;
+    }
+  }
+  const kids = r.resolve(dict.get('Kids'));
+  if (isArray(kids)) {
+    for (const kid of kids) if (walkNameTree(r, kid, visit, depth + 1)) return true;
+  }
+  return false;
+}
+
+function namesDict(r: PdfReader): PdfDict | undefined {
+  const names = r.resolve(r.catalog()?.get('Names'));
+  return isDict(names) ? names : undefined;
+}
+
+function embeddedFileNames(r: PdfReader): string[] {
+  const out: string[] = [];
+  walkNameTree(r, namesDict(r)?.get('EmbeddedFiles'), (k) => { out.push(k); });
+  return out;
+}
+
+function stringOf(r: PdfReader, o: PdfObject | undefined): string | undefined {
+  const v = r.resolve(o);
+  return v instanceof PdfString ? v.text() : undefined;
+}
+
+/** ATTACHMENT: the embedded file whose name-tree key or filespec /F is exactly `cda.xml`. */
+function attachmentCda(r: PdfReader): Uint8Array | null {
+  let found: Uint8Array | null = null;
+  walkNameTree(r, namesDict(r)?.get('EmbeddedFiles'), (key, value) => {
+    const spec = r.resolve(value);
+    if (!isDict(spec)) return false;
+    if (key !== CDA_NAME && stringOf(r, spec.get('F')) !== CDA_NAME) return false;
+    const ef = r.resolve(spec.get('EF'));
+    if (!isDict(ef)) return false;
+    const stream = r.resolve(ef.get('F') ?? ef.get('UF'));
+    if (!(stream instanceof PdfStream)) return false;
+    found = r.decodeStream(stream);
+    return true;
+  });
+  return found;
+}
+
+/** The XFA datasets stream: /Names /XFAResources → << /Names [ (datasets) stream ] >>. */
+function xfaDatasetsStream(r: PdfReader): PdfStream | undefined {
+  const xfa = r.resolve(namesDict(r)?.get('XFAResources'));
+  if (!isDict(xfa)) return undefined;
+  const arr = r.resolve(xfa.get('Names'));
+  if (!isArray(arr) || arr.length < 2) return undefined;
+  if (stringOf(r, arr[0]) !== 'datasets') return undefined;
+  const s = r.resolve(arr[1]);
+  return s instanceof PdfStream ? s : undefined;
+}
+
+/**
+ * RESOURCE: the first ClinicalDocument element of the datasets XML. The bytes before the datasets root
+ * (XML declaration, PIs, comments) and after it are kept around the element, so a CDA embedded by
+ * buildPdf comes back byte-exact; for any other envelope the element is returned as a standalone document.
+ */
+function resourceCda(r: PdfReader): Uint8Array | null {
+  const s = xfaDatasetsStream(r);
+  if (!s) return null;
+  const xml = r.decodeStream(s);
+  const cd = findClinicalDocument(xml);
+  if (!cd) return null;
+  const root = findElement(xml, () => true);
+  const prolog = root ? xml.subarray(0, root.start) : new Uint8Array(0);
+  const epilogue = root && root.end <= xml.length ? xml.subarray(root.end) : new Uint8Array(0);
+  const out = new Uint8Array(prolog.length + (cd.end - cd.start) + epilogue.length);
+  out.set(prolog, 0);
+  out.set(xml.subarray(cd.start, cd.end), prolog.length);
+  out.set(epilogue, prolog.length + cd.end - cd.start);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signatures
+
+interface SigField { dict: PdfDict }
+
+/** Signature dictionaries of the AcroForm signature fields (FT /Sig, possibly inherited), in field order. */
+function signatureDictionaries(r: PdfReader): SigField[] {
+  const acro = r.resolve(r.catalog()?.get('AcroForm'));
+  if (!isDict(acro)) return [];
+  const fields = r.resolve(acro.get('Fields'));
+  const out: SigField[] = [];
+  const seen = new Set<PdfDict>();
+  const visit = (f: PdfObject | undefined, inheritedFt: string | undefined, depth: number): void => {
+    const d = r.resolve(f);
+    if (!isDict(d) || seen.has(d) || depth > 16) return;
+    seen.add(d);
+    const ftObj = r.resolve(d.get('FT'));
+    const ft = ftObj instanceof PdfName ? ftObj.name : inheritedFt;
+    const kids = r.resolve(d.get('Kids'));
+    if (ft === 'Sig') {
+      const v = r.resolve(d.get('V'));
+      if (isDict(v)) out.push({ dict: v });
+    }
+    if (isArray(kids)) for (const k of kids) visit(k, ft, depth + 1);
+  };
+  if (isArray(fields)) for (const f of fields) visit(f, undefined, 0);
+  return out;
+}
+
+interface ParsedCms {
+  signedData: pkijs.SignedData;
+  signerCn?: string;
+  hasSigningTime: boolean;
+  hasSigningCertificateV2: boolean;
+}
+
+/** One DER TLV: tag byte and value offsets (definite lengths only). */
+interface Tlv { tag: number; start: number; valueStart: number; end: number }
+
+function readTlv(b: Uint8Array, at: number, limit = b.length): Tlv {
+  if (at + 2 > limit) throw new Error('truncated ASN.1');
+  const tag = b[at]!;
+  if ((tag & 0x1f) === 0x1f) throw new Error('unsupported multi-byte ASN.1 tag');
+  let p = at + 1;
+  let len = b[p++]!;
+  if (len === 0x80) throw new Error('indefinite-length ASN.1 is not supported');
+  if (len > 0x80) {
+    const n = len & 0x7f;
+    if (n > 4 || p + n > limit) throw new Error('bad ASN.1 length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[p++]!;
+  }
+  if (p + len > limit) throw new Error('ASN.1 value beyond its container');
+  return { tag, start: at, valueStart: p, end: p + len };
+}
+
+function children(b: Uint8Array, t: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let p = t.valueStart; p < t.end;) {
+    const c = readTlv(b, p, t.end);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+/** DER of the signedData OID 1.2.840.113549.1.7.2. */
+const SIGNED_DATA_OID_DER = Uint8Array.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
+
+/** Parsed certificates, keyed by their DER (the same signer certificate arrives with every request). */
+const certCache = new Map<string, pkijs.Certificate>();
+function cachedCertificate(der: Uint8Array): pkijs.Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let c = certCache.get(key);
+  if (!c) {
+    c = pkijs.Certificate.fromBER(toArrayBuffer(der.slice()));
+    if (certCache.size >= 256) certCache.delete(certCache.keys().next().value!);
+    certCache.set(key, c);
+  }
+  return c;
+}
+
+/**
+ * Parses the CMS ContentInfo/SignedData. The envelope is walked with a small DER reader and the certificates
+ * are parsed once and cached (pkijs' schema-driven parsing of a whole SignedData costs several ms); the
+ * SignerInfo and EncapsulatedContentInfo are parsed by pkijs, and the result is a regular pkijs SignedData
+ * for SignedData.verify.
+ */
+function parseCms(contents: Uint8Array): ParsedCms {
+  const ci = readTlv(contents, 0);
+  if (ci.tag !== 0x30) throw new Error('the /Contents is not a DER SEQUENCE');
+  const [oid, explicit] = children(contents, ci);
+  if (!oid || oid.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) throw new Error('not a CMS ContentInfo');
+  if (Buffer.compare(contents.subarray(oid.start, oid.end), SIGNED_DATA_OID_DER) !== 0) throw new Error('the CMS content type is not signedData');
+  const sdTlv = readTlv(contents, explicit.valueStart, explicit.end);
+  const parts = children(contents, sdTlv);
+  const encap = parts[2];
+  const signerInfosTlv = parts[parts.length - 1];
+  if (parts.length < 4 || !encap || encap.tag !== 0x30 || !signerInfosTlv || signerInfosTlv.tag !== 0x31) throw new Error('malformed SignedData');
+  const certificates: pkijs.Certificate[] = [];
+  for (const p of parts.slice(3, -1)) {
+    if (p.tag !== 0xa0) continue; // [1] crls: ignored
+    for (const c of children(contents, p)) if (c.tag === 0x30) certificates.push(cachedCertificate(contents.subarray(c.start, c.end)));
+  }
+  const siTlvs = children(contents, signerInfosTlv);
+  if (!siTlvs[0]) throw new Error('the CMS has no SignerInfo');
+  const signerInfos = siTlvs.map((t) => pkijs.SignerInfo.fromBER(toArrayBuffer(contents.slice(t.start, t.end))));
+  const encapContentInfo = pkijs.EncapsulatedContentInfo.fromBER(toArrayBuffer(contents.slice(encap.start, encap.end)));
+  const signedData = new pkijs.SignedData({ version: 1, encapContentInfo, certificates, signerInfos });
+  const si = signerInfos[0]!;
+  const attrs = si.signedAttrs?.attributes ?? [];
+  let signerCn: string | undefined;
+  const sid = si.sid;
+  if (sid instanceof pkijs.IssuerAndSerialNumber) {
+    for (const c of certificates) {
+      if (c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)) {
+        const cn = c.subject.typesAndValues.find((t) => t.type === OID.commonName);
+        if (cn) signerCn = String(cn.value.valueBlock.value);
+        break;
+      }
+    }
+  }
+  return {
+    signedData,
+    signerCn,
+    hasSigningTime: attrs.some((a) => a.type === OID.signingTime),
+    hasSigningCertificateV2: attrs.some((a) => a.type === OID.signingCertificateV2),
+  };
+}
+
+async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatureInfo> {
+  const pdf = r.bytes;
+  const subFilterObj = r.resolve(sig.get('SubFilter'));
+  const info: PdfSignatureInfo = {
+    subFilter: subFilterObj instanceof PdfName ? subFilterObj.name : undefined,
+    byteRangeOk: false,
+    cmsValid: false,
+    hasSigningTime: false,
+    hasSigningCertificateV2: false,
+  };
+  const br = r.resolve(sig.get('ByteRange'));
+  const contentsObj = r.resolve(sig.get('Contents'));
+  if (!(contentsObj instanceof PdfString)) { info.detail = 'no /Contents'; return info; }
+  const nums = isArray(br) ? br.map((x) => r.resolve(x)) : [];
+  if (nums.length !== 4 || !nums.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0)) {
+    info.detail = 'missing or malformed /ByteRange';
+    return info;
+  }
+  const [a, b, c, d] = nums as number[];
+  if (a! + b! > pdf.length || c! + d! > pdf.length) { info.detail = '/ByteRange beyond the end of the file'; return info; }
+  const gapOk = a === 0 && b! < c! && pdf[b!] === 0x3c && pdf[c! - 1] === 0x3e && (c! - b! - 2) === contentsObj.bytes.length * 2;
+  info.byteRangeOk = gapOk && c! + d! === pdf.length;
+  if (!info.byteRangeOk) info.detail = 'the /ByteRange does not cover the whole file except /Contents';
+
+  let cms: ParsedCms;
+  try {
+    cms = parseCms(contentsObj.bytes);
+  } catch (e) {
+    info.detail = `CMS not parsable: ${(e as Error).message}`;
+    return info;
+  }
+  info.signerCn = cms.signerCn;
+  info.hasSigningTime = cms.hasSigningTime;
+  info.hasSigningCertificateV2 = cms.hasSigningCertificateV2;
+  const data = new Uint8Array(b! + d!);
+  data.set(pdf.subarray(a!, a! + b!), 0);
+  data.set(pdf.subarray(c!, c! + d!), b!);
+  try {
+    ensurePkijsEngine();
+    const res = await cms.signedData.verify({ signer: 0, data: data.buffer, checkChain: false, extendedMode: true });
+    info.cmsValid = res.signatureVerified === true;
+    if (!info.cmsValid) info.detail = res.message || 'the CMS signature does not verify';
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : (e as { message?: string }).message ?? String(e);
+    info.detail = `CMS verification failed: ${msg}`;
+  }
+  return info;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public API
+
+export async function inspectPdf(pdf: Uint8Array): Promise<PdfInspection> {
+  const out: PdfInspection = { isPdf: isPdfBytes(pdf), embeddedFiles: [], hasXfaDatasets: false, signatures: [] };
+  if (!out.isPdf) return out;
+  try {
+    const r = readerFor(pdf);
+    out.embeddedFiles = embeddedFileNames(r);
+    out.hasXfaDatasets = xfaDatasetsStream(r) !== undefined;
+    for (const s of signatureDictionaries(r)) out.signatures.push(await examineSignature(r, s.dict));
+  } catch (e) {
+    out.parseError = (e as Error).message;
+  }
+  return out;
+}
+
+/**
+ * Gateway semantics: ATTACHMENT = embedded file whose name-tree key or filespec /F is exactly `cda.xml`;
+ * RESOURCE = /Names /XFAResources → [ (datasets) <stream ref> ] → first ClinicalDocument element;
+ * undefined = RESOURCE then ATTACHMENT. Unparsable or non-PDF input gives `{ cda: null }`.
+ */
+export async function extractCda(pdf: Uint8Array, mode?: InjectionMode): Promise<{ cda: Uint8Array | null; mode?: InjectionMode }> {
+  if (!isPdfBytes(pdf)) return { cda: null };
+  let r: PdfReader;
+  try { r = readerFor(pdf); } catch { return { cda: null }; }
+  const tryMode = (m: InjectionMode): Uint8Array | null => {
+    try { return m === 'RESOURCE' ? resourceCda(r) : attachmentCda(r); } catch { return null; }
+  };
+  const order: InjectionMode[] = mode ? [mode] : ['RESOURCE', 'ATTACHMENT'];
+  for (const m of order) {
+    const cda = tryMode(m);
+    if (cda) return { cda, mode: m };
+  }
+  return { cda: null };
+}
+
+/**
+ * Gateway PAdES check: at least one signature field (else 'Il pdf non risulta firmato'), the LAST signature's CMS
+ * must verify over its ByteRange against the embedded signer certificate (else 'La firma del pdf non risulta valida').
+ * No trust-chain check. An unparsable PDF counts as not signed.
+ */
+export async function checkPades(pdf: Uint8Array): Promise<{ ok: true } | { ok: false; detail: 'Il pdf non risulta firmato' | 'La firma del pdf non risulta valida' }> {
+  if (!isPdfBytes(pdf)) return { ok: false, detail: NOT_SIGNED };
+  let sigs: SigField[];
+  let r: PdfReader;
+  try {
+    r = readerFor(pdf);
+    sigs = signatureDictionaries(r);
+  } catch {
+    return { ok: false, detail: NOT_SIGNED };
+  }
+  const last = sigs[sigs.length - 1];
+  if (!last) return { ok: false, detail: NOT_SIGNED };
+  const info = await examineSignature(r, last.dict);
+  return info.cmsValid ? { ok: true } : { ok: false, detail: INVALID_SIGNATURE };
+}

@@ -1,0 +1,182 @@
+/**
+ * PAdES-B-B signing (ETSI EN 319 142-1 baseline B) of a PDF, as the ministry's reference generator does it:
+ * Filter Adobe.PPKLite, SubFilter ETSI.CAdES.detached, a detached CMS SignedData (SHA-256, RSA PKCS#1 v1.5 or
+ * ECDSA) whose signed attributes are exactly contentType, messageDigest and signing-certificate-v2
+ * (ESSCertIDv2: SHA-256 of the signer certificate + issuerSerial). No signing-time, no cmsAlgorithmProtect;
+ * the signing time goes in the signature dictionary's /M.
+ *
+ * The placeholder is added with @signpdf/placeholder-pdf-lib (full rewrite of the PDF by pdf-lib), then
+ * @signpdf/signpdf splices the CMS into /Contents. Sign LAST: any later save breaks the signature.
+ */
+import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
+import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
+import { SignPdf } from '@signpdf/signpdf';
+import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import * as asn1js from 'asn1js';
+import { PDFDocument } from 'pdf-lib';
+import * as pkijs from 'pkijs';
+import { ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
+
+export interface PadesKey {
+  /** DER of the signer certificate. */
+  certDer: Uint8Array;
+  /** DER of the intermediate / root certificates to embed (optional). */
+  chainDer?: Uint8Array[];
+  /** DER of the PKCS#8 private key (RSA or EC). */
+  privateKeyPkcs8Der: Uint8Array;
+}
+
+export interface PadesOptions {
+  /** Goes in /M (default now). Never in the CMS. */
+  signingTime?: Date;
+  reason?: string;
+  location?: string;
+  /** Signer name in the signature dictionary (default: the certificate CN). */
+  name?: string;
+  contactInfo?: string;
+}
+
+/** SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with one ESSCertIDv2 (hashAlgorithm = default SHA-256, omitted in DER). */
+export function signingCertificateV2(cert: pkijs.Certificate, certDer: Uint8Array): asn1js.Sequence {
+  const certHash = createHash('sha256').update(certDer).digest();
+  const issuerSerial = new asn1js.Sequence({
+    value: [
+      // GeneralNames ::= SEQUENCE OF GeneralName; directoryName [4] EXPLICIT Name
+      new asn1js.Sequence({
+        value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })],
+      }),
+      new asn1js.Integer({ valueHex: cert.serialNumber.valueBlock.valueHexView.slice() }),
+    ],
+  });
+  const essCertIdV2 = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: new Uint8Array(certHash) }), issuerSerial] });
+  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+}
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+interface ImportedKey {
+  key: webcrypto.CryptoKey;
+  kind: 'RSA' | 'EC';
+}
+
+async function importPrivateKey(pkcs8: Uint8Array): Promise<ImportedKey> {
+  let type: string | undefined;
+  let curve: string | undefined;
+  try {
+    const k = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
+    type = k.asymmetricKeyType;
+    curve = k.asymmetricKeyDetails?.namedCurve;
+  } catch (e) {
+    throw new Error(`The signing key is not a valid unencrypted PKCS#8 DER key (${(e as Error).message})`);
+  }
+  const subtle = webcrypto.subtle;
+  if (type === 'rsa') {
+    return { kind: 'RSA', key: await subtle.importKey('pkcs8', pkcs8, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign']) };
+  }
+  if (type === 'ec') {
+    const namedCurve = ({ prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as Record<string, string>)[curve ?? ''];
+    if (!namedCurve) throw new Error(`Unsupported EC curve for PAdES: ${curve ?? 'unknown'}`);
+    return { kind: 'EC', key: await subtle.importKey('pkcs8', pkcs8, { name: 'ECDSA', namedCurve }, false, ['sign']) };
+  }
+  throw new Error(`Unsupported signing key type for PAdES: ${type ?? 'unknown'} (RSA or EC expected)`);
+}
+
+/** Our @signpdf Signer: builds the detached CAdES (PAdES-B-B) CMS with pkijs. */
+export class PadesSigner extends Signer {
+  readonly #certDer: Uint8Array;
+  readonly #chainDer: Uint8Array[];
+  readonly #pkcs8: Uint8Array;
+  /** The DER of the last CMS produced (for tests / evidence). */
+  lastCms?: Uint8Array;
+
+  constructor(key: PadesKey) {
+    super();
+    this.#certDer = key.certDer;
+    this.#chainDer = key.chainDer ?? [];
+    this.#pkcs8 = key.privateKeyPkcs8Der;
+  }
+
+  /** Signs the concatenated ByteRange data. `signingTime` is ignored on purpose (PAdES-B-B forbids signing-time). */
+  override async sign(pdfBuffer: Buffer, _signingTime?: Date): Promise<Buffer> {
+    const cms = await buildCadesDetached(pdfBuffer, this.#certDer, this.#chainDer, this.#pkcs8);
+    this.lastCms = cms;
+    return Buffer.from(cms);
+  }
+}
+
+/** Detached CMS SignedData over `data`, PAdES-B-B attributes (see file header). Returns DER of the ContentInfo. */
+export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array): Promise<Uint8Array> {
+  ensurePkijsEngine();
+  const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
+  const chain = chainDer.map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d)));
+  const { key, kind } = await importPrivateKey(pkcs8);
+  if (kind === 'RSA' && cert.subjectPublicKeyInfo.algorithm.algorithmId !== OID.rsaEncryption) {
+    throw new Error('The signing key is RSA but the certificate public key is not');
+  }
+  const digest = createHash('sha256').update(data).digest();
+  const attributes = [
+    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
+    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: new Uint8Array(digest) })] }),
+    new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
+  ];
+  // DER: SET OF sorted by encoding (verifiers that re-encode the set in DER, like BouncyCastle, rely on this).
+  const encoded = attributes.map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER()) }));
+  encoded.sort((x, y) => compareBytes(x.der, y.der));
+
+  const signedData = new pkijs.SignedData({
+    version: 1,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+    signerInfos: [
+      new pkijs.SignerInfo({
+        version: 1,
+        sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+        signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) }),
+      }),
+    ],
+    certificates: [cert, ...chain],
+  });
+  await signedData.sign(key, 0, 'SHA-256');
+  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
+  return new Uint8Array(contentInfo.toSchema().toBER());
+}
+
+function certCommonName(certDer: Uint8Array): string | undefined {
+  try {
+    const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
+    const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
+    return cn ? String(cn.value.valueBlock.value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds a PAdES-B-B signature to `pdf` (which must not be encrypted) and returns the signed bytes.
+ * The whole PDF is rewritten by pdf-lib before the signature is spliced in; do not modify the result afterwards.
+ */
+export async function signPades(pdf: Uint8Array, key: PadesKey, o: PadesOptions = {}): Promise<Uint8Array> {
+  const signingTime = o.signingTime ?? new Date();
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const chainLen = (key.chainDer ?? []).reduce((n, c) => n + c.length, 0);
+  // CMS ≈ certificates + signature (≤ 512 B for RSA-4096) + attributes/structure; keep a generous margin.
+  const signatureLength = Math.ceil((key.certDer.length * 2 + chainLen + 4096) / 1024) * 1024;
+  pdflibAddPlaceholder({
+    pdfDoc: doc,
+    reason: o.reason ?? 'Firma del documento clinico (FSE 2.0)',
+    location: o.location ?? 'Italia',
+    name: o.name ?? certCommonName(key.certDer) ?? 'Firmatario',
+    contactInfo: o.contactInfo ?? '',
+    signingTime,
+    signatureLength,
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    widgetRect: [0, 0, 0, 0],
+  });
+  const withPlaceholder = await doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
+  const signer = new PadesSigner(key);
+  const signed = await new SignPdf().sign(Buffer.from(withPlaceholder.buffer, withPlaceholder.byteOffset, withPlaceholder.byteLength), signer);
+  return new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);
+}

@@ -1,0 +1,257 @@
+/**
+ * Allure 3 report generation (offline, in-process, no Java, no server).
+ *
+ * The `allure` package (a declared, pinned dependency) is the CLI; its engine lives in `@allurereport/core`,
+ * which `allure` depends on with an exact version. We resolve the engine *from the `allure` package's own location*
+ * (not from ours), so the engine used is always the one `allure@3.18.0` was released with, even if npm
+ * does not hoist it.
+ *
+ * Output: `<run>/allure-report/index.html`, the `awesome` plugin in single-file mode (opens from disk via file://).
+ * Environment: written both as report variables (shown in the report header) and as `environment.properties`
+ * in allure-results (Allure 2 compatibility, read by any Allure viewer).
+ *
+ * Note (allure3 #825): descriptions render blank in single-file reports opened from file://, so nothing here relies
+ * on descriptions; step code should use labels, parameters and attachments.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { RunDir } from '../evidence/runDir.ts';
+
+export interface ReportEnv {
+  target: string;
+  installation: string;
+  /** Application triple, e.g. "FOO_SPA / BARMED / V.4.2.0". */
+  application: string;
+  /** Catalog version (commit or tag of it-fse-catalogs), or "n/d". */
+  catalogs: string;
+  baseUrl: string;
+}
+
+/** The label step code may set to force a category: one of border|dispatcher|validator|network|harness. */
+export const FAILURE_LAYER_LABEL = 'failureLayer';
+
+/** Italian display names of the environment keys (report header + environment.properties). */
+const ENV_KEYS: Record<keyof ReportEnv, string> = {
+  target: 'Target',
+  installation: 'Impianto',
+  application: 'Applicazione (vendor / id / versione)',
+  catalogs: 'Cataloghi',
+  baseUrl: 'URL gateway',
+};
+
+/**
+ * Allure 3 category rules (first match wins; Allure appends its default "Product errors"/"Test errors" after them).
+ * Matching uses the error message/trace, or the `failureLayer` label when step code sets it.
+ * Validator is checked before dispatcher because `/msg/syntax` is also a `/msg/...` type.
+ */
+export function allureCategories(): object[] {
+  const failing = ['failed', 'broken'] as const;
+  const layer = (v: string) => ({ statuses: failing, labels: { [FAILURE_LAYER_LABEL]: new RegExp(`^${v}$`) } });
+  return [
+    {
+      id: 'fse-harness',
+      name: 'Harness / pre-flight (nessuna richiesta inviata)',
+      matchers: [layer('harness'), { statuses: failing, message: /pre-?flight|UserError|\[harness\]/i }],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-network',
+      name: 'Rete (nessuna risposta HTTP)',
+      matchers: [
+        layer('network'),
+        {
+          statuses: failing,
+          message: /no HTTP response|nessuna risposta|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|UND_ERR_|certificate|TLS|SSL/i,
+        },
+      ],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-border',
+      name: 'Frontiera GovWay / CART (401/403, tipi govway)',
+      matchers: [
+        layer('border'),
+        { statuses: failing, message: /govway\.org\/handling-errors|TokenAuthentication(Failed|Required)|TokenRequiredClaimsNotFound|AuthorizationContentDeny|InvalidRequestContent|InteroperabilityInvalidRequest/ },
+      ],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-validator',
+      name: 'Validatore CDA (/msg/syntax, /msg/semantic, /msg/vocabulary)',
+      matchers: [layer('validator'), { statuses: failing, message: /\/msg\/(syntax|semantic|vocabulary)\b/ }],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-dispatcher',
+      name: 'Dispatcher (/msg/... 4xx)',
+      matchers: [layer('dispatcher'), { statuses: failing, message: /\/msg\/[a-z-]+/ }],
+      groupByMessage: true,
+    },
+  ];
+}
+
+/** `environment.properties` (Java properties escaping: `\`, `=`, `:`, leading spaces, non-ASCII as \uXXXX). */
+export function environmentProperties(env: ReportEnv): string {
+  const esc = (s: string, key: boolean) => {
+    let out = '';
+    for (const ch of s) {
+      const c = ch.codePointAt(0)!;
+      if (ch === '\\') out += '\\\\';
+      else if (ch === '\n') out += '\\n';
+      else if (ch === '\r') out += '\\r';
+      else if (ch === '\t') out += '\\t';
+      else if (key && (ch === '=' || ch === ':' || ch === ' ')) out += `\\${ch}`;
+      else if (c < 0x20 || c > 0x7e) {
+        for (const unit of ch.split('')) out += `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      } else out += ch;
+    }
+    return out;
+  };
+  return (Object.keys(ENV_KEYS) as (keyof ReportEnv)[])
+    .map((k) => `${esc(ENV_KEYS[k], true)}=${esc(env[k] ?? '', false)}`)
+    .join('\n') + '\n';
+}
+
+interface CoreModule {
+  resolveConfig: (config: Record<string, unknown>, override?: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  AllureReport: new (cfg: Record<string, unknown>) => {
+    start(): Promise<void>;
+    readDirectory(dir: string): Promise<void>;
+    done(): Promise<void>;
+  };
+}
+
+/** Absolute path of the `allure` package entry (dist/index.js); `allure/package.json` is not exported. */
+function allureMain(): string {
+  return createRequire(import.meta.url).resolve('allure');
+}
+
+let corePromise: Promise<CoreModule> | undefined;
+/** Loads `@allurereport/core` as resolved from the `allure` package (the version `allure` pins). */
+export function loadAllureCore(): Promise<CoreModule> {
+  corePromise ??= (async () => {
+    const fromAllure = createRequire(allureMain());
+    const corePath = fromAllure.resolve('@allurereport/core');
+    return (await import(pathToFileURL(corePath).href)) as CoreModule;
+  })();
+  return corePromise;
+}
+
+/** Version of the `allure` package actually used (for the evidence). */
+export function allureVersion(): string {
+  const pkg = join(dirname(allureMain()), '..', 'package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+export async function generateAllureReport(
+  runDir: RunDir,
+  env: ReportEnv,
+  o: { name?: string } = {},
+): Promise<{ indexHtml: string }> {
+  const resultsDir = runDir.allureResultsDir;
+  mkdirSync(resultsDir, { recursive: true });
+  // Allure-2-compatible environment + executor files in the results dir (shown by any Allure viewer).
+  // Categories are passed as Allure 3 rules in the config below (no categories.json: it would add a second set).
+  writeFileSync(join(resultsDir, 'environment.properties'), environmentProperties(env));
+  writeFileSync(join(resultsDir, 'executor.json'), JSON.stringify({
+    name: 'fse-harness',
+    type: 'fse-harness',
+    buildName: `${env.installation} @ ${env.target}`,
+    reportName: o.name ?? defaultName(env),
+  }, null, 2));
+
+  const variables: Record<string, string> = {};
+  for (const k of Object.keys(ENV_KEYS) as (keyof ReportEnv)[]) variables[ENV_KEYS[k]] = env[k] || 'n/d';
+  const name = o.name ?? defaultName(env);
+
+  const core = await loadAllureCore();
+  const config = await core.resolveConfig(
+    {
+      name,
+      output: runDir.allureReportDir,
+      variables,
+      categories: { rules: allureCategories() },
+      // history would live outside the run; every run dir is self-contained and never overwritten.
+      appendHistory: false,
+      plugins: {
+        awesome: {
+          options: {
+            reportName: name,
+            singleFile: true,
+            reportLanguage: 'it',
+            theme: 'light',
+            groupBy: ['feature'],
+          },
+        },
+      },
+    },
+    { cwd: runDir.dir },
+  );
+  // Only the awesome plugin: drop the automatically added "agent" plugin (AI-agent helper output, not for auditors).
+  const plugins = (config.plugins as { id: string }[] | undefined)?.filter((p) => p.id === 'awesome');
+  const report = new core.AllureReport({ ...config, plugins });
+  await report.start();
+  if (existsSync(resultsDir)) await report.readDirectory(resultsDir);
+  await report.done();
+  const indexHtml = join(runDir.allureReportDir, 'index.html');
+  if (!existsSync(indexHtml)) throw new Error(`Allure did not produce ${indexHtml}`);
+  const html = stripAnalytics(readFileSync(indexHtml, 'utf8'));
+  const leaks = findMaskedLeaks(html, maskedValues(resultsDir));
+  if (leaks.length > 0) {
+    rmSync(indexHtml, { force: true });
+    throw new Error(`Allure report removed: ${leaks.length} masked parameter value(s) appear in clear in the HTML (parameters: ${leaks.join(', ')})`);
+  }
+  writeFileSync(indexHtml, html);
+  return { indexHtml };
+}
+
+/**
+ * allure 3.18 `awesome` always embeds a Google Analytics tag (`analyticsEnable: true` is hard-coded).
+ * The report must open offline and must not call third parties from an auditor's browser: remove it.
+ */
+export function stripAnalytics(html: string): string {
+  const out = html.replace(
+    /<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js\?id=[^"]*"><\/script>\s*<script>[\s\S]*?gtag\('config'[\s\S]*?<\/script>/,
+    '',
+  );
+  if (/googletagmanager\.com/.test(out)) throw new Error('Allure report: could not remove the analytics tag (template changed?)');
+  return out;
+}
+
+/** Values of parameters marked `masked` in the results (only values of at least 6 characters are checked). */
+export function maskedValues(resultsDir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (Array.isArray(o.parameters)) {
+      for (const p of o.parameters as { name?: string; value?: string; mode?: string }[]) {
+        if (p && p.mode === 'masked' && typeof p.value === 'string' && p.value.length >= 6) found.set(p.value, String(p.name));
+      }
+    }
+    if (Array.isArray(o.steps)) visit(o.steps);
+  };
+  if (!existsSync(resultsDir)) return found;
+  for (const f of readdirSync(resultsDir)) {
+    if (!/-(result|container)\.json$/.test(f)) continue;
+    try { visit(JSON.parse(readFileSync(join(resultsDir, f), 'utf8'))); } catch { /* unreadable result: Allure reports it */ }
+  }
+  return found;
+}
+
+/** Names of masked parameters whose value appears in the HTML, in clear or inside one of its base64 data blocks. */
+export function findMaskedLeaks(html: string, masked: Map<string, string>): string[] {
+  if (masked.size === 0) return [];
+  const texts = [html];
+  for (const m of html.matchAll(/d\("[^"]*","([A-Za-z0-9+/=]+)"\)/g)) texts.push(Buffer.from(m[1]!, 'base64').toString('utf8'));
+  const leaks = new Set<string>();
+  for (const [value, name] of masked) if (texts.some((t) => t.includes(value))) leaks.add(name);
+  return [...leaks].sort();
+}
+
+function defaultName(env: ReportEnv): string {
+  return `FSE 2.0 Toscana — ${env.installation} (${env.target})`;
+}

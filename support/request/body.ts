@@ -1,0 +1,99 @@
+import type { DocType, InjectionMode, Method, Profile } from '../types.ts';
+import { docTypeInfo } from '../doctypes.ts';
+
+/** Metadata of one request (gateway-spec §3.1–3.2). Field order is stable so request bytes are reproducible. */
+export type RequestBody = Record<string, unknown>;
+
+const RT_REP_ROOT = '2.16.840.1.113883.2.9.2.90.4.5';
+const RT_SUBMISSION_ROOT = '2.16.840.1.113883.2.9.2.90.4.3';
+
+export function defaultIdentificativoRep(p: Profile): string {
+  return p.identificativoRep ?? `${RT_REP_ROOT}.${p.codRep}`;
+}
+export function defaultIdentificativoSottomissione(p: Profile): string {
+  return p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${p.provider.partitaIva}`;
+}
+
+/** yyyyMMddHHmmss in Europe/Rome local time (gateway-spec A21: always 14 digits, local time). */
+export function formatDtm(d: Date): string {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(d);
+  const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
+  return `${get('year')}${get('month')}${get('day')}${get('hour')}${get('minute')}${get('second')}`;
+}
+
+/** RT private providers: not convenzionato (999) → private regime; convenzionato → SSN (a profile may override later). */
+export function administrativeRequestFor(p: Profile): string[] {
+  return [p.codRep === '999' ? 'NOSSN' : 'SSN'];
+}
+
+export interface BodyInput {
+  method: Method;
+  profile: Profile;
+  docType: DocType;
+  /** identificativoDoc of the (new) document — create and replace. */
+  identificativoDoc?: string;
+  /** submission-set unique suffix, to keep identificativoSottomissione unique per call */
+  submissionSuffix?: string;
+  mode?: InjectionMode;
+  serviceStart: Date;
+  serviceEnd?: Date;
+  attiCliniciRegoleAccesso?: string[];
+}
+
+/** Body for validate-and-create / replace (multipart `requestBody`) and update-metadata (raw JSON). Delete has none. */
+export function buildBody(i: BodyInput): RequestBody | null {
+  const info = docTypeInfo(i.docType);
+  const p = i.profile;
+  const sottomissione = i.submissionSuffix
+    ? `${defaultIdentificativoSottomissione(p)}.${i.submissionSuffix}`
+    : defaultIdentificativoSottomissione(p);
+  const common: RequestBody = {
+    tipologiaStruttura: p.tipologiaStruttura,
+    ...(i.attiCliniciRegoleAccesso ? { attiCliniciRegoleAccesso: i.attiCliniciRegoleAccesso } : {}),
+    tipoDocumentoLivAlto: info.classCode,
+    assettoOrganizzativo: p.assettoOrganizzativo,
+    dataInizioPrestazione: formatDtm(i.serviceStart),
+    dataFinePrestazione: formatDtm(i.serviceEnd ?? i.serviceStart),
+    tipoAttivitaClinica: info.tipoAttivitaClinica,
+    identificativoSottomissione: sottomissione,
+    administrativeRequest: administrativeRequestFor(p),
+  };
+  switch (i.method) {
+    case 'validate-and-create':
+    case 'replace':
+      if (!i.identificativoDoc) throw new Error(`${i.method} needs identificativoDoc`);
+      return {
+        healthDataFormat: 'CDA',
+        mode: i.mode ?? 'ATTACHMENT',
+        tipologiaStruttura: common.tipologiaStruttura,
+        ...(i.attiCliniciRegoleAccesso ? { attiCliniciRegoleAccesso: i.attiCliniciRegoleAccesso } : {}),
+        identificativoDoc: i.identificativoDoc,
+        identificativoRep: defaultIdentificativoRep(p),
+        tipoDocumentoLivAlto: common.tipoDocumentoLivAlto,
+        assettoOrganizzativo: common.assettoOrganizzativo,
+        dataInizioPrestazione: common.dataInizioPrestazione,
+        dataFinePrestazione: common.dataFinePrestazione,
+        tipoAttivitaClinica: common.tipoAttivitaClinica,
+        identificativoSottomissione: common.identificativoSottomissione,
+        administrativeRequest: common.administrativeRequest,
+      };
+    case 'update-metadata':
+      return common;
+    case 'delete':
+      return null;
+  }
+}
+
+/**
+ * Applies a negative-scenario edit to a body: `set` adds/replaces fields (an unknown field, a bad date, an
+ * unknown access-rule code), `remove` deletes them. Returns a new object.
+ */
+export function editBody(body: RequestBody, edit: { set?: Record<string, unknown>; remove?: string[] }): RequestBody {
+  const out: RequestBody = { ...body };
+  for (const k of edit.remove ?? []) delete out[k];
+  for (const [k, v] of Object.entries(edit.set ?? {})) out[k] = v;
+  return out;
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Byte-exact multipart/form-data for the gateway (gateway-spec §1.5):
+ *  - `requestBody`: a plain text field WITHOUT filename (read with getParameter on the gateway side);
+ *  - `file`: the PDF, `filename="…"`, `Content-Type: application/pdf`, bytes untouched (never through string APIs).
+ * The PDF bytes are copied verbatim, so SHA-256(file part) === attachment_hash.
+ */
+export interface Multipart {
+  boundary: string;
+  contentType: string;
+  body: Buffer;
+}
+
+export function buildMultipart(parts: { requestBody?: string | null; file?: { bytes: Uint8Array; filename: string; contentType?: string } | null }, boundary?: string): Multipart {
+  const b = boundary ?? `----fse-harness-${randomBytes(12).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  if (parts.requestBody !== undefined && parts.requestBody !== null) {
+    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="requestBody"\r\n\r\n`, 'latin1'));
+    chunks.push(Buffer.from(parts.requestBody, 'utf8'));
+    chunks.push(Buffer.from('\r\n', 'latin1'));
+  }
+  if (parts.file) {
+    const fname = parts.file.filename.replace(/["\r\n]/g, '_');
+    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="${fname}"\r\nContent-Type: ${parts.file.contentType ?? 'application/pdf'}\r\n\r\n`, 'latin1'));
+    chunks.push(Buffer.from(parts.file.bytes.buffer, parts.file.bytes.byteOffset, parts.file.bytes.byteLength));
+    chunks.push(Buffer.from('\r\n', 'latin1'));
+  }
+  chunks.push(Buffer.from(`--${b}--\r\n`, 'latin1'));
+  return { boundary: b, contentType: `multipart/form-data; boundary=${b}`, body: Buffer.concat(chunks) };
+}

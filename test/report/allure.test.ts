@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
+import { runDirPaths } from '../../support/evidence/runDir.ts';
+import type { RunDir } from '../../support/evidence/runDir.ts';
+import { allureCategories, environmentProperties, findMaskedLeaks, generateAllureReport, stripAnalytics } from '../../support/report/allure.ts';
+import type { ReportEnv } from '../../support/report/allure.ts';
+import { withChromium } from '../../support/report/chromium.ts';
+import { requireChromium } from './browser.ts';
+import { FAKE_CART_ID, FAKE_JWT } from './fixtures/allure-constants.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'fse-allure-test-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const env: ReportEnv = {
+  target: 'simulator',
+  installation: 'impianto-prova',
+  application: 'FOO_SPA / BARMED / V.4.2.0',
+  catalogs: 'it-fse-catalogs@abc1234',
+  baseUrl: 'https://127.0.0.1:8443/gateway/v2/',
+};
+
+const FEATURE = `# language: it
+Funzionalità: Pubblicazione documenti FSE
+  Scenario: Validazione e pubblicazione LAB con X-Cart-id
+    Dato un documento LAB firmato
+    Quando invio la richiesta al gateway
+    Allora la risposta ha un X-Cart-id
+
+  Scenario: Token rifiutato dalla frontiera
+    Dato un documento RAD firmato
+    Quando invio la richiesta al gateway
+    Allora GovWay rifiuta il token
+
+  Scenario: CDA semanticamente errato
+    Dato un documento LDO firmato
+    Quando invio la richiesta al gateway
+    Allora il validatore segnala un errore semantico
+`;
+
+/** Decodes the data blocks the single-file report embeds: d("<name>","<base64>"). */
+function embedded(html: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const x of html.matchAll(/d\("([^"]+)","([A-Za-z0-9+/=]+)"\)/g)) m.set(x[1]!, Buffer.from(x[2]!, 'base64').toString('utf8'));
+  return m;
+}
+
+describe('Allure 3 report from a real Cucumber run', () => {
+  let rd: RunDir;
+  let indexHtml: string;
+  let ms = 0;
+
+  before(async () => {
+    rd = runDirPaths(join(tmp, 'run'));
+    mkdirSync(rd.allureResultsDir, { recursive: true });
+    const featureDir = join(tmp, 'features');
+    mkdirSync(featureDir);
+    writeFileSync(join(featureDir, 'pubblicazione.feature'), FEATURE);
+    const steps = fileURLToPath(new URL('./fixtures/allure-steps.ts', import.meta.url));
+    const { runConfiguration } = await loadConfiguration({
+      file: false,
+      provided: {
+        paths: [join(featureDir, 'pubblicazione.feature')],
+        import: [steps],
+        format: ['allure-cucumberjs/reporter'],
+        formatOptions: { resultsDir: rd.allureResultsDir },
+      },
+    }, { cwd: tmp });
+    const res = await runCucumber(runConfiguration, { cwd: tmp, stdout: process.stderr });
+    assert.equal(res.success, false, 'two scenarios are meant to fail');
+    const t0 = Date.now();
+    indexHtml = (await generateAllureReport(rd, env, { name: 'Prova impianto' })).indexHtml;
+    ms = Date.now() - t0;
+    process.stderr.write(`allure generation: ${ms} ms, index.html ${readFileSync(indexHtml).length} bytes\n`);
+  });
+
+  it('the Cucumber run produced Allure results for the three scenarios', () => {
+    assert.equal(readdirSync(rd.allureResultsDir).filter((f) => f.endsWith('-result.json')).length, 3);
+  });
+
+  it('writes one self-contained index.html, without the analytics tag and without the masked token', () => {
+    assert.equal(indexHtml, join(rd.allureReportDir, 'index.html'));
+    const html = readFileSync(indexHtml, 'utf8');
+    assert.doesNotMatch(html, /googletagmanager/);
+    assert.doesNotMatch(html, /<script[^>]+src="https?:/);
+    const data = embedded(html);
+    assert.ok(data.size > 5, 'embedded report data');
+    for (const [name, text] of data) assert.ok(!text.includes(FAKE_JWT), `token in clear in ${name}`);
+    assert.ok(!html.includes(FAKE_JWT));
+  });
+
+  it('shows the environment (target, installation, application triple, catalogs)', () => {
+    const data = embedded(readFileSync(indexHtml, 'utf8'));
+    const vars = JSON.parse(data.get('widgets/variables.json')!) as Record<string, string>;
+    assert.equal(vars.Target, 'simulator');
+    assert.equal(vars.Impianto, 'impianto-prova');
+    assert.equal(vars['Applicazione (vendor / id / versione)'], 'FOO_SPA / BARMED / V.4.2.0');
+    assert.equal(vars.Cataloghi, 'it-fse-catalogs@abc1234');
+    assert.match(readFileSync(join(rd.allureResultsDir, 'environment.properties'), 'utf8'), /^Impianto=impianto-prova$/m);
+  });
+
+  it('groups failures into the harness categories (border, validator)', () => {
+    const cats = JSON.parse(embedded(readFileSync(indexHtml, 'utf8')).get('widgets/categories.json')!) as { roots: string[]; nodes: Record<string, { name: string; statistic?: { total: number } }> };
+    const roots = cats.roots.map((r) => cats.nodes[r]!);
+    const byName = new Map(roots.map((n) => [n.name, n.statistic?.total]));
+    assert.equal(byName.get('Frontiera GovWay / CART (401/403, tipi govway)'), 1, JSON.stringify([...byName]));
+    assert.equal(byName.get('Validatore CDA (/msg/syntax, /msg/semantic, /msg/vocabulary)'), 1, JSON.stringify([...byName]));
+  });
+
+  it('opens from disk (file://) in headless Chromium, offline, showing the scenario and its X-Cart-id', async (t) => {
+    const exe = requireChromium(t);
+    if (!exe) return;
+    await withChromium(async (ctx) => {
+      const page = await ctx.newPage();
+      const external: string[] = [];
+      page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) external.push(r.url()); });
+      await ctx.route(/^https?:/, (route) => route.abort());
+      await page.goto(pathToFileURL(indexHtml).href);
+      const scenario = page.getByText('Validazione e pubblicazione LAB con X-Cart-id').first();
+      await scenario.waitFor({ timeout: 30_000 });
+      const home = await page.locator('body').innerText();
+      assert.match(home, /impianto-prova/, 'environment shown on the overview');
+      assert.match(home, /FOO_SPA \/ BARMED \/ V\.4\.2\.0/);
+      await page.screenshot({ path: join(tmpdir(), 'fse-allure-overview.png'), fullPage: true });
+      await scenario.click();
+      await page.getByText(FAKE_CART_ID).first().waitFor({ timeout: 30_000 });
+      const body = await page.locator('body').innerText();
+      assert.ok(body.includes(FAKE_CART_ID), 'X-Cart-id visible');
+      assert.ok(body.includes('<masked>'), 'masked parameter shown as <masked>');
+      assert.ok(!body.includes(FAKE_JWT), 'token not visible');
+      await page.screenshot({ path: join(tmpdir(), 'fse-allure-test-result.png'), fullPage: true });
+      assert.deepEqual(external, [], 'the report must not load anything from the network');
+    }, exe);
+  });
+});
+
+describe('allure helpers', () => {
+  it('allureCategories covers the five failure places, validator before dispatcher', () => {
+    const ids = allureCategories().map((c) => (c as { id: string }).id);
+    assert.deepEqual(ids, ['fse-harness', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher']);
+  });
+  it('findMaskedLeaks finds a masked value in clear or inside base64 data', () => {
+    const masked = new Map([['supersecret-token', 'Authorization']]);
+    assert.deepEqual(findMaskedLeaks('<p>ok</p>', masked), []);
+    assert.deepEqual(findMaskedLeaks('<p>supersecret-token</p>', masked), ['Authorization']);
+    const b64 = Buffer.from('{"v":"supersecret-token"}').toString('base64');
+    assert.deepEqual(findMaskedLeaks(`d("data/x.json","${b64}")`, masked), ['Authorization']);
+  });
+  it('stripAnalytics removes the Google tag block and only it', () => {
+    const html = '<body><p>x</p>\n    <script async src="https://www.googletagmanager.com/gtag/js?id=G-X"></script>\n    <script>\n gtag(\'js\', new Date());\n gtag(\'config\', \'G-X\', {});\n    </script>\n<script>keep()</script></body>';
+    assert.equal(stripAnalytics(html), '<body><p>x</p>\n    \n<script>keep()</script></body>');
+  });
+  it('environment.properties escapes keys and non-ASCII', () => {
+    assert.equal(environmentProperties({ ...env, catalogs: 'città' }).split('\n')[4 - 1], 'Cataloghi=citt\\u00e0');
+  });
+});
