@@ -136,7 +136,7 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
-    out(`fse-harness: wall time ${wall.toFixed(1)} s`);
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
     out(`scenarios: ${passed} passed, ${session.scenarios.length - passed} failed`);
     if (!existsSync(session.runDir.dir)) return 1;
     return success ? 0 : 1;

@@ -146,6 +146,8 @@ export interface CdaHeader {
 
 /** Throws CdaHeaderError when there is no typeId or no templateId element. */
 export function extractHeader(text: string): CdaHeader {
+  // jsoup ignores comments: so do we
+  if (text.includes('<!--')) text = text.replace(/<!--[\s\S]*?-->/g, '');
   const tpl = firstElementAttr(text, 'templateId', 'root');
   const typ = firstElementAttr(text, 'typeId', 'extension');
   if (tpl === null || typ === null) {
@@ -264,7 +266,7 @@ class CatalogValidator implements CdaValidator {
     if (hasDoctype(text)) return fail('SYNTAX_ERROR', [MSG_XSD_GENERIC]);
     let doc: XmlDocument;
     try {
-      doc = typeof cda === 'string' ? parseCda(cda) : parseCda(cda);
+      doc = parseCda(cda);
     } catch {
       return fail('SYNTAX_ERROR', [MSG_XSD_GENERIC]);
     }

@@ -32,7 +32,7 @@ import type { XmlTreeNode } from 'libxml2-wasm';
 const require = createRequire(import.meta.url);
 
 /** Bump when the generated XSLT changes: it is part of the SEF cache key. */
-export const GENERATOR_VERSION = 'fse-sch2xslt-4';
+export const GENERATOR_VERSION = 'fse-sch2xslt-5';
 
 const SCH_NS = 'http://purl.oclc.org/dsdl/schematron';
 const XSL_NS = 'http://www.w3.org/1999/XSL/Transform';
@@ -59,10 +59,6 @@ function escAttr(s: string): string {
     .replace(/\t/g, '&#x9;')
     .replace(/\n/g, '&#xA;')
     .replace(/\r/g, '&#xD;');
-}
-/** An attribute value that XSLT would read as an attribute value template must have its braces doubled. */
-function escAvt(s: string): string {
-  return escAttr(s.replace(/\{/g, '{{').replace(/\}/g, '}}'));
 }
 
 function children(el: XmlElement): XmlTreeNode[] {
@@ -264,7 +260,7 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
           }
         }
         body += `<xsl:apply-templates select="*" mode="${mode}"/>`;
-        modes.push(`<xsl:template match="${escAvt(ctx)}" priority="${top - ri}" mode="${mode}">${body}</xsl:template>`);
+        modes.push(`<xsl:template match="${escAttr(ctx)}" priority="${top - ri}" mode="${mode}">${body}</xsl:template>`);
       });
       modes.push(`<xsl:template match="text()" priority="-1" mode="${mode}"/>`);
       modes.push(`<xsl:template match="@*|node()" priority="-2" mode="${mode}"><xsl:apply-templates select="*" mode="${mode}"/></xsl:template>`);

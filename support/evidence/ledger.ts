@@ -176,13 +176,28 @@ export class Ledger {
     return new Ledger(evidenceDir, csvFd, jsonFd, rows, max + 1);
   }
 
-  /** Writes the raw request/response; returns paths relative to the evidence dir ('' when there is no response). */
+  /**
+   * Writes the raw request/response; returns paths relative to the evidence dir ('' when there is no response).
+   * The number is claimed by creating the request file exclusively, so several processes (parallel Cucumber
+   * workers) sharing one evidence dir never collide: a taken number is skipped.
+   */
   writeExchange(rec: ExchangeRecord): { seq: number; requestFile: string; responseFile: string } {
     this.#assertOpen();
-    const seq = this.#nextSeq++;
-    const stem = `exchanges/${String(seq).padStart(4, '0')}-${safeFileName(rec.method)}`;
-    const requestFile = `${stem}.request.http`;
-    writeDurable(join(this.evidenceDir, requestFile), rec.requestBytes);
+    let seq: number;
+    let stem: string;
+    let requestFile: string;
+    for (;;) {
+      seq = this.#nextSeq++;
+      stem = `exchanges/${String(seq).padStart(4, '0')}-${safeFileName(rec.method)}`;
+      requestFile = `${stem}.request.http`;
+      if (this.#claimed(seq)) continue;
+      try {
+        writeDurable(join(this.evidenceDir, requestFile), rec.requestBytes);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
     let responseFile = '';
     if (rec.responseBytes !== null) {
       responseFile = `${stem}.response.http`;
@@ -220,6 +235,12 @@ export class Ledger {
     fsyncSync(this.#csvFd);
     fsyncSync(this.#jsonFd);
     this.#rows.push(full);
+  }
+
+  /** True when another writer already used number `seq` (any method). */
+  #claimed(seq: number): boolean {
+    const prefix = `${String(seq).padStart(4, '0')}-`;
+    return readdirSync(join(this.evidenceDir, 'exchanges')).some((f) => f.startsWith(prefix));
   }
 
   rows(): LedgerRow[] {

@@ -69,9 +69,17 @@ export function writeManifest(runDir: string): { files: number } {
   return { files: Object.keys(files).length };
 }
 
+/** A manifest path must stay inside the run directory: relative, POSIX, no `.`/`..` segments. */
+export function isSafeRelPath(rel: string): boolean {
+  return rel !== '' && !rel.startsWith('/') && !/^[A-Za-z]:/.test(rel) && !rel.includes('\\')
+    && rel.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
 export function readManifest(runDir: string): Manifest {
   const m = JSON.parse(readFileSync(join(runDir, MANIFEST_REL), 'utf8')) as Manifest;
   if (m.algorithm !== 'sha256' || typeof m.files !== 'object' || m.files === null) throw new Error('unsupported manifest format');
+  const bad = Object.keys(m.files).filter((r) => !isSafeRelPath(r));
+  if (bad.length > 0) throw new Error(`paths outside the run directory: ${bad.join(', ')}`);
   return m;
 }
 
@@ -86,7 +94,6 @@ export function verifyManifest(runDir: string): { ok: boolean; problems: string[
     return { ok: false, problems: [`${MANIFEST_REL}: ${why}`] };
   }
   for (const [rel, expected] of Object.entries(m.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (rel.includes('..') || rel.startsWith('/')) { problems.push(`${rel}: invalid path in manifest`); continue; }
     const p = join(runDir, rel);
     if (!existsSync(p)) { problems.push(`${rel}: missing (listed in the manifest)`); continue; }
     const actual = sha256Hex(readFileSync(p));

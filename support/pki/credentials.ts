@@ -211,12 +211,6 @@ function readP12(field: string, fieldBase: string, path: string, buf: Buffer, sr
   return { key, certs };
 }
 
-function describeSource(role: Role, src: CertificateSource | undefined): string {
-  const base = `certificates.${role}`;
-  if (!src) return base;
-  return src.p12 ? `${base}.p12` : `${base}.cert`;
-}
-
 async function loadSource(role: Role, src: CertificateSource | undefined, baseDir: string, env: NodeJS.ProcessEnv, now: Date): Promise<Loaded> {
   const fieldBase = `certificates.${role}`;
   if (!src) throw new UserError('CRED_SOURCE_MISSING', `${fieldBase} is missing from the profile`, 'Give either "p12" or "cert" + "key".');
@@ -368,7 +362,12 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
     requireRsa(one, 'single');
     const parsed = parseRtCn(one.cn);
     if (!parsed.ok) warnings.push(`${one.field}: the CN "${one.cn}" does not follow Regione Toscana's rule (${parsed.reason})`);
-    checkClientAuth(one, 'single (TLS + signature)');
+    if (one.extKeyUsage === undefined) {
+      // No EKU extension = no restriction (RFC 5280); RT's transitional single certificate is not specified further.
+      warnings.push(`${one.field}: the certificate "${one.cn}" has no extended key usage extension (clientAuth expected for mutual TLS)`);
+    } else {
+      checkClientAuth(one, 'single (TLS + signature)');
+    }
     if (one.keyUsage !== undefined && (one.keyUsage & KU_DIGITAL_SIGNATURE) === 0) {
       throw new UserError('CRED_NO_SIGNING_USAGE', `${one.field}: the certificate "${one.cn}" lacks the digitalSignature key usage needed to sign the JWTs`);
     }
@@ -430,6 +429,3 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
   soonWarning(sign, now, warnings);
   return { mode, auth: strip(auth), sign: strip(sign), ...(serverCaPem ? { serverCaPem } : {}), warnings };
 }
-
-/** For messages: which profile field a certificate source is read from. */
-export { describeSource };

@@ -29,7 +29,10 @@ export interface ReportEnv {
   baseUrl: string;
 }
 
-/** The label step code may set to force a category: one of border|dispatcher|validator|network|harness. */
+/**
+ * The label step code may set to force a category: border | dispatcher | validator | cart | network | harness
+ * (the values of support/harness/classify.ts `failureStage`, plus `harness`).
+ */
 export const FAILURE_LAYER_LABEL = 'failureLayer';
 
 /** Italian display names of the environment keys (report header + environment.properties). */
@@ -42,51 +45,57 @@ const ENV_KEYS: Record<keyof ReportEnv, string> = {
 };
 
 /**
- * Allure 3 category rules (first match wins; Allure appends its default "Product errors"/"Test errors" after them).
- * Matching uses the error message/trace, or the `failureLayer` label when step code sets it.
- * Validator is checked before dispatcher because `/msg/syntax` is also a `/msg/...` type.
+ * Allure 3 category rules: failures grouped by where they happened. First matching category wins; Allure appends
+ * its default "Product errors"/"Test errors" for anything else. Each category matches, in this order of
+ * preference, the `failureLayer` label, the stage tag the harness steps put in the message
+ * (`[bordo ...]`, `[validatore CDA ...]`, ... from support/harness/classify.ts), or the raw error type/code.
+ * Validator comes before dispatcher because `/msg/syntax` is also a `/msg/...` type.
  */
 export function allureCategories(): object[] {
   const failing = ['failed', 'broken'] as const;
   const layer = (v: string) => ({ statuses: failing, labels: { [FAILURE_LAYER_LABEL]: new RegExp(`^${v}$`) } });
+  const msg = (re: RegExp) => ({ statuses: failing, message: re });
   return [
     {
       id: 'fse-harness',
       name: 'Harness / pre-flight (nessuna richiesta inviata)',
-      matchers: [layer('harness'), { statuses: failing, message: /pre-?flight|UserError|\[harness\]/i }],
+      matchers: [layer('harness'), msg(/pre-?flight|UserError|\[harness\]/i)],
       groupByMessage: true,
     },
     {
       id: 'fse-network',
-      name: 'Rete (nessuna risposta HTTP)',
+      name: 'Rete / TLS (nessuna risposta HTTP)',
       matchers: [
         layer('network'),
-        {
-          statuses: failing,
-          message: /no HTTP response|nessuna risposta|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|UND_ERR_|certificate|TLS|SSL/i,
-        },
+        msg(/\[rete\/TLS|no HTTP response|nessuna risposta HTTP|\bnetwork:|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|socket hang up|UND_ERR_/),
       ],
       groupByMessage: true,
     },
     {
       id: 'fse-border',
-      name: 'Frontiera GovWay / CART (401/403, tipi govway)',
+      name: 'Frontiera GovWay (401/403, tipi govway)',
       matchers: [
         layer('border'),
-        { statuses: failing, message: /govway\.org\/handling-errors|TokenAuthentication(Failed|Required)|TokenRequiredClaimsNotFound|AuthorizationContentDeny|InvalidRequestContent|InteroperabilityInvalidRequest/ },
+        msg(/\[bordo \(GovWay|govway\.org\/handling-errors|TokenAuthentication(Failed|Required)|TokenRequiredClaimsNotFound|AuthorizationContentDeny|InvalidRequestContent|InteroperabilityInvalidRequest/),
       ],
       groupByMessage: true,
     },
     {
       id: 'fse-validator',
       name: 'Validatore CDA (/msg/syntax, /msg/semantic, /msg/vocabulary)',
-      matchers: [layer('validator'), { statuses: failing, message: /\/msg\/(syntax|semantic|vocabulary)\b/ }],
+      matchers: [layer('validator'), msg(/\[validatore CDA|\/msg\/(syntax|semantic|vocabulary|validator)\b/)],
       groupByMessage: true,
     },
     {
       id: 'fse-dispatcher',
-      name: 'Dispatcher (/msg/... 4xx)',
-      matchers: [layer('dispatcher'), { statuses: failing, message: /\/msg\/[a-z-]+/ }],
+      name: 'Dispatcher del gateway (/msg/... 4xx)',
+      matchers: [layer('dispatcher'), msg(/\[dispatcher del gateway\]|\/msg\/[a-z-]+/)],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-cart',
+      name: 'CART (errori propri di CART)',
+      matchers: [layer('cart'), msg(/\[CART\]/)],
       groupByMessage: true,
     },
   ];

@@ -12,10 +12,14 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Path of the Chromium executable, or undefined when none is installed. */
+/**
+ * Path of the Chromium executable, or undefined when none is installed.
+ * FSE_CHROMIUM, when set, is the only candidate (so it can also point at nothing to disable the browser).
+ */
 export function findChromium(): string | undefined {
-  const candidates = [process.env.FSE_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-  return candidates.find((c): c is string => !!c && existsSync(c));
+  const override = process.env.FSE_CHROMIUM;
+  if (override !== undefined && override !== '') return existsSync(override) ? override : undefined;
+  return ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((c) => existsSync(c));
 }
 
 /** Runs `fn` with a fresh persistent context (own user-data-dir), always closing it and deleting the profile. */

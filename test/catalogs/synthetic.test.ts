@@ -68,6 +68,11 @@ const TEST_SCH = `<?xml version="1.0" encoding="UTF-8"?>
       <report test="true()">W2| item visto</report>
     </rule>
   </pattern>
+  <pattern id="p3">
+    <rule context="hl7:item[matches(hl7:code/@code, '^Q{4}$')]">
+      <report test="true()">W3| quattro Q</report>
+    </rule>
+  </pattern>
 >
 </schema>`;
 
@@ -186,6 +191,18 @@ describe('validator pipeline (synthetic catalogs)', () => {
     assert.deepEqual(r.messages, ['[E2| special item]', '[W2| item visto]']);
   });
 
+  test('braces in a rule context are kept (match patterns are not attribute value templates)', async () => {
+    const r = await v.validate(doc({ items: '<item><code code="QQQQ" codeSystem="1.2.3.4"/></item>' }), { terminology: false });
+    assert.deepEqual([r.result, r.messages], ['SEMANTIC_WARNING', ['[W2| item visto]', '[W3| quattro Q]']]);
+  });
+
+  test('header: first typeId/templateId outside comments select schema and schematron', async () => {
+    const d = doc().replace('<typeId', '<!-- <templateId root="1.1.1"/> <typeId extension="NO"/> --><typeId');
+    const r = await v.validate(d);
+    assert.equal(r.schema, 'T1');
+    assert.equal(r.schematron?.file, 'schematron/test_v1.0.sch');
+  });
+
   test('XSD errors: SYNTAX_ERROR with "ERROR: line,col text", includes resolved by file name', async () => {
     const bad = doc().replace(/\s*<confidentialityCode[^>]*\/>/, '');
     const r = await v.validate(bad);
@@ -295,7 +312,7 @@ describe('building blocks', () => {
     assert.throws(() => schematronToXslt(withEmph, 'emph.sch'), (e: unknown) => e instanceof SchematronUnsupportedError && /<emph> inside <report>/.test(e.message));
     assert.throws(() => schematronToXslt('<schema/>', 'x.sch'), SchematronUnsupportedError);
     const g = schematronToXslt(TEST_SCH, 'ok.sch');
-    assert.deepEqual([g.patterns, g.rules, g.asserts, g.reports, g.title], [2, 4, 3, 2, 'synthetic']);
+    assert.deepEqual([g.patterns, g.rules, g.asserts, g.reports, g.title], [3, 5, 3, 3, 'synthetic']);
   });
 
   test('compiled SEF is cached by content and reused', async () => {

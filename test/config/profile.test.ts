@@ -140,3 +140,23 @@ test('loadProfile: missing file, bad JSON, .env beside the profile without overr
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('schema and the Profile type list the same fields; defaults pass the schema', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../support/config/profile.schema.json', import.meta.url), 'utf8')) as {
+    properties: Record<string, { properties?: Record<string, unknown> }>;
+  };
+  // Required<Profile> forces this literal to name every field of the type (tsc fails otherwise).
+  const full: Required<Profile> = {
+    installation: 'x', provider: { name: 'n', partitaIva: '07654321012', istat: '048017', codiceFiscale: '07654321012' }, codRep: '999', azienda: 'a',
+    tipologiaStruttura: 'Ospedale', assettoOrganizzativo: 'AD_PSC007', documentTypes: ['LAB'], application: { id: 'i', vendor: 'v', version: '1' },
+    locality: 'N^^^^^&1.2&ISO^^^^C', subjectRole: 'AAS', operatorCf: 'BNCLCU75C42D612K', identificativoRep: '1.2', identificativoSottomissione: '1.2',
+    tipDominio: 'REF', cnVendor: 'ACME', certificates: { mode: 'single', authentication: { p12: 'a.p12' } }, target: 'stage',
+    baseUrl: 'https://fse20gwstage.regione.toscana.it/gateway/v2/', aud: DEFAULT_AUD, documentsDir: 'd', catalogsDir: 'c', accreditedListCsv: 'r.csv',
+  };
+  assert.deepEqual(Object.keys(schema.properties).filter((k) => k !== '$comment').sort(), Object.keys(full).sort());
+  assert.deepEqual(Object.keys(schema.properties['provider']!.properties!).sort(), Object.keys(full.provider).sort());
+  assert.doesNotThrow(() => validateProfile(full));
+  const p = validateProfile(example());
+  const d = profileDefaults(p);
+  assert.doesNotThrow(() => validateProfile({ ...example(), identificativoRep: d.identificativoRep, identificativoSottomissione: d.identificativoSottomissione, aud: d.aud }));
+});

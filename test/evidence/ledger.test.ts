@@ -63,6 +63,21 @@ describe('Ledger', () => {
     l2.close();
   });
 
+  it('two writers on one evidence dir (parallel workers) never reuse an exchange number', () => {
+    const dir = fresh();
+    const a = Ledger.open(dir);
+    const b = Ledger.open(dir);
+    const seqs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      seqs.push(a.writeExchange({ method: 'replace', requestBytes: new Uint8Array([i]), responseBytes: null }).seq);
+      seqs.push(b.writeExchange({ method: 'delete', requestBytes: new Uint8Array([i]), responseBytes: null }).seq);
+    }
+    a.close();
+    b.close();
+    assert.equal(new Set(seqs).size, 10, seqs.join(','));
+    assert.equal(readdirSync(join(dir, 'exchanges')).length, 10);
+  });
+
   it('savePdf never overwrites a different file and reuses an identical one', () => {
     const l = Ledger.open(fresh());
     assert.equal(l.savePdf('../LAB doc.pdf', new Uint8Array([1])), 'pdf/LAB_doc.pdf');

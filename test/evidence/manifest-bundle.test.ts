@@ -88,6 +88,19 @@ describe('manifest', () => {
     assert.match(r.problems.join('\n'), /evidence\/extra\.txt: not in the manifest/);
   });
 
+  it('refuses a manifest that points outside the run directory (and buildBundle will not read it)', async () => {
+    const dir = makeRun();
+    writeManifest(dir);
+    const p = join(dir, 'evidence/manifest.json');
+    const m = JSON.parse(readFileSync(p, 'utf8')) as { files: Record<string, string> };
+    m.files['../../etc/passwd'] = '0'.repeat(64);
+    writeFileSync(p, JSON.stringify(m));
+    const r = verifyManifest(dir);
+    assert.equal(r.ok, false);
+    assert.match(r.problems[0]!, /unreadable \(paths outside the run directory: \.\.\/\.\.\/etc\/passwd\)/);
+    await assert.rejects(buildBundle(dir, join(tmp, 'evil.zip')), /outside the run directory/);
+  });
+
   it('reports a missing manifest', () => {
     const dir = makeRun();
     assert.deepEqual(verifyManifest(dir), { ok: false, problems: ['evidence/manifest.json: missing'] });

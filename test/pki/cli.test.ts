@@ -4,26 +4,25 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import pki from '../../cli/commands/pki.ts';
 import { UserError } from '../../support/errors.ts';
 
-async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
-  const orig = process.stdout.write.bind(process.stdout);
-  let out = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await fn(), out };
-  } finally {
-    process.stdout.write = orig;
-  }
+const BIN = fileURLToPath(new URL('../../bin/fse-harness.js', import.meta.url));
+
+/** Runs the real CLI in a child process (stdout is not shared with the test reporter). */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, 'pki', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
 test('fse-harness pki writes the files, a 0600 random passphrase file, and never prints keys', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fse-pki-cli-'));
   try {
     const out = join(dir, 'pki');
-    const r = await capture(() => pki.run(['--out', out, '--vendor', 'ACME', '--partita-iva', '01386030488', '--days', '30']));
-    assert.equal(r.code, 0);
+    const r = cli(['--out', out, '--vendor', 'ACME', '--partita-iva', '01386030488', '--days', '30']);
+    assert.equal(r.code, 0, r.err);
     for (const f of ['ca.pem', 'ca.key', 'auth.pem', 'auth.key', 'sign.pem', 'sign.key', 'server.pem', 'server.key', 'auth.p12', 'sign.p12']) {
       assert.ok(existsSync(join(out, f)), f);
       assert.ok(r.out.includes(join(out, f)), `lists ${f}`);
@@ -45,17 +44,16 @@ test('fse-harness pki writes the files, a 0600 random passphrase file, and never
 test('fse-harness pki --passphrase-env uses the variable and writes no passphrase file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fse-pki-cli-'));
   const name = 'FSE_HARNESS_TEST_P12_PASS';
-  process.env[name] = 'from-env-passphrase';
   try {
-    const r = await capture(() => pki.run(['--out', dir, '--passphrase-env', name]));
+    const r = cli(['--out', dir, '--passphrase-env', name], { [name]: 'from-env-passphrase' });
     assert.equal(r.code, 0);
     assert.equal(existsSync(join(dir, 'p12-passphrase.txt')), false);
     assert.ok(!r.out.includes('from-env-passphrase'));
     assert.doesNotThrow(() => createSecureContext({ pfx: readFileSync(join(dir, 'auth.p12')), passphrase: 'from-env-passphrase' }));
-    delete process.env[name];
-    await assert.rejects(pki.run(['--out', dir, '--passphrase-env', name]), (e: unknown) => e instanceof UserError && /FSE_HARNESS_TEST_P12_PASS is not set/.test(e.message));
+    const bad = cli(['--out', join(dir, 'b'), '--passphrase-env', 'FSE_HARNESS_TEST_UNSET_VAR']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /FSE_HARNESS_TEST_UNSET_VAR is not set/);
   } finally {
-    delete process.env[name];
     rmSync(dir, { recursive: true, force: true });
   }
 });

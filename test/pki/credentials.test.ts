@@ -2,6 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { makePkiFixture, baseProfile, type PkiFixture } from './fixtures.ts';
 import { loadCredentials } from '../../support/pki/credentials.ts';
 import { createTestCa, issueTestCert, toP12, type IssuedCert, type IssueOptions } from '../../support/pki/testPki.ts';
@@ -267,4 +269,28 @@ test('same certificate twice in separate mode', async () => {
     loadCredentials(profileWith(pemAuth(), pemAuth()), { baseDir: fx.dir, env: {} }),
     /same certificate/, /"separate"/,
   );
+});
+
+test('single mode: a certificate whose EKU excludes clientAuth is refused; no EKU is accepted with a warning', async () => {
+  const srv = await issue({ cn: CN_A, profile: 'auth', extKeyUsage: [x509.ExtendedKeyUsage.serverAuth] });
+  await rejectsWith(
+    loadCredentials(profileWith({ cert: srv.cert, key: srv.key }, undefined, 'single'), { baseDir: fx.dir, env: {} }),
+    /certificates\.authentication\.cert: the single \(TLS \+ signature\) certificate .*clientAuth/,
+  );
+  const noEku = await issue({ cn: CN_A, profile: 'auth', extKeyUsage: null });
+  const c = await loadCredentials(profileWith({ cert: noEku.cert, key: noEku.key }, undefined, 'single'), { baseDir: fx.dir, env: {} });
+  assert.ok(c.warnings?.some((w) => /no extended key usage/.test(w)));
+});
+
+test('PKCS#12 written by OpenSSL 3 defaults (PBES2/AES-256, SHA-256 MAC) loads too', async (t) => {
+  const out = join(fx.dir, 'ossl3.p12');
+  const r = spawnSync('openssl', ['pkcs12', '-export', '-in', fx.pki.files.sign, '-inkey', fx.pki.files.signKey, '-certfile', fx.pki.files.ca, '-out', out, '-passout', 'env:OSSL_P12_PASS'], { env: { ...process.env, OSSL_P12_PASS: PASS }, encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    t.skip(`openssl not usable here: ${r.error?.message ?? r.stderr}`);
+    return;
+  }
+  const c = await loadCredentials(profileWith(pemAuth(), { p12: out, passphraseEnv: 'P' }), { baseDir: fx.dir, env: { P: PASS } });
+  assert.equal(c.sign.cn, CN_S);
+  assert.equal(c.sign.chainDer.length, 1);
+  await rejectsWith(loadCredentials(profileWith(pemAuth(), { p12: out, passphraseEnv: 'P' }), { baseDir: fx.dir, env: { P: 'bad' } }), /wrong passphrase/);
 });

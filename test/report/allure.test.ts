@@ -139,9 +139,25 @@ describe('Allure 3 report from a real Cucumber run', () => {
 });
 
 describe('allure helpers', () => {
-  it('allureCategories covers the five failure places, validator before dispatcher', () => {
+  it('allureCategories covers the failure places, validator before dispatcher', () => {
     const ids = allureCategories().map((c) => (c as { id: string }).id);
-    assert.deepEqual(ids, ['fse-harness', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher']);
+    assert.deepEqual(ids, ['fse-harness', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
+  });
+  it('classifies the messages the harness steps produce (first matching category wins)', () => {
+    type Rule = { id: string; matchers: { labels?: Record<string, RegExp>; message?: RegExp }[] };
+    const rules = allureCategories() as Rule[];
+    const classify = (message: string, labels: Record<string, string> = {}) => rules.find((r) => r.matchers.some((m) =>
+      (m.message ? m.message.test(message) : true)
+      && Object.entries(m.labels ?? {}).every(([k, re]) => labels[k] !== undefined && re.test(labels[k]!))
+      && (m.message !== undefined || m.labels !== undefined)))?.id;
+    assert.equal(classify('validate-and-create LAB → 401 [bordo (GovWay: token/certificati)] https://govway.org/handling-errors/401/TokenAuthenticationFailed.html: Invalid token'), 'fse-border');
+    assert.equal(classify('replace LAB → 422 [validatore CDA (XSD/schematron/terminologia)] /msg/semantic: Errore semantico.'), 'fse-validator');
+    assert.equal(classify('replace LAB → 400 [dispatcher del gateway] /msg/document-hash: Verifica hash fallita.'), 'fse-dispatcher');
+    assert.equal(classify('delete LAB → no HTTP response [rete/TLS (nessuna risposta HTTP)] network:ECONNRESET: socket hang up'), 'fse-network');
+    assert.equal(classify('delete LAB → 502 [CART] cart-error: bad gateway'), 'fse-cart');
+    assert.equal(classify('pre-flight: the CDA fails the XSD'), 'fse-harness');
+    assert.equal(classify('anything', { failureLayer: 'validator' }), 'fse-validator');
+    assert.equal(classify('AssertionError: expected 201'), undefined);
   });
   it('findMaskedLeaks finds a masked value in clear or inside base64 data', () => {
     const masked = new Map([['supersecret-token', 'Authorization']]);

@@ -1,0 +1,117 @@
+/**
+ * Checks on the artefacts of the accreditation run that `npm test` makes just before the unit tests
+ * (`fse-harness run --ci` → reports/latest). In CI a missing run is a failure, locally a loud skip.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { LEDGER_COLUMNS, METHODS, type Method } from '../../support/types.ts';
+import { readLedgerCsv } from '../../support/evidence/ledger.ts';
+import { verifyManifest } from '../../support/evidence/manifest.ts';
+import { GatewayOpenApi } from '../../support/openapi.ts';
+import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../../support/harness/session.ts';
+
+const LATEST = resolve(PROJECT_ROOT, 'reports', 'latest');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const haveRun = existsSync(join(LATEST, 'evidence', 'ledger.csv'));
+const skipReason = haveRun ? false : 'no accreditation run in reports/latest: run `npm run accreditation` first (npm test does)';
+if (!haveRun && process.env.CI === 'true') {
+  test('an accreditation run exists (CI)', () => assert.fail('reports/latest has no ledger: the e2e run did not happen'));
+}
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+function parseHttp(raw: Buffer): { status: number; headers: Record<string, string>; body: Buffer } {
+  const end = raw.indexOf('\r\n\r\n');
+  const head = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head[0] ?? '')?.[1]);
+  const headers: Record<string, string> = {};
+  for (const l of head.slice(1)) { const i = l.indexOf(':'); headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim(); }
+  let body = raw.subarray(end + 4);
+  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+    const parts: Buffer[] = []; let off = 0;
+    for (;;) { const nl = body.indexOf('\r\n', off); const n = parseInt(body.subarray(off, nl).toString(), 16); if (!n) break; parts.push(body.subarray(nl + 2, nl + 2 + n)); off = nl + 2 + n + 2; }
+    body = Buffer.concat(parts);
+  }
+  return { status, headers, body };
+}
+
+test('ledger: fixed columns, one row per exchange, a UUID X-Cart-id on every row that got an HTTP response', { skip: skipReason }, () => {
+  const csv = readFileSync(join(LATEST, 'evidence', 'ledger.csv'), 'utf8');
+  assert.equal(csv.split(/\r?\n/)[0], LEDGER_COLUMNS.join(','));
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv'));
+  const jsonl = readFileSync(join(LATEST, 'evidence', 'ledger.jsonl'), 'utf8').trim().split('\n');
+  assert.ok(rows.length > 0, 'empty ledger');
+  assert.equal(jsonl.length, rows.length, 'ledger.jsonl and ledger.csv differ');
+  const exchanges = readdirSync(join(LATEST, 'evidence', 'exchanges')).filter((f) => f.endsWith('.request.http'));
+  assert.equal(exchanges.length, rows.length, 'one request file per ledger row');
+  for (const r of rows) {
+    assert.ok(METHODS.includes(r.method as Method), `bad method ${r.method}`);
+    assert.ok(existsSync(join(LATEST, 'evidence', r.requestFile)), `missing ${r.requestFile}`);
+    if (r.httpStatus !== '') {
+      assert.match(r.xCartId, UUID, `row ${r.requestFile}: X-Cart-id ${JSON.stringify(r.xCartId)}`);
+      assert.ok(existsSync(join(LATEST, 'evidence', r.responseFile)), `missing ${r.responseFile}`);
+    }
+  }
+});
+
+test('every response carries X-Cart-id and validates against the official OpenAPI (GovWay shape for border errors)', { skip: skipReason }, (t) => {
+  const oasPath = process.env.FSE_OPENAPI ?? (process.env.FSE_CATALOGS_DIR ? resolve(process.env.FSE_CATALOGS_DIR, '..', 'openapi', 'swagger_gtw.yaml') : '');
+  if (!oasPath || !existsSync(oasPath)) {
+    if (process.env.CI === 'true') assert.fail(`official OpenAPI not found (${oasPath || 'FSE_OPENAPI unset'})`);
+    t.skip('official OpenAPI not found: set FSE_OPENAPI or FSE_CATALOGS_DIR (beside ../openapi/swagger_gtw.yaml)');
+    return;
+  }
+  const oas = new GatewayOpenApi(oasPath);
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.httpStatus !== '');
+  const problems: string[] = [];
+  for (const r of rows) {
+    const res = parseHttp(readFileSync(join(LATEST, 'evidence', r.responseFile)));
+    if (!UUID.test(res.headers['x-cart-id'] ?? '')) problems.push(`${r.responseFile}: no X-Cart-id header`);
+    assert.equal(res.status, Number(r.httpStatus), `${r.responseFile}: ledger status differs from the raw response`);
+    let json: unknown;
+    try { json = JSON.parse(res.body.toString('utf8')); } catch { problems.push(`${r.responseFile}: body is not JSON`); continue; }
+    const c = oas.check(r.method as Method, res.status, json);
+    if (!c.ok) problems.push(`${r.responseFile} (${r.method} ${res.status}, ${c.schema}): ${c.errors.join('; ')}`);
+  }
+  assert.deepEqual(problems, [], `${problems.length} of ${rows.length} responses do not conform`);
+});
+
+test('manifest verifies, bundle, summary and report exist; summary lists the X-Cart-ids', { skip: skipReason }, () => {
+  const v = verifyManifest(realpathSync(LATEST));
+  assert.ok(v.ok, v.problems.join('\n'));
+  assert.ok(statSync(join(LATEST, 'evidence-bundle.zip')).size > 0);
+  assert.ok(existsSync(join(LATEST, 'allure-report', 'index.html')), 'allure-report/index.html missing');
+  for (const f of ['junit.xml', 'report.html']) assert.ok(existsSync(join(LATEST, 'cucumber', f)), `cucumber/${f} missing`);
+  const summary = readFileSync(join(LATEST, 'summary.md'), 'utf8');
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.xCartId);
+  const missing = rows.filter((r) => !summary.includes(r.xCartId));
+  assert.equal(missing.length, 0, `X-Cart-ids missing from summary.md: ${missing.slice(0, 5).map((r) => r.xCartId).join(', ')}`);
+});
+
+test('no private key material or passphrase anywhere in the run directory or console output', { skip: skipReason }, () => {
+  const needles: { what: string; text: string }[] = [{ what: 'PEM private key marker', text: 'PRIVATE KEY-----' }];
+  if (existsSync(DEFAULT_PKI_DIR)) {
+    for (const f of readdirSync(DEFAULT_PKI_DIR)) {
+      const p = join(DEFAULT_PKI_DIR, f);
+      if (f.endsWith('.key')) {
+        const lines = readFileSync(p, 'utf8').split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l));
+        for (const l of lines.slice(1, 4)) needles.push({ what: `${f} key material`, text: l });
+      }
+      if (/passphrase/.test(f)) needles.push({ what: f, text: readFileSync(p, 'utf8').trim() });
+    }
+  }
+  for (const [k, v] of Object.entries(process.env)) if (/PASSPHRASE|PASSWORD/i.test(k) && v && v.length >= 6) needles.push({ what: `env ${k}`, text: v });
+  assert.ok(needles.length > 1, 'nothing to look for: the test PKI was not found');
+  const hits: string[] = [];
+  for (const file of walk(realpathSync(LATEST))) {
+    if (file.endsWith('.zip')) continue; // built from the files scanned here
+    const content = readFileSync(file).toString('latin1');
+    for (const n of needles) if (content.includes(n.text)) hits.push(`${file}: ${n.what}`);
+  }
+  assert.deepEqual(hits, []);
+  assert.ok(existsSync(join(LATEST, 'console.log')), 'console.log missing: console output not scanned');
+});
