@@ -9,7 +9,6 @@
  * new document itself, like validate-and-replace (family V for the validation phase), after E4's path-id check.
  * `replaceRequiresPriorValidation` selects the national E4 (family P throughout; prior validation → else cda-match).
  */
-import { extractCda, checkPades } from '../support/pdf/inspect.ts';
 import {
   AppError, appError, errorAnswer, INSTANCE, jsonAnswer, newTraceIds, publication, springProblem,
   type Family, type HttpAnswer,
@@ -81,6 +80,20 @@ interface CdaStageResult {
   cda: Uint8Array;
   view: GatewayCdaView;
   prefix?: Prefix;
+}
+
+type PdfInspect = typeof import('../support/pdf/inspect.ts');
+let pdfModule: Promise<PdfInspect> | undefined;
+/** The PDF inspector (pkijs, asn1js...) is loaded lazily so that start-up does not wait for it. */
+export function loadPdfInspect(): Promise<PdfInspect> {
+  pdfModule ??= import('../support/pdf/inspect.ts');
+  return pdfModule;
+}
+async function checkPades(pdf: Uint8Array): ReturnType<PdfInspect['checkPades']> {
+  return (await loadPdfInspect()).checkPades(pdf);
+}
+async function extractCda(pdf: Uint8Array, mode?: 'ATTACHMENT' | 'RESOURCE'): ReturnType<PdfInspect['extractCda']> {
+  return (await loadPdfInspect()).extractCda(pdf, mode);
 }
 
 export class Dispatcher {

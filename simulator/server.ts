@@ -12,7 +12,7 @@ import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { Border, DEFAULT_AUDIENCE } from './border.ts';
 import { cartError, CART_ID_HEADER, CART_TITLES, newCartId } from './cart.ts';
-import { Dispatcher, type Operation } from './dispatcher.ts';
+import { Dispatcher, loadPdfInspect, type Operation } from './dispatcher.ts';
 import { FaultController, validateFault, type FaultOptions } from './faults.ts';
 import { parseMultipart } from './multipart.ts';
 import { springProblem, type HttpAnswer } from './problems.ts';
@@ -116,6 +116,12 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
     requestTimeout: 120_000,
     clientErrorHandler,
     return503OnClosing: false,
+    // Bad percent-encoding etc. is rejected by the router before any hook: still a CART answer with X-Cart-id.
+    frameworkErrors: (err, _req, reply) => {
+      requests++;
+      reply.header(CART_ID_HEADER, newCartId());
+      send(reply, cartError(400, `Malformed request URL (${err.code ?? 'bad url'})`, cartIdOf(reply)));
+    },
   });
 
   // Every body is taken raw; each route decides (multipart is parsed by simulator/multipart.ts).
@@ -151,6 +157,12 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
         return;
       }
     }
+  });
+
+  // Safety net: whatever produced the answer, it carries X-Cart-id.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (!reply.hasHeader(CART_ID_HEADER)) reply.header(CART_ID_HEADER, newCartId());
+    return payload;
   });
 
   app.addHook('onResponse', async (_req, reply) => {
@@ -285,6 +297,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 
   const host = o.host ?? '127.0.0.1';
   await app.listen({ host, port: o.port ?? 0 });
+  void loadPdfInspect().catch((e: Error) => log?.(`PDF inspector unavailable: ${e.message}`));
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (o.port ?? 0);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

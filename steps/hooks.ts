@@ -1,6 +1,6 @@
 import 'allure-cucumberjs'; // registers the Allure runtime (labels, attachments) for the steps
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
-import { Session, currentSession, setCurrentSession } from '../support/harness/session.ts';
+import { Session, currentSession, setCurrentSession, summariseOutcome } from '../support/harness/session.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
 import type { HarnessWorld } from './world.ts';
 
@@ -35,5 +35,5 @@ Before(function (this: HarnessWorld, { pickle }) {
 After(function (this: HarnessWorld, { result }) {
   const s = currentSession();
   if (!s) return;
-  s.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes, nationalIds: this.nationalIds });
+  s.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds });
 });

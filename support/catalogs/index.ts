@@ -13,7 +13,6 @@ import type { CdaValidationResult } from '../types.ts';
 import { UserError } from '../errors.ts';
 import { CompiledSchema, SchemaCompileError, hasDoctype, parseCda } from './xsd.ts';
 import type { XmlDocument } from 'libxml2-wasm';
-import { XmlElement } from 'libxml2-wasm';
 import {
   compileSchematron,
   defaultCacheDir,
@@ -22,8 +21,7 @@ import {
   SchematronUnsupportedError,
 } from './schematron.ts';
 import type { CompiledSchematron } from './schematron.ts';
-import { LOINC_OID, TerminologyStore } from './terminology.ts';
-import type { CodedElement } from './terminology.ts';
+import { extractCodedElements, LOINC_OID, TerminologyStore } from './terminology.ts';
 
 export interface CatalogsInfo {
   dir: string;
@@ -156,19 +154,6 @@ export function extractHeader(text: string): CdaHeader {
   return { typeIdExtension: typ, templateIdRoot: tpl };
 }
 
-function extractCodedElements(doc: XmlDocument): CodedElement[] {
-  const out: CodedElement[] = [];
-  for (const n of doc.find('//*[@codeSystem]')) {
-    if (!(n instanceof XmlElement)) continue;
-    const codeSystem = n.attr('codeSystem')?.value ?? '';
-    const code = n.attr('code')?.value;
-    if (code === undefined || code === '') continue; // see terminology.ts: elements without @code are ignored
-    const v = n.attr('codeSystemVersion')?.value;
-    out.push({ code, codeSystem, version: v ? v : null });
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Validator
 // ---------------------------------------------------------------------------------------------------------
@@ -283,48 +268,47 @@ class CatalogValidator implements CdaValidator {
         }
         if (!r.ok) return fail('SYNTAX_ERROR', r.messages);
       }
-
-      // --- 2. Schematron
-      if (opts.schematron === false) {
-        skipped.push('Schematron validation disabled by the caller.');
-      } else if (this.info && Object.keys(this.info.schematronIndex).length > 0) {
-        if (!idx) return fail('SEMANTIC_ERROR', [msgSchematronNotFound(header.templateIdRoot)]);
-        let compiled: CompiledSchematron | null = null;
-        try {
-          compiled = await this.schematron(idx.file);
-        } catch (e) {
-          const why = e instanceof SchematronUnsupportedError ? 'uses features this engine does not support' : 'could not be compiled';
-          skipped.push(`Schematron ${idx.file} (v${idx.version}) ${why}, schematron validation is OFF for this document: ${(e as Error).message}`);
-        }
-        if (compiled) {
-          let out: { failed: string[]; reports: string[] };
-          try {
-            out = runSchematron(compiled, text);
-          } catch (e) {
-            skipped.push(`Schematron ${idx.file} raised a runtime error: ${(e as Error).message}`);
-            return fail('SEMANTIC_ERROR', [MSG_SCH_GENERIC]);
-          }
-          const messages = [...out.failed, ...out.reports].map((t) => `[${t}]`);
-          if (out.failed.length) return fail('SEMANTIC_ERROR', messages);
-          if (out.reports.length) {
-            result.result = 'SEMANTIC_WARNING';
-            result.messages = messages;
-          }
-        }
-      }
-
-      // --- 3. Terminology (only when OK / SEMANTIC_WARNING)
-      if (opts.terminology === false) {
-        skipped.push('Terminology validation disabled by the caller.');
-      } else if (this.terminology.dir) {
-        const t = this.terminology.check(extractCodedElements(doc));
-        if (t.unchecked.length) skipped.push(`Code systems without a dictionary in the catalogs were not checked: ${t.unchecked.join(', ')}.`);
-        if (!t.ok) return fail('VOCABULARY_ERROR', [t.message!]);
-      }
-      return result;
     } finally {
       doc.dispose();
     }
+
+    // --- 2. Schematron
+    if (opts.schematron === false) {
+      skipped.push('Schematron validation disabled by the caller.');
+    } else if (this.info && Object.keys(this.info.schematronIndex).length > 0) {
+      if (!idx) return fail('SEMANTIC_ERROR', [msgSchematronNotFound(header.templateIdRoot)]);
+      let compiled: CompiledSchematron | null = null;
+      try {
+        compiled = await this.schematron(idx.file);
+      } catch (e) {
+        skipped.push(`Schematron ${idx.file} (v${idx.version}) cannot be used, schematron validation is OFF for this document: ${(e as Error).message}`);
+      }
+      if (compiled) {
+        let out: { failed: string[]; reports: string[] };
+        try {
+          out = runSchematron(compiled, text);
+        } catch (e) {
+          skipped.push(`Schematron ${idx.file} raised a runtime error: ${(e as Error).message}`);
+          return fail('SEMANTIC_ERROR', [MSG_SCH_GENERIC]);
+        }
+        const messages = [...out.failed, ...out.reports].map((t) => `[${t}]`);
+        if (out.failed.length) return fail('SEMANTIC_ERROR', messages);
+        if (out.reports.length) {
+          result.result = 'SEMANTIC_WARNING';
+          result.messages = messages;
+        }
+      }
+    }
+
+    // --- 3. Terminology (only when OK / SEMANTIC_WARNING)
+    if (opts.terminology === false) {
+      skipped.push('Terminology validation disabled by the caller.');
+    } else if (this.terminology.dir) {
+      const t = this.terminology.check(extractCodedElements(text));
+      if (t.unchecked.length) skipped.push(`Code systems without a dictionary in the catalogs were not checked: ${t.unchecked.join(', ')}.`);
+      if (!t.ok) return fail('VOCABULARY_ERROR', [t.message!]);
+    }
+    return result;
   }
 
   close(): void {

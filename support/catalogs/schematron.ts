@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { XmlDocument, XmlElement, XmlText, XmlCData, ParseOption } from 'libxml2-wasm';
 import type { XmlTreeNode } from 'libxml2-wasm';
 
@@ -279,10 +280,11 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
 // Compilation (xslt3 → SEF), cached
 // ---------------------------------------------------------------------------------------------------------
 
+/** `$FSE_CACHE_DIR/schematron` when FSE_CACHE_DIR is set (it is the harness' cache root), else `<project>/.cache/schematron`. */
 export function defaultCacheDir(): string {
   if (process.env.FSE_CACHE_DIR) return path.join(process.env.FSE_CACHE_DIR, 'schematron');
   // <project>/.cache/schematron : this file is <project>/support/catalogs/schematron.ts
-  const here = path.dirname(new URL(import.meta.url).pathname);
+  const here = path.dirname(fileURLToPath(import.meta.url));
   return path.resolve(here, '..', '..', '.cache', 'schematron');
 }
 
@@ -359,7 +361,13 @@ export function compileSchematron(schPath: string, cacheDir: string): Promise<Co
     const gen = schematronToXslt(schText.toString('utf8'), path.basename(schPath));
     const xslt3 = findXslt3();
     if (!xslt3) throw new Error('the xslt3 compiler (npm package "xslt3") is not installed, cannot compile schematron to SEF');
-    fs.mkdirSync(cacheDir, { recursive: true });
+    let writable = true;
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      fs.accessSync(cacheDir, fs.constants.W_OK);
+    } catch {
+      writable = false; // read-only install: compile anyway, keep the SEF in memory only
+    }
     const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fse-sch-'));
     try {
       const xslPath = path.join(tmpDir, 'sch.xsl');
@@ -374,6 +382,7 @@ export function compileSchematron(schPath: string, cacheDir: string): Promise<Co
       const sefText = fs.readFileSync(outPath, 'utf8');
       const sef = JSON.parse(sefText) as unknown;
       const { xslt: _x, ...stats } = gen;
+      if (!writable) return { sef, sefPath: outPath, fromCache: false, compileMs: performance.now() - t0, stats };
       // atomic publish into the cache
       const tmpSef = `${sefPath}.${process.pid}.tmp`;
       fs.writeFileSync(tmpSef, sefText);

@@ -109,6 +109,49 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+const XML_ENTITY: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function decodeAttr(v: string): string {
+  if (!v.includes('&')) return v;
+  return v.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);/g, (m, e: string) =>
+    e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (XML_ENTITY[e] ?? m),
+  );
+}
+
+/**
+ * Every start tag with a @codeSystem attribute, in document order (comments and CDATA sections skipped).
+ * A quote-aware scan of the text: much cheaper than walking the libxml2 tree through wasm, and only used on
+ * documents that libxml2 has already parsed (so they are well-formed).
+ */
+export function extractCodedElements(text: string): CodedElement[] {
+  let t = text;
+  if (t.includes('<!--')) t = t.replace(/<!--[\s\S]*?-->/g, '');
+  if (t.includes('<![CDATA[')) t = t.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '');
+  const out: CodedElement[] = [];
+  const tagRe = /<[A-Za-z_][^\s/>]*((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*\/?>/g;
+  const attrRe = /([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  let m: RegExpExecArray | null;
+  while ((m = tagRe.exec(t))) {
+    const attrs = m[1];
+    if (!attrs || !attrs.includes('codeSystem')) continue;
+    let code: string | undefined;
+    let codeSystem: string | undefined;
+    let version: string | undefined;
+    attrRe.lastIndex = 0;
+    let a: RegExpExecArray | null;
+    while ((a = attrRe.exec(attrs))) {
+      const name = a[1];
+      const value = a[2] ?? a[3] ?? '';
+      if (name === 'codeSystem') codeSystem = decodeAttr(value);
+      else if (name === 'code') code = decodeAttr(value);
+      else if (name === 'codeSystemVersion') version = decodeAttr(value);
+    }
+    if (codeSystem === undefined) continue;
+    if (code === undefined || code === '') continue; // elements without @code (nullFlavor...) are ignored
+    out.push({ code, codeSystem, version: version ? version : null });
+  }
+  return out;
+}
+
 export function isBlocklisted(system: string): boolean {
   return system.split('.').some((s) => s === '999' || s === '9999');
 }

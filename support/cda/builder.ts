@@ -201,7 +201,19 @@ const ROME = new Intl.DateTimeFormat('en-GB', {
 });
 
 /** HL7 TS in Europe/Rome local time with its offset: `yyyyMMddHHmmss+0100` (or `+0200` in summer). */
+const tsCache = new Map<number, string>();
+
 export function hl7Ts(d: Date): string {
+  const key = d.getTime();
+  const hit = tsCache.get(key);
+  if (hit !== undefined) return hit;
+  const v = formatRome(d);
+  if (tsCache.size > 256) tsCache.clear();
+  tsCache.set(key, v);
+  return v;
+}
+
+function formatRome(d: Date): string {
   const p: Record<string, string> = {};
   for (const part of ROME.formatToParts(d)) p[part.type] = part.value;
   const tz = p['timeZoneName'] ?? 'GMT';
@@ -320,6 +332,7 @@ export function placeholderValues(ctx: CdaContext): Record<Placeholder, string> 
   const ts = hl7Ts(ctx.effectiveTime);
   const start = hl7Ts(new Date(ctx.effectiveTime.getTime() - 2 * 86_400_000));
   const codRep = ctx.profile.codRep;
+  const struct = structure(ctx.profile);
   return {
     DOC_ID_ROOT,
     DOC_ID_EXT: ctx.docIdExtension,
@@ -344,8 +357,8 @@ export function placeholderValues(ctx: CdaContext): Record<Placeholder, string> 
     AUTHOR_FAMILY: ctx.author?.family ?? DEFAULT_AUTHOR.family,
     ORDER_ID: `${ctx.setIdExtension}.ORD`,
     UUID: randomUUID(),
-    STRUCTURE_OID: structure(ctx.profile).oid,
-    STRUCTURE_CODE: structure(ctx.profile).code,
+    STRUCTURE_OID: struct.oid,
+    STRUCTURE_CODE: struct.code,
     START_TIME: start,
     START_DATE: start.slice(0, 8),
   };
@@ -389,8 +402,7 @@ export interface CdaFacts {
   setIdRoot?: string;
 }
 
-const utf8 = new TextDecoder('utf-8');
-const HEADER_PROBE = 64 * 1024;
+const HEADER_PROBE = 16 * 1024;
 
 function factsFromText(text: string): { facts: CdaFacts; complete: boolean; sawRoot: boolean } {
   const f: CdaFacts = { idRoot: '', idExtension: '', code: '', codeSystem: '', templateIdRoot: '', typeIdExtension: '', patientIds: [] };
@@ -450,6 +462,13 @@ function factsFromText(text: string): { facts: CdaFacts; complete: boolean; sawR
       if (a['root'] !== undefined || a['extension'] !== undefined) f.patientIds.push({ root: a['root'] ?? '', extension: a['extension'] ?? '' });
     }
     return;
+  }, (e) => {
+    // In CDA order every single-valued fact precedes recordTarget: once it is closed and all were seen, stop.
+    if (e.depth === 1 && e.name === 'recordTarget' && haveId && haveCode && haveTpl && haveType && haveConf && haveEff && haveSet && haveVer) {
+      complete = true;
+      return false;
+    }
+    return;
   });
   return { facts: f, complete, sawRoot };
 }
@@ -460,20 +479,31 @@ function factsFromText(text: string): { facts: CdaFacts; complete: boolean; sawR
  * Missing elements give empty strings (or absent optional fields): the XSD/schematron steps report them.
  */
 export function readCdaFacts(xml: Uint8Array | string): CdaFacts {
-  let text: string;
-  let truncated = false;
   if (typeof xml === 'string') {
-    text = xml;
-  } else if (xml.length > HEADER_PROBE) {
-    text = utf8.decode(xml.subarray(0, HEADER_PROBE));
-    truncated = true;
-  } else {
-    text = utf8.decode(xml);
+    const r = factsFromText(xml);
+    if (!r.sawRoot) throw new Error('Not a CDA document: the root element is not ClinicalDocument');
+    return r.facts;
   }
-  let r = factsFromText(text);
-  if (truncated && !r.complete) r = factsFromText(utf8.decode(xml as Uint8Array));
+  // Bytes are scanned through a latin1 view (markup is ASCII; no UTF-8 decoding of the whole document), first only
+  // a header probe; attribute values holding non-ASCII bytes are re-decoded as UTF-8 afterwards.
+  const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  let r = factsFromText(buf.toString('latin1', 0, Math.min(buf.length, HEADER_PROBE)));
+  if (!r.complete && buf.length > HEADER_PROBE) r = factsFromText(buf.toString('latin1'));
   if (!r.sawRoot) throw new Error('Not a CDA document: the root element is not ClinicalDocument');
-  return r.facts;
+  return utf8Fields(r.facts);
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_LATIN1 = /[\u0080-\u00ff]/;
+const fromLatin1 = (s: string): string => (NON_ASCII_LATIN1.test(s) && !/[^\u0000-\u00ff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
+
+function utf8Fields(f: CdaFacts): CdaFacts {
+  for (const k of Object.keys(f) as (keyof CdaFacts)[]) {
+    const v = f[k];
+    if (typeof v === 'string') (f as unknown as Record<string, unknown>)[k] = fromLatin1(v);
+  }
+  f.patientIds = f.patientIds.map((p) => ({ root: fromLatin1(p.root), extension: fromLatin1(p.extension) }));
+  return f;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

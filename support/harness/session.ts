@@ -32,7 +32,13 @@ export interface SessionOptions {
   runDir?: RunDir;
 }
 
-export interface ScenarioRecord { name: string; status: string; outcomes: ExchangeOutcome[]; nationalIds: number[] }
+/** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
+export interface OutcomeSummary { method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
+export interface ScenarioRecord { name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[] }
+
+export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
+  return { method: o.spec.method, docType: o.spec.document.docType, status: o.status, errorType: o.errorType, xCartId: o.xCartId, traceId: o.traceId, workflowInstanceId: o.workflowInstanceId, pdfFile: o.pdfFile };
+}
 
 type SimHandle = { url: string; close(): Promise<void>; skipped: string[]; faults: unknown; stats(): unknown };
 
@@ -70,7 +76,7 @@ export class Session {
   recordScenario(r: ScenarioRecord): void {
     this.scenarios.push(r);
     const n = this.scenarios.length;
-    const calls = r.outcomes.map((o) => `${o.spec.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
+    const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
     const mark = r.status === 'PASSED' ? 'ok  ' : 'FAIL';
     this.log(`[${n}${this.totalScenarios ? `/${this.totalScenarios}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
   }
@@ -78,8 +84,10 @@ export class Session {
   /** Track what is published so that the end of the run deletes it (stage hygiene). */
   track(method: Method, outcome: { status?: number }, doc: DocumentState, pathId?: string): void {
     if (!outcome.status || outcome.status >= 300) return;
-    if (method === 'validate-and-create') this.published.set(doc.identificativoDoc, doc);
-    if (method === 'replace') { if (pathId) this.published.delete(pathId); this.published.set(doc.identificativoDoc, doc); }
+    // keep what the final delete needs (ids, type, patient, CDA); the PDF bytes are already in the evidence
+    const light: DocumentState = { ...doc, pdf: new Uint8Array() };
+    if (method === 'validate-and-create') this.published.set(doc.identificativoDoc, light);
+    if (method === 'replace') { if (pathId) this.published.delete(pathId); this.published.set(doc.identificativoDoc, light); }
     if (method === 'delete') this.published.delete(pathId ?? doc.identificativoDoc);
   }
 

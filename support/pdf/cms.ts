@@ -31,3 +31,34 @@ export function toArrayBuffer(u: Uint8Array): ArrayBuffer {
   if (u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer instanceof ArrayBuffer) return u.buffer;
   return u.slice().buffer as ArrayBuffer;
 }
+
+type PublicKeyInfo = Parameters<pkijs.CryptoEngine['getPublicKey']>[0];
+type PublicKeyParams = Parameters<pkijs.CryptoEngine['getPublicKey']>[2];
+type ImportedKey = ReturnType<pkijs.CryptoEngine['getPublicKey']>;
+
+/**
+ * A pkijs engine that remembers imported public keys per SubjectPublicKeyInfo object. Combined with the
+ * certificate cache in inspect.ts (same certificate → same pkijs object), verifying the n-th signature of a
+ * known signer skips the SPKI re-encoding and WebCrypto import.
+ */
+class CachingCryptoEngine extends pkijs.CryptoEngine {
+  readonly #keys = new WeakMap<object, Map<string, ImportedKey>>();
+  override getPublicKey(publicKeyInfo: PublicKeyInfo, signatureAlgorithm: pkijs.AlgorithmIdentifier, parameters?: PublicKeyParams): ImportedKey {
+    const k = JSON.stringify(parameters ?? null) + (signatureAlgorithm ? signatureAlgorithm.algorithmId : '');
+    let m = this.#keys.get(publicKeyInfo);
+    if (!m) { m = new Map(); this.#keys.set(publicKeyInfo, m); }
+    let p = m.get(k);
+    if (!p) {
+      p = super.getPublicKey(publicKeyInfo, signatureAlgorithm, parameters);
+      p.catch(() => m.delete(k));
+      m.set(k, p);
+    }
+    return p;
+  }
+}
+
+let verifyEngine: CachingCryptoEngine | undefined;
+/** The engine to pass to SignedData.verify. */
+export function verificationEngine(): pkijs.CryptoEngine {
+  return (verifyEngine ??= new CachingCryptoEngine({ name: 'node-webcrypto-caching', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] }));
+}

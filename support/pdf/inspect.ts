@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import type { InjectionMode } from '../types.ts';
-import { ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
+import { ensurePkijsEngine, OID, toArrayBuffer, verificationEngine } from './cms.ts';
 import { PdfReader, PdfName, PdfString, PdfStream, isDict, isArray } from './reader.ts';
 import type { PdfDict, PdfObject } from './reader.ts';
 import { findClinicalDocument, findElement } from './xmlscan.ts';
@@ -47,24 +47,40 @@ export function isPdfBytes(pdf: Uint8Array): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Parse cache: the simulator calls extractCda + checkPades (+ inspectPdf) on the same buffer. The key is the
-// Uint8Array object; a content hash guards against callers mutating it in place between calls.
+// Parse cache. The simulator calls extractCda + checkPades (+ inspectPdf) on the same upload, and load tests send
+// the same bytes many times. Entries are keyed by the SHA-256 of the content (≈0.1 ms for 50 KB), hold their own
+// copy of the bytes (so a caller mutating its buffer later cannot corrupt them), and memoise the parsed objects,
+// the signature verdicts and the extracted CDA. Results are a pure function of the bytes, so this is exact.
 
-interface CacheEntry { fp: string; reader: PdfReader }
-const readerCache = new WeakMap<Uint8Array, CacheEntry>();
+interface CacheEntry {
+  reader: PdfReader;
+  signatures: Map<PdfDict, Promise<PdfSignatureInfo>>;
+  cda: Map<InjectionMode, Uint8Array | null>;
+}
+const CACHE_SIZE = 64;
+const cache = new Map<string, CacheEntry>();
 
-function fingerprint(b: Uint8Array): string {
-  // A full hash (≈0.05 ms for 50 KB) so an in-place modification is never served from a stale parse.
-  return createHash('sha1').update(b).digest('base64');
+function entryFor(pdf: Uint8Array): CacheEntry {
+  const key = createHash('sha256').update(pdf).digest('base64');
+  let e = cache.get(key);
+  if (e) {
+    cache.delete(key); // LRU: move to the end
+    cache.set(key, e);
+    return e;
+  }
+  e = { reader: new PdfReader(pdf.slice()), signatures: new Map(), cda: new Map() };
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, e);
+  return e;
 }
 
-function readerFor(pdf: Uint8Array): PdfReader {
-  const fp = fingerprint(pdf);
-  const hit = readerCache.get(pdf);
-  if (hit && hit.fp === fp) return hit.reader;
-  const reader = new PdfReader(pdf);
-  readerCache.set(pdf, { fp, reader });
-  return reader;
+function signatureInfo(e: CacheEntry, sig: PdfDict): Promise<PdfSignatureInfo> {
+  let p = e.signatures.get(sig);
+  if (!p) {
+    p = examineSignature(e.reader, sig);
+    e.signatures.set(sig, p);
+  }
+  return p.then((i) => ({ ...i }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -323,7 +339,7 @@ async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatur
   data.set(pdf.subarray(c!, c! + d!), b!);
   try {
     ensurePkijsEngine();
-    const res = await cms.signedData.verify({ signer: 0, data: data.buffer, checkChain: false, extendedMode: true });
+    const res = await cms.signedData.verify({ signer: 0, data: data.buffer, checkChain: false, extendedMode: true }, verificationEngine());
     info.cmsValid = res.signatureVerified === true;
     if (!info.cmsValid) info.detail = res.message || 'the CMS signature does not verify';
   } catch (e) {
@@ -340,10 +356,11 @@ export async function inspectPdf(pdf: Uint8Array): Promise<PdfInspection> {
   const out: PdfInspection = { isPdf: isPdfBytes(pdf), embeddedFiles: [], hasXfaDatasets: false, signatures: [] };
   if (!out.isPdf) return out;
   try {
-    const r = readerFor(pdf);
+    const e = entryFor(pdf);
+    const r = e.reader;
     out.embeddedFiles = embeddedFileNames(r);
     out.hasXfaDatasets = xfaDatasetsStream(r) !== undefined;
-    for (const s of signatureDictionaries(r)) out.signatures.push(await examineSignature(r, s.dict));
+    for (const s of signatureDictionaries(r)) out.signatures.push(await signatureInfo(e, s.dict));
   } catch (e) {
     out.parseError = (e as Error).message;
   }
@@ -357,10 +374,16 @@ export async function inspectPdf(pdf: Uint8Array): Promise<PdfInspection> {
  */
 export async function extractCda(pdf: Uint8Array, mode?: InjectionMode): Promise<{ cda: Uint8Array | null; mode?: InjectionMode }> {
   if (!isPdfBytes(pdf)) return { cda: null };
-  let r: PdfReader;
-  try { r = readerFor(pdf); } catch { return { cda: null }; }
+  let e: CacheEntry;
+  try { e = entryFor(pdf); } catch { return { cda: null }; }
   const tryMode = (m: InjectionMode): Uint8Array | null => {
-    try { return m === 'RESOURCE' ? resourceCda(r) : attachmentCda(r); } catch { return null; }
+    if (!e.cda.has(m)) {
+      let v: Uint8Array | null;
+      try { v = m === 'RESOURCE' ? resourceCda(e.reader) : attachmentCda(e.reader); } catch { v = null; }
+      e.cda.set(m, v);
+    }
+    const v = e.cda.get(m);
+    return v ? v.slice() : null; // callers get their own copy
   };
   const order: InjectionMode[] = mode ? [mode] : ['RESOURCE', 'ATTACHMENT'];
   for (const m of order) {
@@ -378,15 +401,20 @@ export async function extractCda(pdf: Uint8Array, mode?: InjectionMode): Promise
 export async function checkPades(pdf: Uint8Array): Promise<{ ok: true } | { ok: false; detail: 'Il pdf non risulta firmato' | 'La firma del pdf non risulta valida' }> {
   if (!isPdfBytes(pdf)) return { ok: false, detail: NOT_SIGNED };
   let sigs: SigField[];
-  let r: PdfReader;
+  let e: CacheEntry;
   try {
-    r = readerFor(pdf);
-    sigs = signatureDictionaries(r);
+    e = entryFor(pdf);
+    sigs = signatureDictionaries(e.reader);
   } catch {
     return { ok: false, detail: NOT_SIGNED };
   }
   const last = sigs[sigs.length - 1];
   if (!last) return { ok: false, detail: NOT_SIGNED };
-  const info = await examineSignature(r, last.dict);
+  let info: PdfSignatureInfo;
+  try {
+    info = await signatureInfo(e, last.dict);
+  } catch {
+    return { ok: false, detail: INVALID_SIGNATURE };
+  }
   return info.cmsValid ? { ok: true } : { ok: false, detail: INVALID_SIGNATURE };
 }

@@ -379,6 +379,8 @@ type XrefEntry = { kind: 'offset'; offset: number; gen: number } | { kind: 'objs
 export class PdfReader {
   readonly bytes: Uint8Array;
   readonly trailer: PdfDict;
+  /** True when the xref was unusable and was rebuilt by scanning the file for objects. */
+  readonly repaired: boolean;
   private readonly xref = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStms = new Map<number, { lexer: Lexer; offsets: Map<number, number> }>();
@@ -392,12 +394,16 @@ export class PdfReader {
     } catch {
       trailer = undefined;
     }
+    let repaired = false;
     if (!trailer || !(trailer.get('Root') instanceof PdfRef) || !isDict(this.tryResolve(trailer.get('Root')))) {
       this.xref.clear();
       this.cache.clear();
+      this.objStms.clear();
       trailer = this.rebuildXref();
+      repaired = true;
     }
     this.trailer = trailer;
+    this.repaired = repaired;
   }
 
   private lexer(pos: number): Lexer {

@@ -12,7 +12,7 @@ import { CdaHeaderError, openValidator, precompileSchematrons, readCatalogsInfo,
 import type { CdaValidator } from '../../support/catalogs/index.ts';
 import { UserError } from '../../support/errors.ts';
 import { compileSchematron, parseOutcome, runSchematron, schematronToXslt, SchematronUnsupportedError } from '../../support/catalogs/schematron.ts';
-import { isBlocklisted, parseCsv, TerminologyStore } from '../../support/catalogs/terminology.ts';
+import { extractCodedElements, isBlocklisted, parseCsv, TerminologyStore } from '../../support/catalogs/terminology.ts';
 import { formatDetails } from '../../support/catalogs/xsd.ts';
 
 const HL7 = 'urn:hl7-org:v3';
@@ -79,6 +79,9 @@ const TEST_SCH = `<?xml version="1.0" encoding="UTF-8"?>
 const INDEX = {
   '9.9.1': { file: 'schematron/test_v1.0.sch', version: '1.0' },
   '9.9.2': { file: 'schematron/missing_v1.0.sch', version: '1.0' },
+  '9.9.3': { file: 'schematron/badxpath_v1.0.sch', version: '1.0' },
+  '9.9.4': { file: 'schematron/notxml_v1.0.sch', version: '1.0' },
+  '9.9.5': { file: 'schematron/runtime_v1.0.sch', version: '1.0' },
 };
 
 function doc(opts: { conf?: string; items?: string; typeExt?: string; tplRoot?: string; extra?: string } = {}): string {
@@ -107,6 +110,9 @@ before(async () => {
   fs.writeFileSync(path.join(catalogs, 'schema', 'T1', 'types.xsd'), TYPES_XSD);
   fs.mkdirSync(path.join(catalogs, 'schematron'));
   fs.writeFileSync(path.join(catalogs, 'schematron', 'test_v1.0.sch'), TEST_SCH);
+  fs.writeFileSync(path.join(catalogs, 'schematron', 'badxpath_v1.0.sch'), TEST_SCH.replace('test="false()"', 'test="count(((hl7:x)"'));
+  fs.writeFileSync(path.join(catalogs, 'schematron', 'notxml_v1.0.sch'), TEST_SCH.replace('</schema>', ''));
+  fs.writeFileSync(path.join(catalogs, 'schematron', 'runtime_v1.0.sch'), TEST_SCH.replace('test="false()"', 'test="false()"/><assert test="xs:integer(ancestor::hl7:ClinicalDocument/hl7:code/@code) = 1"'));
   fs.writeFileSync(path.join(catalogs, 'schematron-index.json'), JSON.stringify(INDEX));
   fs.mkdirSync(path.join(catalogs, 'terminology'));
   const t = (oid: string, body: string): void => fs.writeFileSync(path.join(catalogs, 'terminology', `${oid}.csv`), `version,code,description,release_date\n${body}`);
@@ -228,6 +234,21 @@ describe('validator pipeline (synthetic catalogs)', () => {
     assert.notEqual(r.result, 'SEMANTIC_ERROR');
   });
 
+  test('a schematron with a bad XPath or not well-formed is reported precisely in skipped', async () => {
+    const r3 = await v.validate(doc({ tplRoot: '9.9.3' }));
+    assert.ok(r3.skipped.some((s) => s.startsWith('Schematron schematron/badxpath_v1.0.sch (v1.0) cannot be used') && s.includes('xslt3 could not compile')), JSON.stringify(r3.skipped));
+    const r4 = await v.validate(doc({ tplRoot: '9.9.4' }));
+    assert.ok(r4.skipped.some((s) => s.startsWith('Schematron schematron/notxml_v1.0.sch (v1.0) cannot be used') && s.includes('not well-formed')), JSON.stringify(r4.skipped));
+    // XSD and terminology still ran
+    assert.equal(r4.result, 'OK');
+  });
+
+  test('a dynamic XPath error while running the schematron → SEMANTIC_ERROR with the reference generic message', async () => {
+    const r = await v.validate(doc({ tplRoot: '9.9.5', items: '<item kind="special"/>' }));
+    assert.deepEqual([r.result, r.messages], ['SEMANTIC_ERROR', ['Error while executing validation on sch schematron']]);
+    assert.ok(r.skipped.some((s) => s.startsWith('Schematron schematron/runtime_v1.0.sch raised a runtime error')), JSON.stringify(r.skipped));
+  });
+
   test('unparseable XML, DOCTYPE/entities → generic xsd error; no header → CdaHeaderError', async () => {
     const broken = await v.validate(doc().replace('</ClinicalDocument>', ''));
     assert.deepEqual([broken.result, broken.messages], ['SYNTAX_ERROR', ['Error while executing validation on xsd schema']]);
@@ -271,7 +292,8 @@ describe('validator pipeline (synthetic catalogs)', () => {
 
   test('precompileSchematrons reports every index entry, with the failure of the missing file', async () => {
     const rep = await precompileSchematrons(catalogs, cacheDir);
-    assert.equal(rep.length, 2);
+    assert.equal(rep.length, 5);
+    assert.deepEqual(rep.filter((x) => !x.ok).map((x) => x.file), ['schematron/badxpath_v1.0.sch', 'schematron/missing_v1.0.sch', 'schematron/notxml_v1.0.sch']);
     const good = rep.find((x) => x.file === 'schematron/test_v1.0.sch');
     const bad = rep.find((x) => x.file === 'schematron/missing_v1.0.sch');
     assert.equal(good?.ok, true);
@@ -329,6 +351,15 @@ describe('building blocks', () => {
 
   test('CSV parser handles quotes, doubled quotes, CRLF and BOM', () => {
     assert.deepEqual(parseCsv('\ufeffa,b\r\n"x, y","he said ""hi"""\n"",z\n'), [['a', 'b'], ['x, y', 'he said "hi"'], ['', 'z']]);
+  });
+
+  test('coded elements: quote-aware tag scan, comments/CDATA skipped, entities decoded, no-code elements ignored', () => {
+    const xml = `<a xmlns:x="u"><!-- <code code="C0" codeSystem="0.0"/> --><code displayName="a > b" code="A&amp;B" codeSystem='1.2' codeSystemVersion="3"/>
+      <x:value code="Z" codeSystem="4.5"></x:value><c nullFlavor="UNK" codeSystem="6.7"/><![CDATA[<code code="D" codeSystem="8.9"/>]]><d codeSystemName="x" code="E"/></a>`;
+    assert.deepEqual(extractCodedElements(xml), [
+      { code: 'A&B', codeSystem: '1.2', version: '3' },
+      { code: 'Z', codeSystem: '4.5', version: null },
+    ]);
   });
 
   test('blocklist matches whole dot-segments only', () => {

@@ -81,6 +81,10 @@ test('readCdaFacts on a built document, with namespace prefixes, comments and a 
   // attribute entities are decoded; single quotes work
   const ent = xml.replace(`extension="${ctx.docIdExtension}"`, `extension='A&amp;B&#x2D;1'`);
   assert.equal(readCdaFacts(ent).idExtension, 'A&B-1');
+  // non-ASCII (UTF-8) attribute values read from bytes
+  const utf = xml.replace(`extension="${ctx.docIdExtension}"`, 'extension="Città-№1"');
+  assert.equal(readCdaFacts(enc.encode(utf)).idExtension, 'Città-№1');
+  assert.equal(readCdaFacts(utf).idExtension, 'Città-№1');
 
   assert.throws(() => readCdaFacts('<html><body/></html>'), /not ClinicalDocument/);
   assert.throws(() => readCdaFacts(''), /not ClinicalDocument/);

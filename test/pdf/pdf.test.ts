@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -360,10 +360,13 @@ describe('reader robustness', () => {
     const doc = await PDFDocument.load(attachmentPdf, { updateMetadata: false });
     const classic = await doc.save({ useObjectStreams: false });
     assert.ok(latin1(classic).includes('\ntrailer'));
+    assert.equal(new PdfReader(classic).repaired, false);
+    assert.equal(new PdfReader(attachmentPdf).repaired, false);
     assert.equal(Buffer.compare(Buffer.from((await extractCda(classic)).cda!), Buffer.from(cda)), 0);
     const broken = Buffer.from(classic);
     const sx = broken.lastIndexOf('startxref');
     broken.write('startxref\n1      ', sx, 'latin1'); // wrong offset → xref rebuilt by scanning
+    assert.equal(new PdfReader(new Uint8Array(broken)).repaired, true);
     assert.equal(Buffer.compare(Buffer.from((await extractCda(new Uint8Array(broken))).cda!), Buffer.from(cda)), 0);
     const brokenStream = Buffer.from(attachmentPdf);
     const sx2 = brokenStream.lastIndexOf('startxref');
@@ -405,6 +408,24 @@ describe('Debian PDF tools (skipped loudly when absent)', () => {
     bad[11] = bad[11]! ^ 1;
     const r2 = run('pdfsig', [write('bad.pdf', bad)]);
     assert.doesNotMatch(r2.out, /Signature is Valid\./, r2.out);
+  });
+
+  test('qpdf rewrites (xref streams with PNG predictor, QDF) stay readable; any re-save breaks the signature', async (t) => {
+    if (!hasTool('qpdf')) { t.skip('qpdf not installed (apt-get install qpdf)'); return; }
+    const src = write('src.pdf', signedAttachment);
+    for (const [name, args] of [['gen.pdf', ['--object-streams=generate']], ['qdf.pdf', ['--qdf', '--object-streams=disable']]] as const) {
+      const out = join(dir, name);
+      const r = run('qpdf', [...args, src, out]);
+      assert.ok(r.status === 0 || r.status === 3, r.out);
+      const bytes = new Uint8Array(readFileSync(out));
+      assert.equal(new PdfReader(bytes).repaired, false, `${name}: xref read without repair`);
+      if (name === 'gen.pdf') assert.match(latin1(bytes), /\/Type\s*\/XRef/);
+      const x = await extractCda(bytes);
+      assert.ok(x.cda, `${name}: cda.xml not found`);
+      assert.equal(Buffer.compare(Buffer.from(x.cda), Buffer.from(cda)), 0, name);
+      assert.equal((await checkPades(bytes)).ok, false, `${name}: a rewritten file must not verify`);
+      assert.equal((await inspectPdf(bytes)).signatures.length, 1, `${name}: the signature field is still found`);
+    }
   });
 
   test('pdffonts: every font embedded', (t) => {

@@ -1,0 +1,46 @@
+/**
+ * Opens the Allure report of the run `npm test` just made (reports/latest) from disk in headless Chromium and checks
+ * that auditors see the scenarios and the X-Cart-ids, and that no raw token is shown.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { withChromium } from '../../support/report/chromium.ts';
+import { readLedgerCsv } from '../../support/evidence/ledger.ts';
+import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { requireChromium } from '../report/browser.ts';
+
+const LATEST = resolve(PROJECT_ROOT, 'reports', 'latest');
+const INDEX = join(LATEST, 'allure-report', 'index.html');
+
+test('the run report opens from disk and shows scenarios and X-Cart-ids', { timeout: 180_000 }, async (t) => {
+  if (!existsSync(INDEX)) {
+    if (process.env.CI === 'true') assert.fail('reports/latest/allure-report/index.html missing after the e2e run');
+    t.skip('no report in reports/latest: run `npm run accreditation` first');
+    return;
+  }
+  const exe = requireChromium(t);
+  if (!exe) return;
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv'));
+  const lifecycle = rows.find((r) => /^ciclo di vita LAB per il paziente RMSLSO31M04Z404R$/.test(r.scenario) && r.method === 'validate-and-create');
+  const target = lifecycle ?? rows.find((r) => r.xCartId && !r.scenario.includes('preparazione') && !r.scenario.startsWith('Pulizia'));
+  assert.ok(target, 'no exchange with an X-Cart-id in the ledger');
+  await withChromium(async (ctx) => {
+    const page = await ctx.newPage();
+    const external: string[] = [];
+    page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) external.push(r.url()); });
+    await page.goto(pathToFileURL(realpathSync(INDEX)).href);
+    const scenario = page.getByText(target.scenario, { exact: false }).first();
+    await scenario.waitFor({ timeout: 60_000 });
+    await scenario.click();
+    await page.getByText(target.xCartId).first().waitFor({ timeout: 60_000 });
+    const body = await page.locator('body').innerText();
+    await page.screenshot({ path: join(tmpdir(), 'fse-run-report.png'), fullPage: true });
+    assert.ok(body.includes(target.xCartId), 'X-Cart-id shown in the scenario');
+    assert.ok(!/eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}/.test(body), 'a raw JWT is visible in the report');
+    assert.deepEqual(external, [], 'the report must not load anything from the network');
+  }, exe);
+});
