@@ -168,6 +168,10 @@ export class Dispatcher {
     return { payload, body, file, cda: extracted.cda, view, prefix };
   }
 
+  private validateOpts(): { schematron: boolean; terminology: boolean } {
+    return { schematron: this.sw.schematron, terminology: this.sw.terminology };
+  }
+
   private claims(header: string | undefined, op: JwtOperation): JwtPayload {
     const payload = extractJwtPayload(header, this.sw);
     validateClaims(payload, op, this.sw);
@@ -220,7 +224,7 @@ export class Dispatcher {
       r = await this.cdaStages(payload, body, mp.file, body.identificativoDoc, { padesRequired: true, correlation: true });
       if (r.prefix === 'CRASH_TIMEOUT') throw this.crashTimeoutContextual();
       wii = wiiFromCda(r.view);
-      if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda)).warning;
+      if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
     } catch (e) {
       if (e instanceof AppError) return this.err(e, 'V', { wii });
       throw e;
@@ -261,7 +265,7 @@ export class Dispatcher {
       }
       if (!national) {
         wii = wiiFromCda(r.view);
-        if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda)).warning;
+        if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
       }
     } catch (e) {
       if (e instanceof AppError) return this.err(e, family, { wii });
@@ -360,7 +364,7 @@ export class Dispatcher {
       const pades = await checkPades(mp.file);
       const signed = pades.ok || pades.detail !== 'Il pdf non risulta firmato';
       wii = wiiFromCda(r.view);
-      const vWarning = (await this.d.validator.validate(r.cda)).warning;
+      const vWarning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
       if (body.activity === 'VALIDATION') this.d.registry.recordValidation(r.cda, wii);
       let warning = `${signed ? SIGN_WARN : ''}${vWarning ?? ''}`;
       if (body.mode == null) warning = `[${warning}[WARNING_EXTRACT]${EXTRACT_WARNING}]`;

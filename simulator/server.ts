@@ -28,7 +28,9 @@ export interface SimulatorOptions {
   host?: string;
   /** Default 0 = any free port. */
   port?: number;
+  /** it-fse-catalogs folder; undefined/null → FSE_CATALOGS_DIR (none → validation skipped, listed in `skipped`). Use switches.cdaValidation=false to force it off. */
   catalogsDir?: string | null;
+  /** JWT `aud` required by the border (default the national validation URL). */
   audience?: string;
   switches?: Partial<SimulatorSwitches>;
   /** Max size of the `file` part (default 10 MiB); above → 413. */

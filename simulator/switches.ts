@@ -62,6 +62,10 @@ export interface SimulatorSwitches {
   accreditationPrefixes: boolean;
   /** Run the CDA validator (XSD + schematron + terminology) when catalogs are available. */
   cdaValidation: boolean;
+  /** Schematron stage of the CDA validation (off = XSD + terminology only; not a reference behaviour, for benchmarks). */
+  schematron: boolean;
+  /** Terminology stage of the CDA validation (off = XSD + schematron only; not a reference behaviour). */
+  terminology: boolean;
   /** traceID length: 32 hex (OpenTelemetry, production since 2025) or 16 (Sleuth, traceID == spanID). */
   traceIdHex: 32 | 16;
 }
@@ -86,6 +90,8 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   updateAsync: false,
   accreditationPrefixes: false,
   cdaValidation: true,
+  schematron: true,
+  terminology: true,
   traceIdHex: 32,
 });
 
@@ -110,6 +116,8 @@ export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
   updateAsync: 'metadata update answers 202 + retry warning',
   accreditationPrefixes: 'honour CRASH_TIMEOUT_/SKIP_VALIDATION_/CRASH_INI_/CRASH_EDS_/CRASH_WF_EDS_ id prefixes',
   cdaValidation: 'validate the CDA (XSD, schematron, terminology) when catalogs are available',
+  schematron: 'schematron stage of the CDA validation',
+  terminology: 'terminology stage of the CDA validation',
   traceIdHex: 'traceID length: 32 or 16 hex',
 };
 

@@ -15,7 +15,7 @@ export interface CdaValidatorStage {
   /** "checks off" sentences (no catalogs, no schematron for a templateId...). Live array. */
   skipped: string[];
   /** Returns the warning (or undefined); throws AppError on SYNTAX/VOCABULARY/SEMANTIC errors. */
-  validate(cda: Uint8Array): Promise<{ warning?: string; skipped: string[] }>;
+  validate(cda: Uint8Array, opts?: { schematron?: boolean; terminology?: boolean }): Promise<{ warning?: string; skipped: string[] }>;
   close(): void;
 }
 
@@ -25,20 +25,36 @@ export function truncateWarning(w: string): string {
   return w.length > WARNING_MAX ? `${w.slice(0, WARNING_MAX - 3)}...` : w;
 }
 
-export function openCdaValidator(o: { catalogsDir?: string | null; enabled: boolean; log?: (l: string) => void }): CdaValidatorStage {
+export interface CdaValidatorOptions {
+  catalogsDir?: string | null;
+  enabled: boolean;
+  log?: (l: string) => void;
+  /** Test seam: replaces support/catalogs `openValidator` (the directory is then not resolved). */
+  open?: () => Promise<OpenValidator>;
+}
+
+export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
   const skipped: string[] = [];
   let validator: OpenValidator | null = null;
   let closed = false;
+  // What is known without loading anything is recorded synchronously, so `skipped` is meaningful as soon as the
+  // simulator has started; details found while opening the catalogs are appended when `ready` resolves.
+  const given = o.catalogsDir ?? process.env.FSE_CATALOGS_DIR ?? '';
+  const NO_CATALOGS = 'CDA validation (XSD, schematron, terminology): no catalogs directory (set FSE_CATALOGS_DIR or --catalogs)';
+  if (!o.enabled) skipped.push('CDA validation (XSD, schematron, terminology) switched off (cdaValidation=false)');
+  else if (!o.open && given.trim() === '') skipped.push(NO_CATALOGS);
   const ready = (async () => {
-    if (!o.enabled) {
-      skipped.push('CDA validation (XSD, schematron, terminology) switched off (cdaValidation=false)');
-      return;
-    }
+    if (!o.enabled || skipped.length > 0) return;
     try {
+      if (o.open) {
+        validator = await o.open();
+        for (const s of validator.skipped) skipped.push(s);
+        return;
+      }
       const mod = await import('../support/catalogs/index.ts');
       const dir = mod.resolveCatalogsDir(o.catalogsDir ?? null);
       if (!dir) {
-        skipped.push('CDA validation (XSD, schematron, terminology): no catalogs directory (set FSE_CATALOGS_DIR or --catalogs)');
+        skipped.push(NO_CATALOGS);
         return;
       }
       const v = await mod.openValidator({ catalogsDir: dir });
@@ -54,12 +70,12 @@ export function openCdaValidator(o: { catalogsDir?: string | null; enabled: bool
   return {
     ready,
     skipped,
-    async validate(cda) {
+    async validate(cda, opts) {
       await ready;
       if (!validator) return { skipped: [...skipped] };
       let r: Awaited<ReturnType<OpenValidator['validate']>>;
       try {
-        r = await validator.validate(cda);
+        r = await validator.validate(cda, opts);
       } catch (e) {
         // The reference validator answers 500 when it cannot read the CDA header; the dispatcher passes a 500 on.
         if ((e as Error).name === 'CdaHeaderError') {

@@ -25,7 +25,8 @@ Options:
   --unsigned        Do not sign (the gateway's validation service accepts unsigned PDFs; publication
                     services require a PAdES signature).
   --pki DIR         Folder with sign.pem (signature certificate, PEM; further certificates in the file are
-                    embedded as the chain) and sign.key (PEM private key, unencrypted PKCS#8 or PKCS#1/SEC1).
+                    embedded as the chain; else <pki>/ca.pem is embedded when it issued the signer) and
+                    sign.key (PEM private key, unencrypted PKCS#8 or PKCS#1/SEC1).
                     Default: ${DEFAULT_PKI}. Create test credentials with: fse-harness pki --out ${DEFAULT_PKI}
   --title TEXT      Visible title and XMP dc:title (default "Documento clinico (CDA R2)").
   --line TEXT       A line of visible body text; repeat for more lines.
@@ -83,9 +84,19 @@ export function loadSigningKey(pkiDir: string): PadesKey {
   if (!cert.checkPrivateKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }))) {
     throw new UserError('PKI_KEY_MISMATCH', `${keyPath} does not match the certificate in ${certPath}`);
   }
+  const chain = certs.slice(1);
+  // The test PKI written by `fse-harness pki` keeps its CA in ca.pem: embed it when it issued the signer.
+  const caPath = join(pkiDir, 'ca.pem');
+  if (chain.length === 0 && existsSync(caPath)) {
+    for (const der of pemBlocks(readFileSync(caPath, 'utf8'), /^CERTIFICATE$/)) {
+      try {
+        if (cert.checkIssued(new X509Certificate(der)) && !der.equals(certs[0]!)) chain.push(der);
+      } catch { /* not a certificate we can use */ }
+    }
+  }
   return {
     certDer: new Uint8Array(certs[0]!),
-    chainDer: certs.slice(1).map((c) => new Uint8Array(c)),
+    chainDer: chain.map((c) => new Uint8Array(c)),
     privateKeyPkcs8Der: new Uint8Array(pkcs8),
   };
 }

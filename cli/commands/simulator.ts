@@ -80,6 +80,11 @@ const command: Command = {
       try { parseSwitch(s, switches); } catch (e) { throw new UserError('SIM_SWITCH', (e as Error).message, 'see: fse-harness simulator --help'); }
     }
     const quiet = flags.quiet === true;
+    if (typeof flags.catalogs === 'string') {
+      // Fail fast (exit 2) on a wrong --catalogs instead of silently running without CDA validation.
+      const { resolveCatalogsDir } = await import('../../support/catalogs/index.ts');
+      resolveCatalogsDir(resolve(flags.catalogs));
+    }
     const { startSimulator } = await import('../../simulator/server.ts');
     let sim;
     try {

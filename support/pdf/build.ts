@@ -39,6 +39,11 @@ export interface BuildPdfOptions {
   lines?: string[];
   /** Default now; pass a fixed date for reproducible bytes. */
   creationDate?: Date;
+  /**
+   * Name of the embedded file (ATTACHMENT mode). Default and the only one the gateway accepts: `cda.xml`.
+   * Negative scenarios use another name (e.g. `CDA2.xml`, a classic vendor mistake) to get /msg/cda-element.
+   */
+  attachmentName?: string;
 }
 
 /** Name of the attachment the gateway looks for (exact, lower case). */
@@ -179,8 +184,9 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
   const date = new Date(Math.floor((o.creationDate ?? new Date()).getTime() / 1000) * 1000);
   const title = o.title ?? 'Documento clinico (CDA R2)';
   const bodyLines = o.lines ?? [];
+  const attachmentName = o.attachmentName ?? CDA_ATTACHMENT_NAME;
   const footer = mode === 'ATTACHMENT'
-    ? `Il documento CDA R2 è allegato a questo PDF come file "${CDA_ATTACHMENT_NAME}".`
+    ? `Il documento CDA R2 è allegato a questo PDF come file "${attachmentName}".`
     : 'Il documento CDA R2 è incorporato in questo PDF come risorsa XFA (datasets).';
 
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -236,7 +242,7 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
 
   // --- the CDA ---
   if (mode === 'ATTACHMENT') {
-    await doc.attach(o.cda, CDA_ATTACHMENT_NAME, {
+    await doc.attach(o.cda, attachmentName, {
       mimeType: 'text/xml',
       description: 'Documento CDA R2 (HL7 Clinical Document Architecture)',
       creationDate: date,
@@ -249,7 +255,7 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
     const arr = ef.lookup(PDFName.of('Names'), PDFArray);
     // pdf-lib writes the key as UTF-16BE hex; the gateway (and most tools) compare the plain string.
     if (arr.size() !== 2) throw new Error(`expected exactly one embedded file, found ${arr.size() / 2}`);
-    arr.set(0, PDFString.of(CDA_ATTACHMENT_NAME));
+    arr.set(0, PDFString.of(attachmentName));
   } else {
     const datasets = ctx.register(ctx.flateStream(xfaDatasets(o.cda), {}));
     const xfaResources = ctx.register(ctx.obj({ Names: [PDFString.of('datasets'), datasets] }));

@@ -68,7 +68,8 @@ function entryFor(pdf: Uint8Array): CacheEntry {
     cache.set(key, e);
     return e;
   }
-  e = { reader: new PdfReader(pdf.slice()), signatures: new Map(), cda: new Map() };
+  // new Uint8Array(x) always copies (Buffer#slice would not).
+  e = { reader: new PdfReader(new Uint8Array(pdf)), signatures: new Map(), cda: new Map() };
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, e);
   return e;
@@ -383,7 +384,7 @@ export async function extractCda(pdf: Uint8Array, mode?: InjectionMode): Promise
       e.cda.set(m, v);
     }
     const v = e.cda.get(m);
-    return v ? v.slice() : null; // callers get their own copy
+    return v ? new Uint8Array(v) : null; // callers get their own copy
   };
   const order: InjectionMode[] = mode ? [mode] : ['RESOURCE', 'ATTACHMENT'];
   for (const m of order) {

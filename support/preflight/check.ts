@@ -8,6 +8,8 @@ import { readCdaFacts } from '../cda/builder.ts';
 import { decodeJwt, verifyJwtWithX5c, METHOD_CLAIMS } from '../jwt/tokens.ts';
 import { isValidCf } from '../cf.ts';
 import { checkApplication, type AccreditedList } from '../accredited.ts';
+import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, isValidMasterId, type DtoName } from '../../simulator/body.ts';
+import { AppError } from '../../simulator/problems.ts';
 
 export interface Finding {
   level: 'error' | 'warning' | 'ok' | 'skipped';
@@ -92,6 +94,28 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
       if (i.profile.target === 'stage' && !RT_TEST_CFS.includes(patient)) f.push({ level: 'error', check: 'patient', message: `patient ${patient} is not one of RT's five test fiscal codes: not allowed on stage`, fix: `use ${RT_TEST_CFS.join(', ')}` });
     }
     if (!facts.idRoot || !facts.idExtension) f.push({ level: 'error', check: 'cda id', message: 'ClinicalDocument/id has no root/extension: the gateway cannot derive the workflowInstanceId (400 /msg/workflow-id-error-extraction)' });
+  }
+
+  if (i.body !== undefined && i.method !== 'delete') {
+    // The simulator's own body rules: the vendor sees exactly the verdict of the gateway's dispatcher.
+    const dto: DtoName = i.method === 'validate-and-create' ? 'PublicationCreationReqDTO' : i.method === 'replace' ? 'PublicationUpdateReqDTO' : 'PublicationMetadataReqDTO';
+    try {
+      const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' });
+      if (i.method === 'update-metadata') checkMetadataBody(b, { descriptionsRegionalOidBug: true });
+      else {
+        checkPublicationBody(b, i.method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
+        if (!isValidMasterId(b.identificativoDoc as string | undefined)) throw new AppError('INVALID_ID_DOC', "L'identificativo documento non è valido", '/invalid-id');
+        checkIdentificativoRep(b.identificativoRep as string | undefined);
+      }
+      f.push({ level: 'ok', check: 'body', message: `requestBody conforms to ${dto} and the gateway's reference tables` });
+      const info = facts ? Object.values(DOC_TYPE_INFO).find((d) => d.loinc === facts!.code) : undefined;
+      if (info && b.tipoDocumentoLivAlto && b.tipoDocumentoLivAlto !== info.classCode) {
+        f.push({ level: 'error', check: 'body', message: `tipoDocumentoLivAlto ${String(b.tipoDocumentoLivAlto)} does not correlate with the CDA type ${facts!.code} (expected ${info.classCode}) → 400 /msg/validator`, fix: `set tipoDocumentoLivAlto to ${info.classCode}` });
+      }
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      f.push({ level: 'error', check: 'body', message: `${e.detail} → 400 (${e.kind})` });
+    }
   }
 
   if (i.signatureJwt) {

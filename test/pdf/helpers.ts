@@ -90,3 +90,14 @@ export function sampleCda(extra = ''): Uint8Array {
 `;
   return new TextEncoder().encode(xml);
 }
+
+/** A self-signed ECDSA P-256 signer. */
+export async function makeEcSigner(cn = 'FSE HARNESS EC SIGNER'): Promise<PadesKey> {
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '02', name: `CN=${cn}`, notBefore: new Date(Date.now() - 3600_000), notAfter: new Date(Date.now() + 86400_000),
+    signingAlgorithm: alg, keys,
+  });
+  return { certDer: new Uint8Array(cert.rawData), privateKeyPkcs8Der: new Uint8Array(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)) };
+}

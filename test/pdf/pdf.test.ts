@@ -11,7 +11,7 @@ import { buildPdf } from '../../support/pdf/build.ts';
 import { signPades } from '../../support/pdf/pades.ts';
 import { checkPades, extractCda, inspectPdf } from '../../support/pdf/inspect.ts';
 import { PdfReader, PdfString, PdfName, PdfStream, isArray, isDict } from '../../support/pdf/reader.ts';
-import { hasTool, makeTestSigner, run, sampleCda } from './helpers.ts';
+import { hasTool, makeEcSigner, makeTestSigner, run, sampleCda } from './helpers.ts';
 import type { TestSigner } from './helpers.ts';
 
 const FIXED = new Date('2025-03-04T05:06:07Z');
@@ -323,11 +323,17 @@ describe('PAdES-B-B signature', () => {
     assert.ok(hexAt < c - 1);
     t3[hexAt] = t3[hexAt] === 0x30 ? 0x31 : 0x30;
     assert.deepEqual(await checkPades(t3), { ok: false, detail: 'La firma del pdf non risulta valida' });
-    // 4) the same buffer mutated in place after a successful check is re-checked (no stale cache)
+    // 4) the same buffer mutated in place after a successful check is re-checked (no stale cache), also for a Buffer
     const t4 = signedAttachment.slice();
     assert.deepEqual(await checkPades(t4), { ok: true });
     t4[11] = t4[11]! ^ 0x01;
     assert.deepEqual(await checkPades(t4), { ok: false, detail: 'La firma del pdf non risulta valida' });
+    const fresh = await signPades(attachmentPdf, signer.key, { signingTime: new Date('2025-03-04T06:00:00Z') }); // not cached yet
+    const b5 = Buffer.from(fresh);
+    assert.ok((await extractCda(b5)).cda); // parsed and cached, signature not examined yet
+    b5[11] = b5[11]! ^ 0x01; // mutating the caller's Buffer must not reach the cached copy
+    assert.deepEqual(await checkPades(new Uint8Array(fresh)), { ok: true });
+    assert.deepEqual(await checkPades(b5), { ok: false, detail: 'La firma del pdf non risulta valida' });
   });
 
   test('unsigned PDF → "Il pdf non risulta firmato"; non-PDF → isPdf false', async () => {
@@ -343,6 +349,21 @@ describe('PAdES-B-B signature', () => {
     const garbage = new TextEncoder().encode('%PDF-1.7 this is not really a pdf');
     assert.equal((await inspectPdf(garbage)).isPdf, true);
     assert.deepEqual(await checkPades(garbage), { ok: false, detail: 'Il pdf non risulta firmato' });
+  });
+
+  test('ECDSA P-256 keys sign too (ecdsa-with-SHA256)', async () => {
+    const signed = await signPades(resourcePdf, await makeEcSigner());
+    assert.deepEqual(await checkPades(signed), { ok: true });
+    const s = (await inspectPdf(signed)).signatures[0]!;
+    assert.equal(s.signerCn, 'FSE HARNESS EC SIGNER');
+    assert.equal(s.hasSigningCertificateV2, true);
+    assert.equal(cmsOf(signed).signerInfos[0]!.signatureAlgorithm.algorithmId, '1.2.840.10045.4.3.2');
+  });
+
+  test('a key that does not match the certificate gives a signature the checker rejects', async () => {
+    const other = await makeTestSigner('OTHER');
+    const signed = await signPades(attachmentPdf, { ...signer.key, privateKeyPkcs8Der: other.key.privateKeyPkcs8Der });
+    assert.deepEqual(await checkPades(signed), { ok: false, detail: 'La firma del pdf non risulta valida' });
   });
 
   test('an incremental update appended after signing: CMS still valid (gateway accepts), byteRangeOk false', async () => {
@@ -436,4 +457,15 @@ describe('Debian PDF tools (skipped loudly when absent)', () => {
     assert.ok(rows.length >= 1, r.out);
     for (const row of rows) assert.match(row, /\s+yes\s+yes\s+yes\s+/, `font not embedded/subset/unicode: ${row}`);
   });
+});
+
+test('attachmentName: a CDA attached under another name is not found by the gateway rule (negative scenarios)', async () => {
+  const { buildPdf } = await import('../../support/pdf/build.ts');
+  const { extractCda, inspectPdf } = await import('../../support/pdf/inspect.ts');
+  const cda = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?><ClinicalDocument xmlns="urn:hl7-org:v3"/>');
+  const pdf = await buildPdf({ cda, attachmentName: 'CDA2.xml', creationDate: new Date('2026-01-01T00:00:00Z') });
+  const insp = await inspectPdf(pdf);
+  assert.deepEqual(insp.embeddedFiles, ['CDA2.xml']);
+  assert.equal((await extractCda(pdf, 'ATTACHMENT')).cda, null);
+  assert.equal((await extractCda(pdf)).cda, null);
 });

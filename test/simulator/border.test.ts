@@ -127,3 +127,20 @@ test('border: configurable audience', async () => {
     await s2.close();
   }
 });
+
+test('border: OpenAPI conformance (switch on) → 400 InvalidRequestContent; off by default the dispatcher answers', async () => {
+  const { sim: s2, client: c2 } = await startTestSimulator({ switches: { openApiConformance: true } });
+  try {
+    // requestBody part without Content-Type: application/json
+    const r = await validCreate();
+    const a = await sendMultipart(c2, s2, 'POST', PATH, r);
+    expectBorder(a, 400, 'InvalidRequestContent', 'requestBody not JSON-typed');
+    assert.match(String(a.json!.detail), /^Request content not conform to API specification: /);
+    const d = await sendMultipart(client, sim, 'POST', PATH, await validCreate({ bodyExtra: { extra: 1 } }));
+    assert.equal(d.status, 400);
+    assert.equal(d.json!.type, '/msg/mandatory-element');
+  } finally {
+    await c2.close();
+    await s2.close();
+  }
+});

@@ -129,3 +129,53 @@ test('problems: family R omits status; V carries wii; P neither; switches and fa
   assert.equal(reg.consumeValidation('<a><legalAuthenticator>Y</legalAuthenticator></a>')?.wii, 'w1', 'legalAuthenticator ignored');
   assert.equal(reg.consumeValidation('<a><legalAuthenticator>Y</legalAuthenticator></a>'), undefined, 'consumed');
 });
+
+test('validator stage: outcome mapping (OK, SEMANTIC_WARNING joined with ",", errors, header error → 500)', async () => {
+  const { openCdaValidator } = await import('../../simulator/validator.ts');
+  type R = { result: 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING'; messages: string[]; skipped: string[] };
+  let next: R | Error = { result: 'OK', messages: [], skipped: [] };
+  const stage = openCdaValidator({
+    enabled: true,
+    open: async () => ({
+      info: null, skipped: ['s1'], close() {},
+      async validate() { if (next instanceof Error) throw next; return next; },
+    }) as never,
+  });
+  await stage.ready;
+  assert.deepEqual(stage.skipped, ['s1']);
+  assert.equal((await stage.validate(new Uint8Array())).warning, undefined);
+  next = { result: 'SEMANTIC_WARNING', messages: ['[W001 | a]', '[W002 | b]'], skipped: [] };
+  assert.equal((await stage.validate(new Uint8Array())).warning, '[W001 | a],[W002 | b]');
+  for (const [result, kind] of [['SYNTAX_ERROR', 'SYNTAX_ERROR'], ['VOCABULARY_ERROR', 'VOCABULARY_ERROR'], ['SEMANTIC_ERROR', 'SEMANTIC_ERROR']] as const) {
+    next = { result, messages: ['m1', 'm2'], skipped: [] };
+    const e = await stage.validate(new Uint8Array()).then(() => assert.fail('expected an error'), (x: AppError) => x);
+    assert.equal(e.kind, kind);
+    assert.equal(e.detail, 'm1,m2');
+    assert.equal(e.instance, '/validation/error');
+  }
+  next = { result: 'SEMANTIC_ERROR', messages: [], skipped: [] };
+  const empty = await stage.validate(new Uint8Array()).then(() => assert.fail('expected an error'), (x: AppError) => x);
+  assert.equal(empty.detail, 'Errore semantico.', 'no messages → the title');
+  const he = new Error('no typeId'); he.name = 'CdaHeaderError'; next = he;
+  const h = await stage.validate(new Uint8Array()).then(() => assert.fail('expected an error'), (x: AppError) => x);
+  assert.equal(h.fixedStatus, 500);
+  assert.equal(h.detail, 'Errore in validazione: no typeId');
+  const off = openCdaValidator({ enabled: false });
+  await off.ready;
+  assert.match(off.skipped[0]!, /switched off/);
+});
+
+test('validator stage: "no catalogs" is in skipped synchronously (before ready)', async () => {
+  const { openCdaValidator } = await import('../../simulator/validator.ts');
+  const saved = process.env.FSE_CATALOGS_DIR;
+  delete process.env.FSE_CATALOGS_DIR;
+  try {
+    const v = openCdaValidator({ enabled: true, catalogsDir: null });
+    assert.match(v.skipped[0] ?? '', /no catalogs directory/);
+    await v.ready;
+    assert.equal(v.skipped.length, 1);
+    assert.deepEqual((await v.validate(new Uint8Array())).warning, undefined, 'validation skipped → success');
+  } finally {
+    if (saved !== undefined) process.env.FSE_CATALOGS_DIR = saved;
+  }
+});
