@@ -64,7 +64,6 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
 async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
   const title = `${o.spec.method} ${o.spec.document.docType} → ${o.status ?? o.errorType}`;
   if (o.xCartId) await allure.label('X-Cart-id', o.xCartId);
-  await allure.label('tag', `X-Cart-id:${o.xCartId || 'nessuno'}`);
   const lines = [
     `Chiamata n. ${o.seq}: ${o.spec.method} ${o.url}`,
     `Stato HTTP: ${o.status ?? '— (nessuna risposta)'}  (atteso ${o.spec.expected || 'n/d'})`,

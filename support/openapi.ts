@@ -11,7 +11,10 @@ import type { Method } from './types.ts';
  */
 const OAS_OPERATION: Record<Method, { path: string; method: string }> = {
   'validate-and-create': { path: '/documents/validate-and-create', method: 'post' },
-  replace: { path: '/documents/{idDoc}', method: 'put' },
+  // RT exposes no validation endpoint, so its replace validates the new document in the same call: the national
+  // operation with that contract is validate-and-replace (ValidationErrorResponseDTO, with workflowInstanceId).
+  // With the simulator switch replaceRequiresPriorValidation the plain `/documents/{idDoc}` contract applies.
+  replace: { path: '/documents/validate-and-replace/{idDoc}', method: 'put' },
   'update-metadata': { path: '/documents/{idDoc}/metadata-iti-57', method: 'put' },
   delete: { path: '/documents/{idDoc}', method: 'delete' },
 };

@@ -9,6 +9,8 @@ import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 
+const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
+
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
 Usage: fse-harness run [options]
@@ -98,6 +100,10 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       const typeExpr = `(${p.documentTypes.map((t) => `@${t}`).join(' or ')})`;
       const tags = flags.tags ? `${typeExpr} and (${String(flags.tags)})` : typeExpr;
       out(`fse-harness: scenarios ${tags}`);
+      if (p.target === 'simulator' && !session.simulatorValidates) {
+        out('fse-harness: WARNING — the simulator has NO official catalogs: CDA XSD/schematron/terminology checks are OFF and the');
+        out(`             scenarios tagged ${CATALOG_TAGS} will be SKIPPED (set FSE_CATALOGS_DIR to run them)`);
+      }
 
       const { loadConfiguration, loadSources, runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
@@ -131,13 +137,16 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     const finished = await finishRun(session, { report: !flags['no-report'], log: (l) => out(`  ${l}`) });
     const wall = (performance.now() - t0) / 1000;
     const passed = session.scenarios.filter((s) => s.status === 'PASSED').length;
+    const skipped = session.scenarios.filter((s) => s.status === 'SKIPPED').length;
+    const failed = session.scenarios.length - passed - skipped;
     out('');
-    out(`fse-harness: ${passed} passed, ${session.scenarios.length - passed} failed (${session.scenarios.length} scenarios, ${session.exchanges} HTTP exchanges)`);
+    if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
+    out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${session.scenarios.length} scenarios, ${session.exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
     out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
-    out(`scenarios: ${passed} passed, ${session.scenarios.length - passed} failed`);
+    out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (!existsSync(session.runDir.dir)) return 1;
     return success ? 0 : 1;
 }

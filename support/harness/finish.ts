@@ -42,7 +42,7 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
     const r = await generateAllureReport(s.runDir, {
       target: `${meta.target} ${meta.baseUrl}`,
       installation: `${meta.installation} — ${meta.provider.name} (${meta.provider.partitaIva}), CODREP ${meta.codRep}`,
-      application: `${meta.application.id} / ${meta.application.vendor} / ${meta.application.version}`,
+      application: `${meta.application.vendor} / ${meta.application.id} / ${meta.application.version}`,
       catalogs: meta.catalogs ?? '',
       baseUrl: meta.baseUrl,
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });

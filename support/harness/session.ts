@@ -56,6 +56,8 @@ export class Session {
   catalogsDir: string | null = null;
   validator!: CdaValidator;
   simulator: SimHandle | null = null;
+  /** True when the embedded simulator validates CDAs against official catalogs (always assumed on stage). */
+  simulatorValidates = false;
   startedAt = new Date();
   /** Documents currently published by this run (identificativoDoc → state): deleted at the end. */
   readonly published = new Map<string, DocumentState>();
@@ -77,7 +79,7 @@ export class Session {
     this.scenarios.push(r);
     const n = this.scenarios.length;
     const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
-    const mark = r.status === 'PASSED' ? 'ok  ' : 'FAIL';
+    const mark = r.status === 'PASSED' ? 'ok  ' : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
     this.log(`[${n}${this.totalScenarios ? `/${this.totalScenarios}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
   }
 
@@ -130,7 +132,9 @@ export class Session {
       s.simulator = sim as unknown as SimHandle;
       s.baseUrl = sim.url;
       s.log(`simulator listening on ${sim.url}`);
+      await (sim as unknown as { validatorReady?: Promise<void> }).validatorReady;
       for (const line of sim.skipped) s.log(`simulator: SKIPPED CHECK — ${line}`);
+      s.simulatorValidates = !!s.catalogsDir && !sim.skipped.some((l) => /CDA validation/i.test(l));
     } else {
       s.baseUrl = p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : '');
     }

@@ -32,7 +32,16 @@ test('the run report opens from disk and shows scenarios and X-Cart-ids', { time
     const page = await ctx.newPage();
     const external: string[] = [];
     page.on('request', (r) => { if (!/^(file|data|blob):/.test(r.url())) external.push(r.url()); });
+    await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(pathToFileURL(realpathSync(INDEX)).href);
+    // features are collapsed in a large report: use the report's own search box, as an auditor would
+    const search = page.getByPlaceholder(/Cerca|Search/);
+    await search.waitFor({ timeout: 60_000 });
+    await search.fill(target.scenario);
+    // the filtered tree shows the feature (collapsed) that holds the scenario: open it
+    const feature = page.getByText(/^(Ciclo di vita completo|Validazione e pubblicazione|Aggiornamento metadati|Sostituzione documento|Eliminazione documento|Correzione di un documento)/).first();
+    await feature.waitFor({ timeout: 60_000 });
+    await feature.click();
     const scenario = page.getByText(target.scenario, { exact: false }).first();
     await scenario.waitFor({ timeout: 60_000 });
     await scenario.click();

@@ -179,3 +179,13 @@ test('validator stage: "no catalogs" is in skipped synchronously (before ready)'
     if (saved !== undefined) process.env.FSE_CATALOGS_DIR = saved;
   }
 });
+
+test('trace ids: 32+16 hex by default (OpenTelemetry), traceID == spanID with traceIdHex=16 (Sleuth)', async () => {
+  const { newTraceIds } = await import('../../simulator/problems.ts');
+  const a = newTraceIds(32);
+  assert.match(a.traceID, /^[0-9a-f]{32}$/);
+  assert.match(a.spanID, /^[0-9a-f]{16}$/);
+  const b = newTraceIds(16);
+  assert.equal(b.traceID, b.spanID);
+  assert.notEqual(newTraceIds().traceID, newTraceIds().traceID, 'new per response');
+});
