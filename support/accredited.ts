@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from './errors.ts';
+import { parseCsv } from './csv.ts';
 
 export interface AccreditedRow {
   vendor: string;
@@ -41,56 +42,8 @@ export const RESULTS_COLUMNS = [
   'Servizio', 'Data validazione', 'Versione Gateway',
 ] as const;
 
-/** RFC 4180 parser: comma separator, `"` quoting with `""` escapes, CRLF or LF line ends, newlines inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  while (i < s.length) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && field.length === 0) {
-      quoted = true;
-      i++;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += ch === '\r' && s[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (quoted) throw new Error('CSV: unterminated quoted field');
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
+/** RFC 4180, whole file (see support/csv.ts). */
+export { parseCsv };
 
 function splitList(v: string, sep: RegExp): string[] {
   return v.split(sep).map((x) => x.trim()).filter((x) => x.length > 0);

@@ -22,6 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseCsv } from '../csv.ts';
 
 export const LOINC_OID = '2.16.840.1.113883.6.1';
 const WHITELIST_MARK = '#WHITELIST#';
@@ -42,57 +43,8 @@ interface Dictionary {
   allowListed: boolean;
 }
 
-/** Minimal RFC 4180 CSV parser (quoted fields, doubled quotes, CRLF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = 0;
-  let quoted = false;
-  const n = text.length;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  while (i < n) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"') {
-      quoted = true;
-      i++;
-    } else if (ch === ',') {
-      row.push(field);
-      field = '';
-      i++;
-    } else if (ch === '\n' || ch === '\r') {
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      i++;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+/** RFC 4180, whole file (see support/csv.ts). */
+export { parseCsv };
 
 function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.\-]/);

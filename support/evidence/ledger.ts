@@ -9,6 +9,7 @@ import {
 import { basename, join } from 'node:path';
 import { LEDGER_COLUMNS } from '../types.ts';
 import type { LedgerRow, Method } from '../types.ts';
+import { parseCsvRecords } from '../csv.ts';
 
 export interface ExchangeRecord {
   method: Method;
@@ -28,38 +29,9 @@ export function csvLine(values: readonly unknown[]): string {
   return values.map(csvField).join(',') + CRLF;
 }
 
-/**
- * RFC 4180 parser. Returns only *complete* records (terminated by a line break outside quotes);
- * an unterminated trailing record — a run killed mid-write — is returned separately as `partial`.
- */
+/** Complete records + the unterminated tail of a killed run (see support/csv.ts). */
 export function parseCsv(text: string): { records: string[][]; partial: string | null } {
-  const records: string[][] = [];
-  let field = '';
-  let rec: string[] = [];
-  let inQuotes = false;
-  let recStart = 0;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
-        inQuotes = false; i++; continue;
-      }
-      field += c; i++; continue;
-    }
-    if (c === '"' && field === '') { inQuotes = true; i++; continue; }
-    if (c === ',') { rec.push(field); field = ''; i++; continue; }
-    if (c === '\r' || c === '\n') {
-      rec.push(field); field = '';
-      records.push(rec); rec = [];
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      recStart = i;
-      continue;
-    }
-    field += c; i++;
-  }
-  const partial = recStart < text.length ? text.slice(recStart) : null;
+  const { records, partial } = parseCsvRecords(text);
   return { records, partial };
 }
 
