@@ -126,6 +126,12 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       if (plan.plan.length === 0) throw new Error(`no scenario matches ${tags}`);
       const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr });
       success = result.success;
+      if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+      if (process.env.FSE_DEBUG_MEM && typeof (globalThis as { gc?: () => void }).gc === 'function') {
+        (globalThis as { gc?: () => void }).gc!();
+        const m = process.memoryUsage();
+        out(`debug: after the suite, heap used ${Math.round(m.heapUsed / 2 ** 20)} MB, rss ${Math.round(m.rss / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB`);
+      }
 
       out('fse-harness: deleting what the run published (stage hygiene)…');
       const cleaned = await cleanupPublished(session);

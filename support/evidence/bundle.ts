@@ -4,7 +4,7 @@
  * deflate level fixed by yazl → byte-identical output for identical input (same Node/zlib).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { MANIFEST_REL, readManifest, writeManifest } from './manifest.ts';
@@ -24,7 +24,9 @@ export async function buildBundle(runDir: string, out?: string): Promise<{ path:
   const tmp = `${path}.tmp-${process.pid}`;
   const zip = new yazl.ZipFile();
   for (const rel of entries) {
-    zip.addBuffer(readFileSync(join(dir, rel)), rel, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, compress: true });
+    // addFile streams each file when its turn comes (one at a time): memory stays flat whatever the run size.
+    // Same bytes as addBuffer: fixed mtime/mode, deflate, no extended timestamps.
+    zip.addFile(join(dir, rel), rel, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, compress: true });
   }
   zip.end();
   const hash = createHash('sha256');

@@ -5,7 +5,6 @@ import type { DocType, InjectionMode, Profile } from '../types.ts';
 import { buildCda, newCdaContext, nextVersion, patientFor, personaliseCda, readCdaFacts, type CdaContext } from '../cda/builder.ts';
 import { MUTATIONS } from '../cda/mutations.ts';
 import { buildPdf } from '../pdf/build.ts';
-import { signPades } from '../pdf/pades.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
 import { docTypeInfo } from '../doctypes.ts';
 import { RT_DOC_ID_ROOT, identificativoDoc, localDocumentId, rtDocIdExtension } from '../request/ids.ts';
@@ -105,21 +104,22 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
     pdf = cda;
     variants.push('file:not-pdf');
   } else {
-    const unsignedPdf = await buildPdf({
+    const signWith = o.pdfVariant === 'unsigned' ? undefined : {
+      key: { certDer: o.sign.certDer, chainDer: o.sign.chainDer, privateKeyPkcs8Der: o.sign.privateKeyPkcs8Der },
+      options: { signingTime: now, reason: 'FSE 2.0 accreditamento RT', location: o.profile.provider.name },
+    };
+    // CDA → PDF/A-3 with cda.xml → PAdES, in one pdf-lib pass; the signature is the last thing written.
+    pdf = await buildPdf({
       cda,
       ...(o.pdfVariant === 'no-cda' ? { attachmentName: 'CDA2.xml' } : {}),
       mode,
       title: `${info.label} — ${o.patientCf}`,
       lines: [info.label, `Paziente: ${o.patientCf}`, `Documento: ${ctx.docIdExtension} v${ctx.version}`, `Struttura: ${o.profile.provider.name}`],
       creationDate: now,
+      sign: signWith,
     });
     if (o.pdfVariant === 'no-cda') variants.push('file:no-cda');
-    if (o.pdfVariant === 'unsigned') {
-      pdf = unsignedPdf;
-      variants.push('file:unsigned');
-    } else {
-      pdf = await signPades(unsignedPdf, { certDer: o.sign.certDer, chainDer: o.sign.chainDer, privateKeyPkcs8Der: o.sign.privateKeyPkcs8Der }, { signingTime: now, reason: 'FSE 2.0 accreditamento RT', location: o.profile.provider.name });
-    }
+    if (o.pdfVariant === 'unsigned') variants.push('file:unsigned');
   }
   return {
     docType: o.docType, patientCf: o.patientCf, ctx,

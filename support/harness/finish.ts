@@ -27,6 +27,8 @@ export function runMeta(s: Session): RunMeta {
 
 /** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
 export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void }): Promise<{ summary: string; bundle: string; report?: string }> {
+  const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
+  dbg('start of finish');
   const meta = runMeta(s);
   const rows = s.ledger.rows();
   const summary = writeSummary(s.runDir.dir, meta, rows);
@@ -48,7 +50,10 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
     report = relative(process.cwd(), r.indexHtml);
   }
+  dbg('before manifest');
   writeManifest(s.runDir.dir);
+  dbg('after manifest');
   const b = await buildBundle(s.runDir.dir);
+  dbg('after bundle');
   return { summary: relative(process.cwd(), summary), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report };
 }

@@ -73,9 +73,21 @@ function signManually(header: Record<string, unknown>, payload: Record<string, u
   return `${input}.${b64url(sig)}`;
 }
 
+/** Imported signing keys, by PEM (process memory only; a run signs thousands of tokens with one or two keys). */
+const importedKeys = new Map<string, Promise<Awaited<ReturnType<typeof importPKCS8>>>>();
+function importKey(keyPem: string): Promise<Awaited<ReturnType<typeof importPKCS8>>> {
+  let k = importedKeys.get(keyPem);
+  if (!k) {
+    if (importedKeys.size >= 16) importedKeys.clear();
+    k = importPKCS8(keyPem, 'RS256') ;
+    importedKeys.set(keyPem, k);
+  }
+  return k;
+}
+
 async function signToken(header: Record<string, unknown>, payload: Record<string, unknown>, keyPem: string, manual: boolean): Promise<string> {
   if (manual) return signManually(header, payload, keyPem);
-  const key = await importPKCS8(keyPem, 'RS256');
+  const key = await importKey(keyPem);
   return new SignJWT(payload).setProtectedHeader(header as { alg: string }).sign(key);
 }
 

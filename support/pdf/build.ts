@@ -27,6 +27,7 @@ import type { PDFFont } from 'pdf-lib';
 import type { InjectionMode } from '../types.ts';
 import { srgbIccProfile } from './icc.ts';
 import { findRootElement } from './xmlscan.ts';
+import { signLoadedDocument, type PadesKey, type PadesOptions } from './pades.ts';
 
 export interface BuildPdfOptions {
   /** CDA XML bytes (UTF-8, no BOM). */
@@ -44,6 +45,8 @@ export interface BuildPdfOptions {
    * Negative scenarios use another name (e.g. `CDA2.xml`, a classic vendor mistake) to get /msg/cda-element.
    */
   attachmentName?: string;
+  /** Sign (PAdES-B-B) in the same pass: same result as signPades(buildPdf(...)) without re-parsing the PDF. */
+  sign?: { key: PadesKey; options?: PadesOptions };
 }
 
 /** Name of the attachment the gateway looks for (exact, lower case). */
@@ -272,5 +275,6 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
     .digest('hex').slice(0, 32).toUpperCase();
   ctx.trailerInfo.ID = ctx.obj([PDFHexString.of(id), PDFHexString.of(id)]);
 
+  if (o.sign) return signLoadedDocument(doc, o.sign.key, o.sign.options);
   return doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
 }

@@ -159,8 +159,16 @@ function certCommonName(certDer: Uint8Array): string | undefined {
  * The whole PDF is rewritten by pdf-lib before the signature is spliced in; do not modify the result afterwards.
  */
 export async function signPades(pdf: Uint8Array, key: PadesKey, o: PadesOptions = {}): Promise<Uint8Array> {
-  const signingTime = o.signingTime ?? new Date();
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  return signLoadedDocument(doc, key, o);
+}
+
+/**
+ * Adds the signature placeholder to an in-memory document, saves it once and signs the bytes (the signature is
+ * the last thing written). buildPdf uses it directly to avoid a second parse/save of a PDF it just built.
+ */
+export async function signLoadedDocument(doc: PDFDocument, key: PadesKey, o: PadesOptions = {}): Promise<Uint8Array> {
+  const signingTime = o.signingTime ?? new Date();
   const chainLen = (key.chainDer ?? []).reduce((n, c) => n + c.length, 0);
   // CMS ≈ certificates + signature (≤ 512 B for RSA-4096) + attributes/structure; keep a generous margin.
   const signatureLength = Math.ceil((key.certDer.length * 2 + chainLen + 4096) / 1024) * 1024;
