@@ -1,6 +1,8 @@
 import 'allure-cucumberjs'; // registers the Allure runtime (labels, attachments) for the steps
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
-import { Session, currentSession, setCurrentSession, summariseOutcome } from '../support/harness/session.ts';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Session, currentSession, setCurrentSession, summariseOutcome, workerOptionsFromEnv } from '../support/harness/session.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
 import type { HarnessWorld } from './world.ts';
 
@@ -11,14 +13,23 @@ let ownSession = false;
 /** `fse-harness run` opens the session (profile, certificates, simulator, ledger) before Cucumber starts.
  *  Plain `cucumber-js` runs (QA engineers iterating on one feature) get one here, from FSE_PROFILE. */
 BeforeAll(async function () {
-  if (!currentSession()) {
+  if (currentSession()) return;
+  const worker = workerOptionsFromEnv();
+  if (worker) {
+    // A parallel worker of `fse-harness run`: dies with its coordinator, writes into the run's console.log too.
+    process.on('disconnect', () => process.exit(2));
+    const consoleLog = join(worker.runDir, 'console.log');
+    const log = (l: string) => { const line = `  ${l}\n`; process.stdout.write(line); appendFileSync(consoleLog, line); };
+    setCurrentSession(await Session.open({ worker, log }));
+  } else {
     setCurrentSession(await Session.open({ log: (l) => process.stderr.write(`[fse-harness] ${l}\n`) }));
-    ownSession = true;
   }
+  ownSession = true;
 });
 
 AfterAll(async function () {
   const s = currentSession();
+  if (s?.worker) appendFileSync(join(s.runDir.cucumberDir, 'workers-rss.txt'), `${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
   if (s && ownSession) {
     await cleanupPublished(s);
     await s.close();

@@ -1,12 +1,13 @@
 import { resolve, relative } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
 import { parseArgs } from '../command.ts';
-import { Session, setCurrentSession, PROJECT_ROOT, DEFAULT_PROFILE } from '../../support/harness/session.ts';
+import { Session, setCurrentSession, PROJECT_ROOT, DEFAULT_PROFILE, WORKER_ENV } from '../../support/harness/session.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
-import { finishRun } from '../../support/harness/finish.ts';
+import { finishRun, readScenarios } from '../../support/harness/finish.ts';
+import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 
 const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
@@ -21,6 +22,8 @@ Options:
                      (always combined with the document types of the profile)
   --reports DIR      where runs are written (default: reports/)
   --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
+  --parallel N       Cucumber worker processes sending requests at the same time (default 2; 1 = one process).
+                     The simulator stays in the coordinating process; all workers write the same evidence.
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
   --ci               CI mode: no colours, fail on any skipped validation only if FSE_STRICT=1
   --help             this text
@@ -65,7 +68,7 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs'], boolean: ['no-report', 'ci'] });
+    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel'], boolean: ['no-report', 'ci'] });
     const t0 = performance.now();
     const tee = teeConsole();
     try {
@@ -107,6 +110,18 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
 
       const { loadConfiguration, loadSources, runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
+      const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? 2) || 1));
+      // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
+      const workerEnv: NodeJS.ProcessEnv = parallel > 1 ? {
+        ...process.env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim(),
+        FSE_PROFILE: session.profilePath,
+        [WORKER_ENV.runDir]: rd.dir,
+        [WORKER_ENV.baseUrl]: session.baseUrl,
+        [WORKER_ENV.validates]: session.simulatorValidates ? '1' : '0',
+        ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
+      } : process.env;
+      if (parallel > 1) out(`fse-harness: ${parallel} parallel workers`);
       const { runConfiguration } = await loadConfiguration({
         file: 'cucumber.js',
         provided: {
@@ -118,13 +133,15 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
             ['message', resolve(rd.cucumberDir, 'messages.ndjson')] as [string, string],
           ],
           formatOptions: { resultsDir: rd.allureResultsDir },
+          parallel: parallel > 1 ? parallel : 0,
         },
-      }, { cwd: PROJECT_ROOT });
+      }, { cwd: PROJECT_ROOT, env: workerEnv });
       const plan = await loadSources(runConfiguration.sources);
       session.totalScenarios = plan.plan.length;
       out(`fse-harness: ${plan.plan.length} scenarios planned`);
       if (plan.plan.length === 0) throw new Error(`no scenario matches ${tags}`);
-      const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr });
+      if (parallel > 1) writeFileSync(resolve(rd.cucumberDir, 'total.txt'), String(plan.plan.length));
+      const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr, env: workerEnv });
       success = result.success;
       if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
       if (process.env.FSE_DEBUG_MEM && typeof (globalThis as { gc?: () => void }).gc === 'function') {
@@ -142,16 +159,20 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     }
     const finished = await finishRun(session, { report: !flags['no-report'], log: (l) => out(`  ${l}`) });
     const wall = (performance.now() - t0) / 1000;
-    const passed = session.scenarios.filter((s) => s.status === 'PASSED').length;
-    const skipped = session.scenarios.filter((s) => s.status === 'SKIPPED').length;
-    const failed = session.scenarios.length - passed - skipped;
+    const scenarios = readScenarios(session);
+    const passed = scenarios.filter((s) => s.status === 'PASSED').length;
+    const skipped = scenarios.filter((s) => s.status === 'SKIPPED').length;
+    const failed = scenarios.length - passed - skipped;
+    const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, 'ledger.csv')).length;
     out('');
     if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
-    out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${session.scenarios.length} scenarios, ${session.exchanges} HTTP exchanges)`);
+    out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
-    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+    const workersRss = existsSync(resolve(session.runDir.cucumberDir, 'workers-rss.txt'))
+      ? readFileSync(resolve(session.runDir.cucumberDir, 'workers-rss.txt'), 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (!existsSync(session.runDir.dir)) return 1;
     return success ? 0 : 1;

@@ -15,5 +15,10 @@ export async function cleanupPublished(session: Session): Promise<{ deleted: num
     if (o.status && o.status < 300) { session.published.delete(id); deleted++; }
     else session.leftBehind.push(`${id} (${doc.docType}, ${doc.patientCf}): ${o.status ?? o.errorType} ${o.errorDetail}`.trim());
   }
+  if (session.leftBehind.length) {
+    const { appendFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    appendFileSync(join(session.runDir.cucumberDir, 'left-behind.txt'), session.leftBehind.map((l) => `${l}\n`).join(''));
+  }
   return { deleted, leftBehind: session.leftBehind };
 }

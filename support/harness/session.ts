@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,10 @@ import { UserError } from '../errors.ts';
 import { loadProfile } from '../config/profile.ts';
 import { loadCredentials, type Credentials } from '../pki/credentials.ts';
 import { generateTestPki } from '../pki/testPki.ts';
-import { resolveCatalogsDir, openValidator, type CdaValidator } from '../catalogs/index.ts';
+import type { CdaValidator } from '../catalogs/index.ts';
 import { GatewayClient } from '../request/http.ts';
 import { assertTargetAllowed, RT_STAGE_BASE_URL } from '../request/interlocks.ts';
-import { createRunDir, type RunDir } from '../evidence/runDir.ts';
+import { createRunDir, runDirPaths, type RunDir } from '../evidence/runDir.ts';
 import { Ledger } from '../evidence/ledger.ts';
 import type { DocumentState } from './document.ts';
 import type { ExchangeOutcome } from './exchange.ts';
@@ -30,6 +30,19 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** Use an existing run directory instead of creating one. */
   runDir?: RunDir;
+  /**
+   * Parallel worker mode: the coordinator (`fse-harness run --parallel N`) created the run directory, generated the
+   * test PKI and hosts the simulator; a worker only sends requests and records them in the same evidence.
+   */
+  worker?: { runDir: string; baseUrl: string; simulatorValidates: boolean };
+}
+
+/** Environment variables the coordinator passes to Cucumber's worker processes. */
+export const WORKER_ENV = { runDir: 'FSE_WORKER_RUN_DIR', baseUrl: 'FSE_WORKER_BASE_URL', validates: 'FSE_WORKER_SIM_VALIDATES', pkiDir: 'FSE_PKI_DIR' } as const;
+export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SessionOptions['worker'] | undefined {
+  const runDir = env[WORKER_ENV.runDir];
+  const baseUrl = env[WORKER_ENV.baseUrl];
+  return runDir && baseUrl ? { runDir, baseUrl, simulatorValidates: env[WORKER_ENV.validates] === '1' } : undefined;
 }
 
 /** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
@@ -54,8 +67,11 @@ export class Session {
   runId!: string;
   baseUrl!: string;
   catalogsDir: string | null = null;
-  validator!: CdaValidator;
+  /** Local CDA validator (coordinator only: pre-flight information). Workers do not load the catalogs. */
+  validator?: CdaValidator;
   simulator: SimHandle | null = null;
+  /** Set when this process is a parallel worker of a coordinator's run. */
+  worker: SessionOptions['worker'] | undefined;
   /** True when the embedded simulator validates CDAs against official catalogs (always assumed on stage). */
   simulatorValidates = false;
   startedAt = new Date();
@@ -75,11 +91,18 @@ export class Session {
   /** Number of scenarios planned (for "[n/total]" progress); 0 when unknown. */
   totalScenarios = 0;
 
+  /** One JSON line per finished scenario, shared by all the workers of the run (counts, data.json, progress). */
+  get scenariosFile(): string { return join(this.runDir.cucumberDir, 'scenarios.jsonl'); }
+
   recordScenario(r: ScenarioRecord): void {
     this.scenarios.push(r);
-    const n = this.scenarios.length;
+    appendFileSync(this.scenariosFile, `${JSON.stringify(r)}\n`);
+    const n = this.worker ? readFileSync(this.scenariosFile, 'utf8').split('\n').length - 1 : this.scenarios.length;
     const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
     const mark = r.status === 'PASSED' ? 'ok  ' : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
+    if (!this.totalScenarios && this.worker) {
+      try { this.totalScenarios = Number(readFileSync(join(this.runDir.cucumberDir, 'total.txt'), 'utf8')) || 0; } catch { /* unknown */ }
+    }
     this.log(`[${n}${this.totalScenarios ? `/${this.totalScenarios}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
   }
 
@@ -104,11 +127,16 @@ export class Session {
     const p = s.profile;
 
     // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
-    s.catalogsDir = resolveCatalogsDir(p.catalogsDir ? resolve(s.profileDir, p.catalogsDir) : (o.catalogsDir ?? null));
+    // (loaded lazily: the catalogs module brings libxml2-wasm, which parallel workers never need)
+    if (!o.worker) {
+      const { resolveCatalogsDir } = await import('../catalogs/index.ts');
+      s.catalogsDir = resolveCatalogsDir(p.catalogsDir ? resolve(s.profileDir, p.catalogsDir) : (o.catalogsDir ?? null));
+    }
 
     // Certificates: configured ones, or a generated test PKI (simulator only).
     let profileForCreds = p;
-    const pkiDir = o.pkiDir ?? DEFAULT_PKI_DIR;
+    const pkiDir = o.pkiDir ?? env[WORKER_ENV.pkiDir] ?? DEFAULT_PKI_DIR;
+    s.worker = o.worker;
     if (!p.certificates) {
       if (p.target !== 'simulator') throw new UserError('NO_CERTIFICATES', `target "${p.target}" needs real certificates: add "certificates" to ${s.profilePath}`, 'see README § "Pointing the harness at RT stage"');
       if (!existsSync(join(pkiDir, 'sign.pem'))) {
@@ -120,7 +148,10 @@ export class Session {
     s.credentials = await loadCredentials(profileForCreds, { baseDir: s.profileDir, env });
 
     // Target: the embedded simulator, or stage. Interlocks run before any connection.
-    if (p.target === 'simulator' && !p.baseUrl) {
+    if (s.worker) {
+      s.baseUrl = s.worker.baseUrl;
+      s.simulatorValidates = s.worker.simulatorValidates;
+    } else if (p.target === 'simulator' && !p.baseUrl) {
       const { startSimulator } = await import('../../simulator/server.ts');
       const ca = [readFileSync(join(pkiDir, 'ca.pem'), 'utf8')];
       const sim = await startSimulator({
@@ -142,8 +173,8 @@ export class Session {
     const serverCaPem = p.target === 'simulator' && !p.baseUrl ? readFileSync(join(pkiDir, 'ca.pem'), 'utf8') : s.credentials.serverCaPem;
     s.client = new GatewayClient(s.baseUrl, { certPem: s.credentials.auth.certPem, keyPem: s.credentials.auth.keyPem, caPem: serverCaPem }, { timeoutMs: Number(env.FSE_TIMEOUT_MS ?? 30_000) });
 
-    s.validator = await openValidator({ catalogsDir: s.catalogsDir });
-    s.runDir = o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt);
+    if (!s.worker) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
+    s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
     s.ledger = Ledger.open(s.runDir.evidenceDir);
     return s;

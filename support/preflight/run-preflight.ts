@@ -7,8 +7,8 @@ import { UserError } from '../errors.ts';
 /** Checks done once per run before the first call; loud about everything that is skipped. */
 export async function runPreflight(s: Session, log: (l: string) => void): Promise<void> {
   const p = s.profile;
-  for (const line of s.validator.skipped) log(`WARNING — SKIPPED VALIDATION: ${line}`);
-  if (s.validator.info) log(`catalogs: ${s.validator.info.dir} (fingerprint ${s.validator.info.fingerprint})`);
+  for (const line of s.validator?.skipped ?? []) log(`WARNING — SKIPPED VALIDATION: ${line}`);
+  if (s.validator?.info) log(`catalogs: ${s.validator.info.dir} (fingerprint ${s.validator.info.fingerprint})`);
   log(`certificates: authentication ${s.credentials.auth.cn}, signature ${s.credentials.sign.cn} (${s.credentials.mode}); valid until ${s.credentials.auth.notAfter.toISOString().slice(0, 10)} / ${s.credentials.sign.notAfter.toISOString().slice(0, 10)}`);
   const csv = p.accreditedListCsv ? resolve(s.profileDir, p.accreditedListCsv) : process.env.FSE_ACCREDITED_CSV;
   if (!csv || !existsSync(csv)) {
