@@ -45,9 +45,9 @@ if (!flags['skip-suite']) {
   const out = r.stdout ?? '';
   const ex = Number(/(\d+) HTTP exchanges/.exec(out)?.[1] ?? 0);
   const sc = /(\d+) passed, (\d+) failed \((\d+) scenarios/.exec(out);
-  const rss = /peak RSS (\d+) MB/.exec(out)?.[1];
-  suiteLine = `full suite: ${wall.toFixed(1)} s wall (process start to exit), ${sc?.[3] ?? '?'} scenarios (${sc?.[1] ?? '?'} passed, ${sc?.[2] ?? '?'} failed), ${ex} exchanges, ${(ex / wall).toFixed(1)} exchanges/s, peak RSS ${rss ?? '?'} MB, exit ${r.status}`;
-  say(suiteLine);
+  const rss = /peak RSS (.+)$/m.exec(out)?.[1];
+  const workers = /(\d+) parallel workers/.exec(out)?.[1] ?? '1';
+  suiteLine = `full suite: ${wall.toFixed(1)} s wall (process start to exit), ${sc?.[3] ?? '?'} scenarios (${sc?.[1] ?? '?'} passed, ${sc?.[2] ?? '?'} failed), ${ex} exchanges, ${(ex / wall).toFixed(1)} exchanges/s, ${workers} worker process(es), peak RSS ${rss ?? '?'}, exit ${r.status}`;
   rmSync(reports, { recursive: true, force: true });
 }
 

@@ -99,5 +99,15 @@ for (const c of cases) {
 test('the same certificates work (control case: the table fails for the reasons above, not for the setup)', async () => {
   const s = await Session.open({ profilePath: profile('p-ok', certs({ cert: good.auth.cert, key: good.auth.key }, { cert: good.sign.cert, key: good.sign.key })), reportsDir: join(dir, 'reports'), env: { ...process.env, FSE_ALLOWED_HOSTS: '127.0.0.1', FSE_CATALOGS_DIR: '' } });
   assert.equal(s.credentials.auth.cn, cn('A'));
+  // on stage only RT's five test fiscal codes: refused before the call, no connection
+  const { prepareDocument } = await import('../../support/harness/document.ts');
+  const { performExchange } = await import('../../support/harness/exchange.ts');
+  await assert.rejects(prepareDocument({ docType: 'LAB', patientCf: 'RSSMRA80A01H501U', profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() }), (e: unknown) => e instanceof UserError);
+  // a document whose patient is not a test CF (e.g. a vendor PDF) is refused by the exchange itself
+  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() });
+  const before = connections;
+  await assert.rejects(performExchange(s, { scenario: 'cf non di test', method: 'validate-and-create', document: { ...doc, patientCf: 'RSSMRA80A01H501U' }, expected: 202 }), (e: unknown) => e instanceof UserError && e.code === 'NON_TEST_CF');
+  assert.equal(connections - before, 0, 'no connection for a non-test CF on stage');
+  assert.equal(s.ledger.rows().length, 0, 'nothing sent, nothing recorded');
   await s.close();
 });
