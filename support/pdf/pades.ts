@@ -63,7 +63,21 @@ interface ImportedKey {
   kind: 'RSA' | 'EC';
 }
 
-async function importPrivateKey(pkcs8: Uint8Array): Promise<ImportedKey> {
+/** Imported keys by SHA-256 of their DER (process memory only): a run signs thousands of PDFs with one key. */
+const importedKeys = new Map<string, Promise<ImportedKey>>();
+function importPrivateKey(pkcs8: Uint8Array): Promise<ImportedKey> {
+  const id = createHash('sha256').update(pkcs8).digest('hex');
+  let k = importedKeys.get(id);
+  if (!k) {
+    if (importedKeys.size >= 16) importedKeys.clear();
+    k = importPrivateKeyUncached(pkcs8);
+    k.catch(() => importedKeys.delete(id));
+    importedKeys.set(id, k);
+  }
+  return k;
+}
+
+async function importPrivateKeyUncached(pkcs8: Uint8Array): Promise<ImportedKey> {
   let type: string | undefined;
   let curve: string | undefined;
   try {
@@ -144,7 +158,17 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
   return new Uint8Array(contentInfo.toSchema().toBER());
 }
 
+const commonNames = new Map<string, string | undefined>();
 function certCommonName(certDer: Uint8Array): string | undefined {
+  const id = createHash('sha256').update(certDer).digest('hex');
+  if (commonNames.has(id)) return commonNames.get(id);
+  const cn = certCommonNameUncached(certDer);
+  if (commonNames.size >= 64) commonNames.clear();
+  commonNames.set(id, cn);
+  return cn;
+}
+
+function certCommonNameUncached(certDer: Uint8Array): string | undefined {
   try {
     const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
     const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
