@@ -45,6 +45,8 @@ export interface ExchangeSpec {
 
 export interface ExchangeOutcome {
   seq: number;
+  /** When the request was sent (ISO 8601, UTC). */
+  at: string;
   spec: ExchangeSpec;
   status?: number;
   json?: Record<string, unknown>;
@@ -151,7 +153,7 @@ export async function performExchange(session: Session, spec: ExchangeSpec): Pro
   const errorType = result.error ? `network:${result.error.cause}` : result.status && result.status >= 400 ? str(json?.type) : '';
   const errorDetail = result.error ? `${result.error.code}: ${result.error.message}` : result.status && result.status >= 400 ? str(json?.detail ?? json?.title) : '';
   const outcome: ExchangeOutcome = {
-    seq: files.seq, spec, status: result.status, json, xCartId,
+    seq: files.seq, at: now.toISOString(), spec, status: result.status, json, xCartId,
     traceId: str(json?.traceID), spanId: str(json?.spanID), workflowInstanceId: str(json?.workflowInstanceId),
     errorType, errorDetail, result, tokens, body,
     requestFile: files.requestFile, responseFile: files.responseFile, pdfFile,

@@ -47,7 +47,7 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   const summary = writeSummary(s.runDir.dir, meta, rows);
   const entries = readScenarios(s).flatMap((sc) => sc.nationalIds.flatMap((id) => {
     const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
-    return o2 ? [{ id, ts: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];
+    return o2 ? [{ id, ts: o2.at.replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];
   }));
   const dataJson = writeDataJson(s.runDir.dir, meta, entries);
   if (dataJson) o.log(`data.json (national format): ${entries.length} entries`);

@@ -46,11 +46,11 @@ export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Sess
 }
 
 /** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
-export interface OutcomeSummary { method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
+export interface OutcomeSummary { at: string; method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
 export interface ScenarioRecord { name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[] }
 
 export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
-  return { method: o.spec.method, docType: o.spec.document.docType, status: o.status, errorType: o.errorType, xCartId: o.xCartId, traceId: o.traceId, workflowInstanceId: o.workflowInstanceId, pdfFile: o.pdfFile };
+  return { at: o.at, method: o.spec.method, docType: o.spec.document.docType, status: o.status, errorType: o.errorType, xCartId: o.xCartId, traceId: o.traceId, workflowInstanceId: o.workflowInstanceId, pdfFile: o.pdfFile };
 }
 
 type SimHandle = { url: string; close(): Promise<void>; skipped: string[]; faults: unknown; stats(): unknown };

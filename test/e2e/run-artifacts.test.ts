@@ -115,3 +115,20 @@ test('no private key material or passphrase anywhere in the run directory or con
   assert.deepEqual(hits, []);
   assert.ok(existsSync(join(LATEST, 'console.log')), 'console.log missing: console output not scanned');
 });
+
+test('data.json (national format) is built from real responses only: each traceId and ts is a ledger row', { skip: skipReason }, (t) => {
+  const p = join(LATEST, 'data.json');
+  if (!existsSync(p)) { t.skip('no data.json in this run (no scenario tagged with a national test id ran)'); return; }
+  const data = JSON.parse(readFileSync(p, 'utf8')) as { appVendor: string; appID: string; appVersion: string; results: { id: number; ts: string; traceId: string; workflowInstanceId?: string }[] };
+  assert.ok(data.appVendor && data.appID && data.appVersion, 'application triple');
+  assert.ok(data.results.length > 0);
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv'));
+  for (const r of data.results) {
+    assert.ok(Number.isInteger(r.id), `id ${r.id}`);
+    assert.match(r.ts, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    const row = rows.find((x) => x.traceId === r.traceId);
+    assert.ok(row, `traceId ${r.traceId} of test ${r.id} is not in the ledger`);
+    assert.equal(row.timestamp.replace(/\.\d{3}Z$/, 'Z'), r.ts, `ts of test ${r.id} is not the time of its exchange`);
+    if (r.workflowInstanceId) assert.equal(r.workflowInstanceId, row.workflowInstanceId);
+  }
+});
