@@ -8,6 +8,12 @@ import type { HarnessWorld } from './world.ts';
 
 setDefaultTimeout(120_000);
 
+// A parallel worker never outlives its coordinator (e.g. the coordinator was killed): exit as soon as the IPC
+// channel closes, from the moment this module is loaded.
+if (process.env.CUCUMBER_WORKER_ID !== undefined && typeof process.send === 'function') {
+  process.once('disconnect', () => process.exit(2));
+}
+
 let ownSession = false;
 
 /** `fse-harness run` opens the session (profile, certificates, simulator, ledger) before Cucumber starts.
@@ -17,7 +23,6 @@ BeforeAll(async function () {
   const worker = workerOptionsFromEnv();
   if (worker) {
     // A parallel worker of `fse-harness run`: dies with its coordinator, writes into the run's console.log too.
-    process.on('disconnect', () => process.exit(2));
     const consoleLog = join(worker.runDir, 'console.log');
     const log = (l: string) => { const line = `  ${l}\n`; process.stdout.write(line); appendFileSync(consoleLog, line); };
     setCurrentSession(await Session.open({ worker, log }));
