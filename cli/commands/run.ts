@@ -25,7 +25,8 @@ Options:
   --parallel N       Cucumber worker processes sending requests at the same time (default 2; 1 = one process).
                      The simulator stays in the coordinating process; all workers write the same evidence.
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
-  --ci               CI mode: no colours, fail on any skipped validation only if FSE_STRICT=1
+  --ci               CI mode: when catalogs are configured (FSE_CATALOGS_DIR / --catalogs), a skipped scenario
+                     fails the run, because the catalogs were expected to work (used by npm test)
   --help             this text
 
 Without configuration it starts the embedded simulator (HTTPS + mutual TLS on 127.0.0.1, ephemeral port),
@@ -175,6 +176,10 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (!existsSync(session.runDir.dir)) return 1;
+    if (flags.ci && session.catalogsDir && skipped > 0) {
+      out(`fse-harness: --ci: ${skipped} scenarios were skipped although catalogs are configured (${session.catalogsDir}): failing the run`);
+      return 1;
+    }
     return success ? 0 : 1;
 }
 export default command;
