@@ -5,6 +5,7 @@
  */
 import { appError, AppError, INSTANCE } from './problems.ts';
 import { ORGANIZATION_IDS } from './claims.ts';
+import { isValidMasterId } from '../support/request/ids.ts';
 
 export const DTO_PACKAGE = 'it.finanze.sanita.fse2.ms.gtw.dispatcher.dto.request.';
 export type DtoName = 'PublicationCreationReqDTO' | 'PublicationUpdateReqDTO' | 'ValidationCDAReqDTO' | 'PublicationMetadataReqDTO';
@@ -158,12 +159,8 @@ export function parseRequestBody(json: string | undefined | null, dto: DtoName, 
 
 const isBlank = (v: string | null | undefined): boolean => v === undefined || v === null || v === '';
 
-/** `isValidMasterId`: non-blank, contains `^`, something after the last `^`. */
-export function isValidMasterId(id: string | null | undefined): boolean {
-  if (id === undefined || id === null || id.trim() === '') return false;
-  const i = id.lastIndexOf('^');
-  return i >= 0 && i < id.length - 1;
-}
+/** `isValidMasterId`: non-blank, contains `^`, something after the last `^` (shared with the harness). */
+export { isValidMasterId };
 
 /** Lenient `SimpleDateFormat("yyyyMMddHHmmss")` as observed on Java 17: at least 13 leading digits. */
 export function isLenientDate(v: string): boolean {

@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session, currentSession, setCurrentSession, summariseOutcome, workerOptionsFromEnv } from '../support/harness/session.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
+import { CATALOG_TAGS } from '../support/harness/classify.ts';
 import type { HarnessWorld } from './world.ts';
 
 setDefaultTimeout(120_000);
@@ -47,9 +48,6 @@ Before(function (this: HarnessWorld, { pickle }) {
   this.scenarioName = pickle.name;
   this.nationalIds = pickle.tags.map((t) => /^@naz-(\d+)$/.exec(t.name)?.[1]).filter((x): x is string => !!x).map(Number);
 });
-
-/** Tags of the scenarios whose expected answer comes from the official catalogs (XSD, schematron, terminology). */
-export const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
 
 /** Against the simulator without catalogs these cannot be judged: skipped, and said loudly (never passed). */
 Before({ tags: CATALOG_TAGS }, function (this: HarnessWorld, { pickle }) {

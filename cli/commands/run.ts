@@ -9,8 +9,7 @@ import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun, readScenarios } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
-
-const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
+import { CATALOG_TAGS } from '../../support/harness/classify.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 

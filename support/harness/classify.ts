@@ -1,3 +1,6 @@
+/** Tags of the scenarios whose expected answer comes from the official catalogs (XSD, schematron, terminology). */
+export const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
+
 /** Where a refusal happened, for messages and the report's failure categories. */
 export type FailureStage = 'border' | 'dispatcher' | 'validator' | 'cart' | 'network' | 'none';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DocType, InjectionMode, Profile } from '../types.ts';
-import { buildCda, newCdaContext, nextVersion, patientFor, personaliseCda, readCdaFacts, type CdaContext } from '../cda/builder.ts';
+import { buildCda, newCdaContext, nextVersion, personaliseCda, readCdaFacts, type CdaContext } from '../cda/builder.ts';
 import { MUTATIONS } from '../cda/mutations.ts';
 import { buildPdf } from '../pdf/build.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
@@ -128,4 +128,3 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
   };
 }
 
-export { patientFor };

@@ -180,8 +180,6 @@ export async function performExchange(session: Session, spec: ExchangeSpec): Pro
     responseFile: files.responseFile,
     pdfSha256: fileBytes ? createHash('sha256').update(fileBytes).digest('hex') : '',
   });
-  session.exchanges++;
-  session.onExchange?.(outcome);
   return outcome;
 }
 

@@ -79,8 +79,6 @@ export class Session {
   readonly published = new Map<string, DocumentState>();
   /** Documents the final clean-up could not delete. */
   leftBehind: string[] = [];
-  onExchange?: (o: ExchangeOutcome) => void;
-  exchanges = 0;
   private seq = 0;
   log: (line: string) => void = () => {};
 

@@ -1,18 +1,9 @@
 import type { DocType, InjectionMode, Method, Profile } from '../types.ts';
 import { docTypeInfo } from '../doctypes.ts';
+import { profileDefaults } from '../config/profile.ts';
 
 /** Metadata of one request (gateway-spec §3.1–3.2). Field order is stable so request bytes are reproducible. */
 export type RequestBody = Record<string, unknown>;
-
-const RT_REP_ROOT = '2.16.840.1.113883.2.9.2.90.4.5';
-const RT_SUBMISSION_ROOT = '2.16.840.1.113883.2.9.2.90.4.3';
-
-export function defaultIdentificativoRep(p: Profile): string {
-  return p.identificativoRep ?? `${RT_REP_ROOT}.${p.codRep}`;
-}
-export function defaultIdentificativoSottomissione(p: Profile): string {
-  return p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${p.provider.partitaIva}`;
-}
 
 /** yyyyMMddHHmmss in Europe/Rome local time (gateway-spec A21: always 14 digits, local time). */
 export function formatDtm(d: Date): string {
@@ -45,14 +36,19 @@ export interface BodyInput {
 
 /** Body for validate-and-create / replace (multipart `requestBody`) and update-metadata (raw JSON). Delete has none. */
 export function buildBody(i: BodyInput): RequestBody | null {
+  if (i.method === 'delete') return null;
+  const publication = i.method === 'validate-and-create' || i.method === 'replace';
+  if (publication && !i.identificativoDoc) throw new Error(`${i.method} needs identificativoDoc`);
   const info = docTypeInfo(i.docType);
   const p = i.profile;
-  const sottomissione = i.submissionSuffix
-    ? `${defaultIdentificativoSottomissione(p)}.${i.submissionSuffix}`
-    : defaultIdentificativoSottomissione(p);
-  const common: RequestBody = {
+  const defaults = profileDefaults(p);
+  const sottomissione = i.submissionSuffix ? `${defaults.identificativoSottomissione}.${i.submissionSuffix}` : defaults.identificativoSottomissione;
+  // Field order is the one of the gateway DTOs; publication-only fields are left out of the metadata update.
+  return {
+    ...(publication ? { healthDataFormat: 'CDA', mode: i.mode ?? 'ATTACHMENT' } : {}),
     tipologiaStruttura: p.tipologiaStruttura,
     ...(i.attiCliniciRegoleAccesso ? { attiCliniciRegoleAccesso: i.attiCliniciRegoleAccesso } : {}),
+    ...(publication ? { identificativoDoc: i.identificativoDoc, identificativoRep: defaults.identificativoRep } : {}),
     tipoDocumentoLivAlto: info.classCode,
     assettoOrganizzativo: p.assettoOrganizzativo,
     dataInizioPrestazione: formatDtm(i.serviceStart),
@@ -61,30 +57,6 @@ export function buildBody(i: BodyInput): RequestBody | null {
     identificativoSottomissione: sottomissione,
     administrativeRequest: administrativeRequestFor(p),
   };
-  switch (i.method) {
-    case 'validate-and-create':
-    case 'replace':
-      if (!i.identificativoDoc) throw new Error(`${i.method} needs identificativoDoc`);
-      return {
-        healthDataFormat: 'CDA',
-        mode: i.mode ?? 'ATTACHMENT',
-        tipologiaStruttura: common.tipologiaStruttura,
-        ...(i.attiCliniciRegoleAccesso ? { attiCliniciRegoleAccesso: i.attiCliniciRegoleAccesso } : {}),
-        identificativoDoc: i.identificativoDoc,
-        identificativoRep: defaultIdentificativoRep(p),
-        tipoDocumentoLivAlto: common.tipoDocumentoLivAlto,
-        assettoOrganizzativo: common.assettoOrganizzativo,
-        dataInizioPrestazione: common.dataInizioPrestazione,
-        dataFinePrestazione: common.dataFinePrestazione,
-        tipoAttivitaClinica: common.tipoAttivitaClinica,
-        identificativoSottomissione: common.identificativoSottomissione,
-        administrativeRequest: common.administrativeRequest,
-      };
-    case 'update-metadata':
-      return common;
-    case 'delete':
-      return null;
-  }
 }
 
 /**

@@ -24,8 +24,8 @@ export function encodePathId(id: string): string {
 }
 
 /** The gateway's isValidMasterId: non-blank, contains `^`, non-empty part after the last `^`. */
-export function isValidMasterId(id: string): boolean {
-  if (!id || !id.trim()) return false;
+export function isValidMasterId(id: string | null | undefined): boolean {
+  if (id === undefined || id === null || id.trim() === '') return false;
   const i = id.lastIndexOf('^');
   return i >= 0 && id.slice(i + 1).length > 0;
 }

@@ -1,11 +1,11 @@
 import { UserError } from '../errors.ts';
 import { RT_TEST_CFS, type Target } from '../types.ts';
 
-/** RT production gateway: never a target of this harness. */
-export const RT_PRODUCTION_HOSTS: readonly string[] = ['fse20gw.regione.toscana.it'];
+import { RT_PRODUCTION_HOST, RT_STAGE_BASE_URL } from '../config/profile.ts';
+
+export { RT_STAGE_BASE_URL };
 /** RT stage (CART) host. */
-export const RT_STAGE_HOST = 'fse20gwstage.regione.toscana.it';
-export const RT_STAGE_BASE_URL = `https://${RT_STAGE_HOST}/gateway/v2/`;
+export const RT_STAGE_HOST = new URL(RT_STAGE_BASE_URL).hostname;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /**
@@ -24,7 +24,7 @@ export function assertTargetAllowed(target: Target | undefined, baseUrl: string,
   }
   if (url.protocol !== 'https:') throw new UserError('BASE_URL', `base URL must use https (mutual TLS), got ${url.protocol}`);
   const host = url.hostname.toLowerCase();
-  if (RT_PRODUCTION_HOSTS.includes(host)) {
+  if (host === RT_PRODUCTION_HOST) {
     throw new UserError('PRODUCTION_URL', `refusing ${baseUrl}: it is RT's PRODUCTION gateway; this harness only talks to the simulator or to stage`, `use ${RT_STAGE_BASE_URL} for stage`);
   }
   const extra = (env.FSE_ALLOWED_HOSTS ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
