@@ -1,6 +1,7 @@
 /**
  * Opens the Allure report of the run `npm test` just made (reports/latest) from disk in headless Chromium and checks
  * that auditors see the scenarios and the X-Cart-ids, and that no raw token is shown.
+ * FSE_E2E_REPORTS names another reports directory whose `latest` run is opened instead (see run-artifacts.test.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,13 +14,13 @@ import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { PROJECT_ROOT } from '../../support/harness/session.ts';
 import { requireChromium } from '../report/browser.ts';
 
-const LATEST = resolve(PROJECT_ROOT, 'reports', 'latest');
+const LATEST = resolve(PROJECT_ROOT, process.env.FSE_E2E_REPORTS || 'reports', 'latest');
 const INDEX = join(LATEST, 'allure-report', 'index.html');
 
 test('the run report opens from disk and shows scenarios and X-Cart-ids', { timeout: 180_000 }, async (t) => {
   if (!existsSync(INDEX)) {
-    if (process.env.CI === 'true') assert.fail('reports/latest/allure-report/index.html missing after the e2e run');
-    t.skip('no report in reports/latest: run `npm run accreditation` first');
+    if (process.env.CI === 'true') assert.fail(`${INDEX} missing after the e2e run`);
+    t.skip(`no report in ${LATEST}: run \`npm run accreditation\` first`);
     return;
   }
   const exe = requireChromium(t);

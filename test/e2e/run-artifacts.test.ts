@@ -1,6 +1,8 @@
 /**
  * Checks on the artefacts of the accreditation run that `npm test` makes just before the unit tests
  * (`fse-harness run --ci` → reports/latest). In CI a missing run is a failure, locally a loud skip.
+ * FSE_E2E_REPORTS names another reports directory whose `latest` run is checked instead: `npm run test:node-lines`
+ * points it at the slice each Node line ran, so that line's unit tests check that line's run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,12 +14,12 @@ import { verifyManifest } from '../../support/evidence/manifest.ts';
 import { GatewayOpenApi } from '../../support/openapi.ts';
 import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../../support/harness/session.ts';
 
-const LATEST = resolve(PROJECT_ROOT, 'reports', 'latest');
+const LATEST = resolve(PROJECT_ROOT, process.env.FSE_E2E_REPORTS || 'reports', 'latest');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const haveRun = existsSync(join(LATEST, 'evidence', 'ledger.csv'));
-const skipReason = haveRun ? false : 'no accreditation run in reports/latest: run `npm run accreditation` first (npm test does)';
+const skipReason = haveRun ? false : `no accreditation run in ${LATEST}: run \`npm run accreditation\` first (npm test does)`;
 if (!haveRun && process.env.CI === 'true') {
-  test('an accreditation run exists (CI)', () => assert.fail('reports/latest has no ledger: the e2e run did not happen'));
+  test('an accreditation run exists (CI)', () => assert.fail(`${LATEST} has no ledger: the e2e run did not happen`));
 }
 
 function walk(dir: string): string[] {

@@ -8,7 +8,8 @@ const run = (env: Record<string, string>) => {
   const e: Record<string, string | undefined> = { ...process.env, ...env };
   if (env.CI === undefined) delete e.CI;
   delete e.NODE_TEST_CONTEXT; // set by the outer node --test; the child must report as a top-level run
-  return spawnSync(process.execPath, ['--import', 'tsx', '--test', fixture], { encoding: 'utf8', env: e as NodeJS.ProcessEnv });
+  // TAP explicitly: the default reporter for a non-TTY stdout is TAP up to Node 22 and `spec` from Node 23 on
+  return spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', fixture], { encoding: 'utf8', env: e as NodeJS.ProcessEnv });
 };
 
 describe('browser tests without Chromium', () => {
