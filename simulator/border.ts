@@ -11,10 +11,8 @@
 import { X509Certificate, randomUUID } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { parseRtCn } from '../support/pki/cn.ts';
-import { jsonAnswer, type HttpAnswer } from './problems.ts';
+import { jsonAnswer, type HttpAnswer } from './answers.ts';
 import type { SimulatorSwitches } from './switches.ts';
-
-export const DEFAULT_AUDIENCE = 'https://modipa-val.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1';
 
 const ALGS = ['RS256', 'RS384', 'RS512'];
 

@@ -5,7 +5,7 @@
  * with a `urn:cart:` type so that a harness can tell them from GovWay (`govway_id`) and dispatcher (`traceID`) errors.
  */
 import { randomUUID } from 'node:crypto';
-import { jsonAnswer, type HttpAnswer } from './problems.ts';
+import { jsonAnswer, type HttpAnswer } from './answers.ts';
 
 export const CART_ID_HEADER = 'x-cart-id';
 

@@ -4,7 +4,7 @@
  * instance `/validation/error`; SEMANTIC_WARNING → success with `warning` (joined with ","); OK → success.
  * The catalogs are opened in the background so that server start-up never waits for schematron compilation.
  */
-import { appError, CATALOGUE, INSTANCE, type ErrorKind } from './problems.ts';
+import { appError, CATALOGUE, INSTANCE, type ErrorKind } from '../support/gateway/problems.ts';
 
 type OpenValidator = Awaited<ReturnType<typeof import('../support/catalogs/index.ts').openValidator>>;
 export type ValidationOutcomeName = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING';

@@ -21,7 +21,8 @@ import {
   SchematronUnsupportedError,
 } from './schematron.ts';
 import type { CompiledSchematron } from './schematron.ts';
-import { extractCodedElements, LOINC_OID, TerminologyStore } from './terminology.ts';
+import { extractCodedElements, TerminologyStore } from './terminology.ts';
+import { LOINC_OID } from '../gateway/oids.ts';
 
 export interface CatalogsInfo {
   dir: string;

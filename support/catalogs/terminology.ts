@@ -24,7 +24,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../csv.ts';
 
-export const LOINC_OID = '2.16.840.1.113883.6.1';
 const WHITELIST_MARK = '#WHITELIST#';
 
 export interface CodedElement {

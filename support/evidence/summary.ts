@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from './runDir.ts';
 import { METHODS } from '../types.ts';
 import type { LedgerRow } from '../types.ts';
 
@@ -193,7 +194,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
 }
 
 export function writeSummary(runDir: string, meta: RunMeta, rows: LedgerRow[]): string {
-  const path = join(runDir, 'summary.md');
+  const path = join(runDir, RUN_FILES.summary);
   writeFileSync(path, renderSummary(meta, rows));
   return path;
 }

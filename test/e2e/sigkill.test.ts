@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 
 test('SIGKILL half-way through a run keeps a readable ledger with every X-Cart-id received', { timeout: 240_000 }, async () => {
   const reports = mkdtempSync(join(tmpdir(), 'fse-kill-'));

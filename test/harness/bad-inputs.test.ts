@@ -12,7 +12,7 @@ import { Session } from '../../support/harness/session.ts';
 import { UserError } from '../../support/errors.ts';
 import { createTestCa, issueTestCert, toP12, type IssuedCert } from '../../support/pki/testPki.ts';
 import { buildRtCn } from '../../support/pki/cn.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 
 let dir: string;
 let server: Server;

@@ -1,12 +1,16 @@
 /** Pure-function rules of the simulator modules (quirks that are awkward to reach over HTTP). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractJwtPayload, gsonMap, isValidCfOrCx, validateClaims, type JwtPayload } from '../../simulator/claims.ts';
-import { parseRequestBody, isValidMasterId, isLenientDate, checkIdentificativoRep, ASSETTO_ORGANIZZATIVO, EVENT_CODES } from '../../simulator/body.ts';
-import { viewCda, checkCorrelation, wiiFromIdDoc } from '../../simulator/jwtcda.ts';
+import { extractJwtPayload, gsonMap, isValidCfOrCx, validateClaims, type JwtPayload } from '../../support/gateway/claims.ts';
+import { parseRequestBody, isLenientDate, checkIdentificativoRep } from '../../support/gateway/body.ts';
+import { ASSETTO_ORGANIZZATIVO, EVENT_CODES } from '../../support/gateway/codes.ts';
+import { isValidMasterId } from '../../support/gateway/ids.ts';
+import { checkCorrelation } from '../../support/gateway/cross-checks.ts';
+import { viewCda, wiiFromIdDoc } from '../../simulator/jwtcda.ts';
 import { parseMultipart } from '../../simulator/multipart.ts';
 import { parseSwitch, DEFAULT_SWITCHES } from '../../simulator/switches.ts';
-import { AppError, errorAnswer, appError } from '../../simulator/problems.ts';
+import { AppError, appError } from '../../support/gateway/problems.ts';
+import { errorAnswer } from '../../simulator/answers.ts';
 import { FaultController } from '../../simulator/faults.ts';
 import { Registry } from '../../simulator/registry.ts';
 
@@ -181,7 +185,7 @@ test('validator stage: "no catalogs" is in skipped synchronously (before ready)'
 });
 
 test('trace ids: 32+16 hex by default (OpenTelemetry), traceID == spanID with traceIdHex=16 (Sleuth)', async () => {
-  const { newTraceIds } = await import('../../simulator/problems.ts');
+  const { newTraceIds } = await import('../../simulator/answers.ts');
   const a = newTraceIds(32);
   assert.match(a.traceID, /^[0-9a-f]{32}$/);
   assert.match(a.spanID, /^[0-9a-f]{16}$/);
