@@ -1,8 +1,9 @@
 /**
- * The national dispatcher's pipelines (gateway-impl §2.1, §4; gateway-spec §6.1–6.4), one method per operation,
+ * The national dispatcher's pipelines (`it-fse-gtw-dispatcher` `PublicationCTL.validateAndCreate`, `replace`,
+ * `validateAndReplace`, `updateMetadata`, `delete`, `ValidationCTL.validate`), one method per operation,
  * each running its stages in the reference order so that the FIRST error reported matches the real gateway.
  *
- * Families (§3.2): validation-phase errors of contextual operations → V (with workflowInstanceId, possibly
+ * Families (support/gateway/problems.ts): validation-phase errors of contextual operations → V (with workflowInstanceId, possibly
  * UNKNOWN_WORKFLOW_ID); publication-phase → P; delete and path-id checks → R (no `status` in the body).
  *
  * RT replace (CART `PUT documents/{id}`): CART exposes no validation endpoint, so by default replace validates the
@@ -323,7 +324,7 @@ export class Dispatcher {
       return this.err(appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404), 'P');
     }
     if (body.tipologiaStruttura == null || body.assettoOrganizzativo == null) {
-      // EDS mapping dereferences both: a NullPointerException → 500 (gateway-impl §4.3 step 6).
+      // EDS mapping dereferences both: a NullPointerException → 500 (`AbstractCTL.updateAbstract`, EDS update).
       return this.err(appError('GENERIC_ERROR', 'Errore generico', INSTANCE.NO_INFO, 500), 'P');
     }
     this.d.registry.update(pathId, this.metadataOf(body), wii, this.sw.updateAsync);

@@ -1,5 +1,5 @@
 /**
- * Italian fiscal code (codice fiscale) helpers, as the national gateway checks them (gateway-spec §2.6):
+ * Italian fiscal code (codice fiscale) helpers, as the national gateway checks them (`it-fse-gtw-dispatcher` `CfUtility`):
  * 16 characters, letters in positions 1–6, a correct check character. Positional date digits are not
  * checked, so omocodia (digits replaced by L M N P Q R S T U V) is tolerated.
  */

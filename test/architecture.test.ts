@@ -1,5 +1,5 @@
 /**
- * The import structure the project relies on (issue #10), checked on the source files themselves:
+ * The import structure the project relies on, checked on the source files themselves:
  *  - imports run one way: `simulator/` uses `support/`; nothing under `support/` imports `simulator/`, `cli/` or
  *    `steps/`, and `simulator/` imports neither `cli/` nor `steps/`;
  *  - no import cycle among support/, simulator/, cli/, steps/ and bench/ (type-only and dynamic imports count too);

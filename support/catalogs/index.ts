@@ -1,6 +1,7 @@
 /**
  * CDA validator loaded from the official catalogs directory (`it-fse-catalogs` layout), reproducing the
- * national validator's algorithm (gateway-impl.md §6):
+ * national validator's algorithm (`it-fse-gtw-validator` `ValidationSRV`: `validateSyntactic`, `validateSemantic`,
+ * `validateVocabularies`):
  *   header (first typeId/@extension, first templateId/@root) → XSD → schematron → terminology.
  *
  * The catalogs are never copied into the project: everything is read from the directory given

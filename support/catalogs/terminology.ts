@@ -1,5 +1,5 @@
 /**
- * Terminology check, modelled on the reference validator's TerminologySRV (gateway-impl §6 step 4), with the
+ * Terminology check, modelled on the reference validator's `TerminologySRV` (`it-fse-gtw-validator`), with the
  * dictionaries read from `<catalogs>/terminology/<codeSystem OID>.csv` (header `version,code,description,release_date`).
  *
  * Steps (reference order):

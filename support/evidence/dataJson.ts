@@ -1,5 +1,5 @@
 /**
- * data.json in the national accreditation format (it-fse-accreditamento README, accreditation.md §1.3):
+ * data.json in the national accreditation format (it-fse-accreditamento README, submission format):
  * { appVendor, appID, appVersion, results: [{ id, ts, traceId, workflowInstanceId?, files? }] }.
  *
  * Only entries from real gateway responses belong here: an entry without a traceId (e.g. a GovWay 401/403, a network

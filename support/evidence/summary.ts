@@ -1,5 +1,6 @@
 /**
- * summary.md — the message Regione Toscana asks for before production (toscana.md §7.5): installation, provider,
+ * summary.md — the message Regione Toscana asks for before production (RT spec v1.2, accreditation with RT):
+ * installation, provider,
  * Azienda/CODREP, target, application triple, and the X-Cart-id of every exchange per method × document type.
  * Written in Italian; plain Markdown (pipe tables) so it reads well as text, in a mail, and as PDF (report-pdf).
  */

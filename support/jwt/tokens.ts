@@ -1,6 +1,6 @@
 /**
- * The two JWTs of every gateway call (national guide "Interfacce REST Gateway" §15.1, Tabelle 54–55): the Authorization Bearer token (reserved claims only)
- * and the FSE-JWT-Signature token (reserved + custom claims). Both are RS256, signed with the SIGNATURE
+ * The two JWTs of every gateway call (national guide "Interfacce REST Gateway" §15.1, tables 54–55): the
+ * Authorization Bearer token (reserved claims only) and the FSE-JWT-Signature token (reserved + custom claims). Both are RS256, signed with the SIGNATURE
  * certificate's key, with `x5c` = [standard base64 DER of that certificate]. New `jti` on every call.
  */
 import { X509Certificate as NodeX509, createPrivateKey, createSign, randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Issue #4: killing a real run with SIGKILL half-way leaves a readable ledger holding every exchange completed
+ * Killing a real run with SIGKILL half-way leaves a readable ledger holding every exchange completed
  * before the kill. The run prints the X-Cart-id of each finished scenario; all of them must be in the ledger.
  */
 import { test } from 'node:test';

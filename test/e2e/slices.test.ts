@@ -1,6 +1,6 @@
 /**
- * Issue #6: a profile with two document types runs only those; --tags slices work; the wall time is printed.
- * Issue #2: every command answers --help.
+ * A profile with two document types runs only those; --tags slices work; the wall time is printed.
+ * Every command answers --help.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

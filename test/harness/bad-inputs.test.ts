@@ -1,5 +1,5 @@
 /**
- * Issue #5 §3: a table of user mistakes. Each gives ONE clear UserError from Session.open, and no connection is
+ * A table of user mistakes. Each gives ONE clear UserError from Session.open, and no connection is
  * ever opened to the gateway (a local TLS server standing in for stage counts connections: it must see none).
  */
 import { test, before, after } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Issue #5 §2: what the harness does on latency, 5xx with X-Cart-id, connection reset, timeout and TLS failure.
+ * What the harness does on latency, 5xx with X-Cart-id, connection reset, timeout and TLS failure.
  * Each case: a ledger row with what was known, the outcome names the cause, and the simulator saw exactly ONE
  * request (nothing is retried: a retry of validate-and-create could publish twice).
  */

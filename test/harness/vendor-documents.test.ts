@@ -1,5 +1,5 @@
 /**
- * Issue #3 §2: a vendor's own CDA (personalised: patient, ids) or already-signed PDF (sent as is) replaces the
+ * A vendor's own CDA (personalised: patient, ids) or already-signed PDF (sent as is) replaces the
  * templates, per document type, from the profile's documentsDir. Uses the ministry sample LAB CDA (read, not copied).
  */
 import { test, before, after } from 'node:test';

@@ -1,5 +1,6 @@
 /**
- * Issue #3 §6: `fse-harness check` catches each mistake vendors make (accreditation.md §6) before any call,
+ * `fse-harness check` catches each mistake vendors make (the recurring ones of the it-fse-support issues: hash, CDA
+ * extraction, claims, application triple) before any call,
  * with a message telling what to change. Real PDFs, real tokens, the real accredited list when present.
  */
 import { test, before, after } from 'node:test';

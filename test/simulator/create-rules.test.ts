@@ -1,6 +1,7 @@
 /**
  * validate-and-create: one request per rule, each breaking exactly that rule, with the exact status, type, title,
- * instance, detail and the presence of workflowInstanceId / status asserted (gateway-impl §2–3).
+ * instance, detail and the presence of workflowInstanceId / status asserted (`it-fse-gtw-dispatcher`
+ * `PublicationCTL.validateAndCreate`, error catalogue `RestExecutionResultEnum`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

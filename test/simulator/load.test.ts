@@ -1,5 +1,5 @@
 /**
- * Issue #5 §5 / #7 §8: 50 concurrent clients (separate mTLS connections) send a few thousand requests, valid and
+ * 50 concurrent clients (separate mTLS connections) send a few thousand requests, valid and
  * malformed, mixed. Every request must be answered (with X-Cart-id), valid ones accepted, malformed ones refused
  * with a 4xx, and the heap after GC must stay bounded. Bounded loops only; loopback only.
  */
