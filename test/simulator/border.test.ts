@@ -7,7 +7,7 @@ import { request, type Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import { sha256Hex } from '../../support/hash.ts';
 import {
-  getPki, mtlsAgent, sendMultipart, simTest, startTestSimulator, tokens, useSimulator, validCreate, type Answer,
+  mtlsAgent, sendMultipart, simTest, startTestSimulator, tokens, useSimulator, validCreate, type Answer,
   type Pki, type TokenOptions,
 } from './helpers.ts';
 

@@ -4,15 +4,11 @@ import assert from 'node:assert/strict';
 import { viewCda, wiiFromIdDoc } from '../../simulator/jwtcda.ts';
 import { parseMultipart } from '../../simulator/multipart.ts';
 import { parseSwitch, DEFAULT_SWITCHES } from '../../simulator/switches.ts';
-import { AppError, appError } from '../../support/gateway/problems.ts';
+import { appError, type AppError } from '../../support/gateway/problems.ts';
 import { errorAnswer } from '../../simulator/answers.ts';
 import { FaultController } from '../../simulator/faults.ts';
 import { Registry } from '../../simulator/registry.ts';
 
-const thrown = (f: () => unknown): AppError => {
-  try { f(); } catch (e) { if (e instanceof AppError) return e; throw e; }
-  assert.fail('expected an AppError');
-};
 
 test('jwtcda: first <code> outside comments, direct patientRole ids only; wii of an id', () => {
   const xml = `<!-- <code code="X" codeSystem="Y"/> --><ClinicalDocument><id root="1.2" extension="E"/><CODE code="11502-2" codeSystem="2.16.840.1.113883.6.1"/>
