@@ -198,9 +198,15 @@ export class Ledger {
     }
   }
 
+  /**
+   * Appends one row (any object carrying the ledger columns, e.g. an exchange outcome: only the columns are written);
+   * both files are fsynced before returning.
+   */
   append(row: LedgerRow): void {
     this.#assertOpen();
-    const full = toRow(stringify(row as unknown as Record<string, unknown>));
+    const columns: Record<string, unknown> = {};
+    for (const c of LEDGER_COLUMNS) columns[c] = row[c];
+    const full = toRow(stringify(columns));
     const ordered: Record<string, unknown> = {};
     for (const c of LEDGER_COLUMNS) ordered[c] = full[c];
     writeAll(this.#csvFd, csvLine(LEDGER_COLUMNS.map((c) => full[c])));

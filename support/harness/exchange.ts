@@ -70,8 +70,8 @@ export interface BuiltRequest {
 }
 
 /**
- * The outcome of one exchange: its ledger row (exactly what evidence/ledger.csv gets; the ledger trims
- * `errorDetail` to its column limit on write) and what the scenario needs beyond it.
+ * The outcome of one exchange: its ledger row (what evidence/ledger.csv gets, except that the ledger keeps the first
+ * LEDGER_DETAIL_MAX characters of `errorDetail`) and what the scenario needs beyond it.
  */
 export interface ExchangeOutcome extends LedgerRow {
   /** Number of the exchange in the evidence (`exchanges/NNNN-…`). */
@@ -164,6 +164,9 @@ export function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<Ex
   return ctx.client.send(req.http);
 }
 
+/** Longest `errorDetail` written to the ledger (the whole answer is in the exchange's response file). */
+export const LEDGER_DETAIL_MAX = 2000;
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
 /** Step 3: the exact bytes and the PDF into the evidence, then the ledger row (fsynced) — before anything can fail. */
@@ -200,7 +203,7 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     seq: files.seq, spec, json, result, tokens: req.tokens, body: req.body, pdfFile,
     url: new URL(req.http.path, ctx.client.baseUrl).toString(),
   };
-  ctx.ledger.append(outcome);
+  ctx.ledger.append(outcome.errorDetail.length > LEDGER_DETAIL_MAX ? { ...outcome, errorDetail: outcome.errorDetail.slice(0, LEDGER_DETAIL_MAX) } : outcome);
   return outcome;
 }
 
