@@ -1,6 +1,7 @@
 /**
  * GovWay border layer: what happens before the dispatcher sees a request (errors from the border appliances:
- * national guide "Interfacce REST Gateway" §14.2; GovWay's own behaviour is not published, only seen in it-fse-support issues).
+ * national guide "Interfacce REST Gateway" §14.2; GovWay's own checks are not published, only seen in
+ * it-fse-support issues).
  *  1. both tokens present (`Authorization: Bearer …` and `FSE-JWT-Signature`) → else 401 TokenAuthenticationRequired;
  *  2. each token: JWS RS256/384/512 verified with x5c[0]; x5c[0] issued by the configured CA and valid now; a
  *     signature certificate (CN `Sn#…`, or the TLS client certificate itself in RT single-certificate mode);
