@@ -1,5 +1,5 @@
 /**
- * npm run bench — performance figures, measured the same way every time (issue #5 §6).
+ * npm run bench — performance figures, measured the same way every time.
  *   1. full suite: wall time and exchanges/s of `fse-harness run` (child process, no HTML report);
  *   2. harness cost per exchange (build CDA + PDF/A-3 + PAdES + two JWTs + send + record), sequential;
  *   3. raw undici replay of the very same request bytes against the same simulator, sequential → the ratio;
@@ -14,15 +14,18 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, buildConnector } from 'undici';
 import { DOC_TYPES, type DocType } from '../support/types.ts';
-import { Session, PROJECT_ROOT, DEFAULT_PKI_DIR } from '../support/harness/session.ts';
+import { Session } from '../support/harness/session.ts';
+import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../support/paths.ts';
 import { prepareDocument } from '../support/harness/document.ts';
 import { performExchange } from '../support/harness/exchange.ts';
-import { buildCda, newCdaContext } from '../support/cda/builder.ts';
+import { newCdaContext } from '../support/cda/identity.ts';
+import { buildCda } from '../support/cda/template.ts';
 import { buildPdf } from '../support/pdf/build.ts';
 import { signPades } from '../support/pdf/pades.ts';
 import { buildTokens } from '../support/jwt/tokens.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { parseArgs } from '../cli/command.ts';
+import { startEmbeddedSimulator } from '../cli/target.ts';
 
 const { flags } = parseArgs(process.argv.slice(2), { string: ['exchanges', 'concurrency'], boolean: ['skip-suite'] });
 const N = Number(flags.exchanges ?? 200);
@@ -53,14 +56,14 @@ if (!flags['skip-suite']) {
 
 // ---- 2. harness cost per exchange -------------------------------------------------------------
 const reports = mkdtempSync(join(tmpdir(), 'fse-bench-'));
-const session = await Session.open({ reportsDir: reports });
+const session = await Session.open({ reportsDir: reports, startEmbedded: startEmbeddedSimulator });
 const types: DocType[] = session.profile.documentTypes.length ? session.profile.documentTypes : [...DOC_TYPES];
 const captured: Buffer[] = [];
 const runOne = async (i: number) => {
   const docType = types[i % types.length]!;
   const doc = await prepareDocument({ docType, patientCf: CFS[i % 5]!, profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   const o = await performExchange(session, { scenario: 'bench', method: 'validate-and-create', document: doc, expected: 202 });
-  if (o.status !== 202) throw new Error(`bench exchange refused: ${o.status} ${o.errorType} ${o.errorDetail}`);
+  if (o.httpStatus !== 202) throw new Error(`bench exchange refused: ${o.httpStatus} ${o.errorType} ${o.errorDetail}`);
   return o.result.requestBytes;
 };
 for (let i = 0; i < Math.min(20, N); i++) await runOne(i); // warm-up (schematron compilation, JIT)
@@ -121,7 +124,7 @@ async function throughput(url: string): Promise<number> {
 }
 const full = await throughput(session.baseUrl);
 const pki = DEFAULT_PKI_DIR;
-const sim2 = await startSimulator({ tls: { keyPem: readFileSync(join(pki, 'server.key'), 'utf8'), certPem: readFileSync(join(pki, 'server.pem'), 'utf8'), caPem: ca }, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { schematron: false } as never });
+const sim2 = await startSimulator({ tls: { keyPem: readFileSync(join(pki, 'server.key'), 'utf8'), certPem: readFileSync(join(pki, 'server.pem'), 'utf8'), caPem: ca }, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { schematron: false } });
 await replay(client(sim2.url), raws[0]!);
 const xsdOnly = await throughput(sim2.url);
 await sim2.close();

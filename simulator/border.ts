@@ -1,5 +1,7 @@
 /**
- * GovWay border layer (gateway-impl §7, gateway-spec §4.6): what happens before the dispatcher sees a request.
+ * GovWay border layer: what happens before the dispatcher sees a request (errors from the border appliances:
+ * national guide "Interfacce REST Gateway" §14.2; GovWay's own checks are not published, only seen in
+ * it-fse-support issues).
  *  1. both tokens present (`Authorization: Bearer …` and `FSE-JWT-Signature`) → else 401 TokenAuthenticationRequired;
  *  2. each token: JWS RS256/384/512 verified with x5c[0]; x5c[0] issued by the configured CA and valid now; a
  *     signature certificate (CN `Sn#…`, or the TLS client certificate itself in RT single-certificate mode);
@@ -11,10 +13,8 @@
 import { X509Certificate, randomUUID } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { parseRtCn } from '../support/pki/cn.ts';
-import { jsonAnswer, type HttpAnswer } from './problems.ts';
+import { jsonAnswer, type HttpAnswer } from './answers.ts';
 import type { SimulatorSwitches } from './switches.ts';
-
-export const DEFAULT_AUDIENCE = 'https://modipa-val.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1';
 
 const ALGS = ['RS256', 'RS384', 'RS512'];
 

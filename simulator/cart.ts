@@ -1,11 +1,12 @@
 /**
- * CART layer (Regione Toscana's application-cooperation gateway, toscana.md §3): every response — success,
- * gateway error, border error, CART error, unknown route, 413, injected fault — carries `X-Cart-id` (UUID v4).
- * CART's own error bodies are not documented publicly (gateway-spec A20); the simulator uses a problem+json body
- * with a `urn:cart:` type so that a harness can tell them from GovWay (`govway_id`) and dispatcher (`traceID`) errors.
+ * CART layer (Regione Toscana's application-cooperation gateway; RT "FSE 2.0 PRIVATI — specifiche tecniche" v1.2,
+ * X-Cart-id): every response — success, gateway error, border error, CART error, unknown route, 413, injected
+ * fault — carries `X-Cart-id` (UUID v4). CART's own error bodies are not documented publicly (RT publishes neither
+ * their format nor whether CART alters the gateway's errors); the simulator uses a problem+json body with a
+ * `urn:cart:` type so that a harness can tell them from GovWay (`govway_id`) and dispatcher (`traceID`) errors.
  */
 import { randomUUID } from 'node:crypto';
-import { jsonAnswer, type HttpAnswer } from './problems.ts';
+import { jsonAnswer, type HttpAnswer } from './answers.ts';
 
 export const CART_ID_HEADER = 'x-cart-id';
 

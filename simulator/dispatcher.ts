@@ -1,28 +1,28 @@
 /**
- * The national dispatcher's pipelines (gateway-impl §2.1, §4; gateway-spec §6.1–6.4), one method per operation,
+ * The national dispatcher's pipelines (`it-fse-gtw-dispatcher` `PublicationCTL.validateAndCreate`, `replace`,
+ * `validateAndReplace`, `updateMetadata`, `delete`, `ValidationCTL.validate`), one method per operation,
  * each running its stages in the reference order so that the FIRST error reported matches the real gateway.
  *
- * Families (§3.2): validation-phase errors of contextual operations → V (with workflowInstanceId, possibly
+ * Families (support/gateway/problems.ts): validation-phase errors of contextual operations → V (with workflowInstanceId, possibly
  * UNKNOWN_WORKFLOW_ID); publication-phase → P; delete and path-id checks → R (no `status` in the body).
  *
  * RT replace (CART `PUT documents/{id}`): CART exposes no validation endpoint, so by default replace validates the
  * new document itself, like validate-and-replace (family V for the validation phase), after E4's path-id check.
  * `replaceRequiresPriorValidation` selects the national E4 (family P throughout; prior validation → else cda-match).
  */
+import { AppError, appError, INSTANCE, publication, type Family } from '../support/gateway/problems.ts';
+import { attachmentHash, extractJwtPayload, validateClaims, type JwtOperation, type JwtPayload } from '../support/gateway/claims.ts';
 import {
-  AppError, appError, errorAnswer, INSTANCE, jsonAnswer, newTraceIds, publication, springProblem,
-  type Family, type HttpAnswer,
-} from './problems.ts';
-import { extractJwtPayload, validateClaims, type JwtOperation, type JwtPayload } from './claims.ts';
-import {
-  checkIdentificativoRep, checkMetadataBody, checkPublicationBody, invalidIdDoc, isValidMasterId, parseRequestBody,
-  type RequestBody,
-} from './body.ts';
-import { checkCorrelation, checkJwtVsCda, sha256Hex, viewCda, wiiFromCda, wiiFromIdDoc, type GatewayCdaView } from './jwtcda.ts';
+  checkIdentificativoRep, checkMetadataBody, checkPublicationBody, invalidIdDoc, parseRequestBody, type ParsedBody,
+} from '../support/gateway/body.ts';
+import { isValidMasterId } from '../support/gateway/ids.ts';
+import { checkCorrelation, checkJwtVsCda, type CdaView } from '../support/gateway/cross-checks.ts';
+import { docTypeOfLoinc } from '../support/doctypes.ts';
+import { errorAnswer, jsonAnswer, newTraceIds, springProblem, type HttpAnswer } from './answers.ts';
+import { viewCda, wiiFromCda, wiiFromIdDoc } from './jwtcda.ts';
 import type { CdaValidatorStage } from './validator.ts';
 import type { Registry } from './registry.ts';
 import type { SimulatorSwitches } from './switches.ts';
-import { DOC_TYPE_INFO } from '../support/doctypes.ts';
 
 export type Operation = 'validate-and-create' | 'replace' | 'update-metadata' | 'delete' | 'validation';
 
@@ -53,8 +53,6 @@ export const EXTRACT_WARNING = 'Attenzione, non è stata selezionata la modalit�
 const PREFIXES = ['CRASH_TIMEOUT', 'SKIP_VALIDATION', 'CRASH_WF_EDS', 'CRASH_INI', 'CRASH_EDS'] as const;
 type Prefix = (typeof PREFIXES)[number];
 
-const LOINC_TO_DOCTYPE = new Map(Object.values(DOC_TYPE_INFO).map((i) => [i.loinc, i.type]));
-
 function decodeXml(bytes: Uint8Array): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return Buffer.from(bytes.subarray(2)).toString('utf16le');
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
@@ -75,10 +73,10 @@ export interface DispatcherDeps {
 
 interface CdaStageResult {
   payload: JwtPayload;
-  body: RequestBody;
+  body: ParsedBody;
   file: Buffer;
   cda: Uint8Array;
-  view: GatewayCdaView;
+  view: CdaView;
   prefix?: Prefix;
 }
 
@@ -150,7 +148,7 @@ export class Dispatcher {
   }
 
   /** Steps e–k shared by the multipart operations (file, prefixes, PAdES, extraction, JWT↔CDA, correlation). */
-  private async cdaStages(payload: JwtPayload, body: RequestBody, file: Buffer, prefixId: string | null | undefined, o: { padesRequired: boolean; correlation: boolean }): Promise<CdaStageResult> {
+  private async cdaStages(payload: JwtPayload, body: ParsedBody, file: Buffer, prefixId: string | null | undefined, o: { padesRequired: boolean; correlation: boolean }): Promise<CdaStageResult> {
     if (file.length === 0) throw appError('EMPTY_FILE_ERROR', 'File vuoto.', INSTANCE.EMPTY_FILE);
     if (!(file.length > 4 && file.subarray(0, 4).toString('latin1') === '%PDF')) {
       throw appError('DOCUMENT_TYPE_ERROR', 'Il documento non è pdf.', INSTANCE.NON_PDF_FILE);
@@ -178,18 +176,17 @@ export class Dispatcher {
     return payload;
   }
 
-  private docFacts(view: GatewayCdaView, payload: JwtPayload): { docType: string | null; patient: string | null } {
+  private docFacts(view: CdaView, payload: JwtPayload): { docType: string | null; patient: string | null } {
     const code = view.firstCode?.code;
     return {
-      docType: (code && LOINC_TO_DOCTYPE.get(code)) ?? code ?? null,
+      docType: (code && docTypeOfLoinc(code)) ?? code ?? null,
       patient: (payload.person_id ?? '').split('^')[0] || null,
     };
   }
 
   /** Publication-phase checks shared by create and replace: attachment_hash, identificativoRep. */
   private publicationChecks(r: CdaStageResult): void {
-    const hash = sha256Hex(r.file);
-    if ((r.payload.attachment_hash ?? '').toLowerCase() !== hash) {
+    if ((r.payload.attachment_hash ?? '').toLowerCase() !== attachmentHash(r.file)) {
       throw publication(appError('DOCUMENT_HASH_VALIDATION_ERROR', 'Verifica hash fallita.', INSTANCE.DIFFERENT_HASH));
     }
     try {
@@ -199,7 +196,7 @@ export class Dispatcher {
     }
   }
 
-  private metadataOf(b: RequestBody): Record<string, unknown> {
+  private metadataOf(b: ParsedBody): Record<string, unknown> {
     const m: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(b)) if (v !== undefined && v !== null) m[k] = v;
     return m;
@@ -303,7 +300,7 @@ export class Dispatcher {
     }
     const raw = i.json?.raw;
     if (raw === undefined || raw.trim() === '') return springProblem(400, 'Bad Request', 'Failed to read request', i.dispatcherPath);
-    let body: RequestBody;
+    let body: ParsedBody;
     try {
       body = parseRequestBody(raw, 'PublicationMetadataReqDTO', { ignoreUnknown: this.sw.metadataUnknownFields === 'ignore' });
     } catch (e) {
@@ -327,7 +324,7 @@ export class Dispatcher {
       return this.err(appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404), 'P');
     }
     if (body.tipologiaStruttura == null || body.assettoOrganizzativo == null) {
-      // EDS mapping dereferences both: a NullPointerException → 500 (gateway-impl §4.3 step 6).
+      // EDS mapping dereferences both: a NullPointerException → 500 (`AbstractCTL.updateAbstract`, EDS update).
       return this.err(appError('GENERIC_ERROR', 'Errore generico', INSTANCE.NO_INFO, 500), 'P');
     }
     this.d.registry.update(pathId, this.metadataOf(body), wii, this.sw.updateAsync);

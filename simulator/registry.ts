@@ -104,7 +104,7 @@ export class Registry {
   }
 }
 
-/** Base64(SHA-256) of the CDA with the legalAuthenticator content neutralised (approximation of §2.8). */
+/** Base64(SHA-256) of the CDA with the legalAuthenticator content neutralised (approximation of `AbstractCTL.cdaWithoutLegalAuthenticator`). */
 export function cdaHash(cda: Uint8Array | string): string {
   const text = typeof cda === 'string' ? cda : Buffer.from(cda).toString('utf8');
   const neutral = text.replace(/<legalAuthenticator\b[\s\S]*?<\/legalAuthenticator\s*>/gi, '<legalAuthenticator/>');

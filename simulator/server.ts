@@ -10,17 +10,17 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
-import { Border, DEFAULT_AUDIENCE } from './border.ts';
+import { DEFAULT_AUDIENCE } from '../support/gateway/claims.ts';
+import { DTO_FIELDS } from '../support/gateway/body.ts';
+import { Border, borderError } from './border.ts';
 import { cartError, CART_ID_HEADER, CART_TITLES, newCartId } from './cart.ts';
 import { Dispatcher, loadPdfInspect, type Operation } from './dispatcher.ts';
 import { FaultController, validateFault, type FaultOptions } from './faults.ts';
 import { parseMultipart } from './multipart.ts';
-import { springProblem, type HttpAnswer } from './problems.ts';
+import { springProblem, type HttpAnswer } from './answers.ts';
 import { Registry } from './registry.ts';
 import { resolveSwitches, type SimulatorSwitches } from './switches.ts';
 import { openCdaValidator } from './validator.ts';
-import { DTO_FIELDS } from './body.ts';
-import { borderError } from './border.ts';
 
 export interface SimulatorOptions {
   tls: { keyPem: string; certPem: string; caPem: string };

@@ -1,23 +1,23 @@
 /**
- * Behaviour switches of the simulator. Every default reproduces the reference implementation
- * (gateway-impl.md: the national dispatcher `it-fse-gtw-dispatcher` behind GovWay, reached through RT's CART).
- * Where the national guide (gateway-spec.md) and the implementation disagree, the default follows the
- * implementation and the switch selects the guide's behaviour.
+ * Behaviour switches of the simulator. Every default reproduces the reference implementation (the national
+ * dispatcher `it-fse-gtw-dispatcher` behind GovWay, reached through RT's CART). Where the national guide
+ * "Interfacce REST Gateway" and the implementation disagree, the default follows the implementation and the switch
+ * selects the guide's behaviour.
  */
 
 export interface SimulatorSwitches {
   /**
-   * GovWay border layer (gateway-impl §7): both tokens required, RS256/384/512 signature verified against x5c[0],
+   * GovWay border layer (simulator/border.ts): both tokens required, RS256/384/512 signature verified against x5c[0],
    * x5c[0] chained to the configured CA and a *signature* certificate, exp/iat window, aud, iss ↔ CN, tokens consistent.
    * Off = the dispatcher receives the requests directly (then MISSING_TOKEN & co. become reachable).
    */
   border: boolean;
   /** Allowed clock skew, seconds, for `exp` / `iat` at the border. */
   clockSkewSeconds: number;
-  /** Maximum accepted token lifetime `exp - iat`, seconds (0 = no limit). The guide publishes none (A8). */
+  /** Maximum accepted token lifetime `exp - iat`, seconds (0 = no limit). The guide publishes none. */
   maxTokenLifetimeSeconds: number;
   /**
-   * RT single-certificate mode (toscana.md §4): accept an x5c[0] that is not an `Sn#` certificate when it is the
+   * RT single-certificate mode (RT spec v1.2, credentials: one certificate for TLS and JWTs): accept an x5c[0] that is not an `Sn#` certificate when it is the
    * very certificate presented on the TLS channel.
    */
   allowSingleCertificate: boolean;
@@ -31,10 +31,10 @@ export interface SimulatorSwitches {
   openApiConformance: boolean;
   /**
    * Status of MISSING_TOKEN (only reachable with border off): 'impl' = per family (403 V, 400 P, 400 R);
-   * 'guide' = 403 everywhere (guide §14).
+   * 'guide' = 403 everywhere (guide "Interfacce REST Gateway" §14).
    */
   missingTokenStatus: 'impl' | 'guide';
-  /** Standard (non-url) Base64 decoding of the JWT payload as the Java dispatcher does without GovWay (quirk §8.10). */
+  /** Standard (non-url) Base64 decoding of the JWT payload as the Java dispatcher does without GovWay (`AbstractCTL.extractJWT`). */
   strictBase64Jwt: boolean;
   /** Accept 11-digit and ENI/STP codes as CF (`validation.allow-special-fiscal-code`, default false). */
   allowSpecialFiscalCode: boolean;
@@ -42,7 +42,7 @@ export interface SimulatorSwitches {
   requirePades: boolean;
   /** `iss` that bypasses the PAdES check (jwt.ts.issuer). */
   tsIssuer: string;
-  /** classCode ↔ typeCode correlation (gateway-spec §3.5, release branch) → 400 /msg/validator. */
+  /** classCode ↔ typeCode correlation (guide "Interfacce REST Gateway" §15.4; implementation `release` branch) → 400 /msg/validator. */
   correlationCheck: boolean;
   /**
    * RT replace: CART exposes no validation endpoint, so by default replace validates the new document itself
@@ -58,7 +58,7 @@ export interface SimulatorSwitches {
   deleteAsync: boolean;
   /** Metadata update: answer 202 + async warning instead of 200. */
   updateAsync: boolean;
-  /** Stage accreditation prefixes CRASH_TIMEOUT_, SKIP_VALIDATION_, CRASH_INI_, CRASH_EDS_, CRASH_WF_EDS_ (gateway-impl §4.4). */
+  /** Stage accreditation prefixes CRASH_TIMEOUT_, SKIP_VALIDATION_, CRASH_INI_, CRASH_EDS_, CRASH_WF_EDS_ (`AccreditamentoSimulationSRV`). */
   accreditationPrefixes: boolean;
   /** Run the CDA validator (XSD + schematron + terminology) when catalogs are available. */
   cdaValidation: boolean;

@@ -1,10 +1,11 @@
 /**
- * Validator stage (gateway-impl §6): wraps support/catalogs `openValidator` and maps its outcome to the dispatcher:
+ * Validator stage (`it-fse-gtw-validator` `ValidationCTL.validation`, mapped by the dispatcher's `AbstractCTL.validate`):
+ * wraps support/catalogs `openValidator` and maps its outcome to the dispatcher:
  * SYNTAX / VOCABULARY → 400, SEMANTIC_ERROR → 422 (family V), detail = messages joined with "," (or the title),
  * instance `/validation/error`; SEMANTIC_WARNING → success with `warning` (joined with ","); OK → success.
  * The catalogs are opened in the background so that server start-up never waits for schematron compilation.
  */
-import { appError, CATALOGUE, INSTANCE, type ErrorKind } from './problems.ts';
+import { appError, CATALOGUE, INSTANCE, type ErrorKind } from '../support/gateway/problems.ts';
 
 type OpenValidator = Awaited<ReturnType<typeof import('../support/catalogs/index.ts').openValidator>>;
 export type ValidationOutcomeName = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING';

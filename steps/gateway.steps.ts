@@ -4,10 +4,12 @@ import * as allure from 'allure-js-commons';
 import type { DocType, Method } from '../support/types.ts';
 import { currentSession, type Session } from '../support/harness/session.ts';
 import { prepareDocument, type DocumentState, type PdfVariant } from '../support/harness/document.ts';
-import { performExchange, type ExchangeOutcome } from '../support/harness/exchange.ts';
+import { performExchange, succeeded, type ExchangeOutcome } from '../support/harness/exchange.ts';
 import { failureStage, stageLabel } from '../support/harness/classify.ts';
 import { maskTokens, describeClaims } from '../support/harness/masking.ts';
 import { toCx } from '../support/cf.ts';
+import { identificativoDoc } from '../support/gateway/ids.ts';
+import { RT_DOC_ID_ROOT } from '../support/gateway/oids.ts';
 import type { HarnessWorld } from './world.ts';
 import './params.ts';
 
@@ -41,13 +43,13 @@ async function prepare(w: HarnessWorld, docType: DocType, cf: string, o: { mutat
 
 async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   const s = session();
-  const expected = w.expectedForSend(w.sendIndex++);
+  const expected = w.nextExpectedStatus();
   const target = method === 'validate-and-create' || method === 'replace' ? w.doc : (w.published ?? w.doc);
   if (!target) throw new Error(`no document prepared before the ${method} call: add a "Dato un documento ..." step`);
   const pathId = method === 'validate-and-create' ? undefined : (w.pathIdOverride ?? (method === 'replace' ? w.published?.identificativoDoc : target.identificativoDoc));
   const o = await performExchange(s, { scenario: w.scenarioName, method, document: target, pathId, expected, tweaks: w.tweaks, purposeOfUse: w.purposeOfUse });
-  s.track(method, o, target, pathId);
-  if (o.status && o.status < 300) {
+  s.published.track(method, o.httpStatus, target, pathId);
+  if (succeeded(o)) {
     if (method === 'validate-and-create' || method === 'replace') w.published = target;
     if (method === 'delete') w.published = undefined;
   }
@@ -62,11 +64,11 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
 
 /** Report entry: X-Cart-id label, decoded claims, request/response with the raw tokens masked (the bundle keeps them). */
 async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
-  const title = `${o.spec.method} ${o.spec.document.docType} → ${o.status ?? o.errorType}`;
+  const title = `${o.spec.method} ${o.spec.document.docType} → ${o.httpStatus || o.errorType}`;
   if (o.xCartId) await allure.label('X-Cart-id', o.xCartId);
   const lines = [
     `Chiamata n. ${o.seq}: ${o.spec.method} ${o.url}`,
-    `Stato HTTP: ${o.status ?? '— (nessuna risposta)'}  (atteso ${o.spec.expected || 'n/d'})`,
+    `Stato HTTP: ${o.httpStatus || '— (nessuna risposta)'}  (atteso ${o.spec.expected})`,
     `X-Cart-id: ${o.xCartId || '— (assente)'}`,
     `traceID: ${o.traceId || '—'}   spanID: ${o.spanId || '—'}`,
     `workflowInstanceId: ${o.workflowInstanceId || '—'}`,
@@ -83,7 +85,7 @@ async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
 function describe(o: ExchangeOutcome | undefined): string {
   if (!o) return 'no call was made';
   const where = failureStage(o);
-  return `${o.spec.method} ${o.spec.document.docType} → ${o.status ?? 'no HTTP response'}${o.errorType ? ` [${stageLabel(where)}] ${o.errorType}: ${o.errorDetail}` : ''} (X-Cart-id ${o.xCartId || 'none'}, evidence/${o.requestFile})`;
+  return `${o.spec.method} ${o.spec.document.docType} → ${o.httpStatus || 'no HTTP response'}${o.errorType ? ` [${stageLabel(where)}] ${o.errorType}: ${o.errorDetail}` : ''} (X-Cart-id ${o.xCartId || 'none'}, evidence/${o.requestFile})`;
 }
 
 // ---- documents -------------------------------------------------------------------------------
@@ -99,10 +101,10 @@ Given('un documento {tipo} per il paziente {cf} con il file {string}', async fun
 Given('un documento {tipo} pubblicato per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
   await prepare(this, t, cf);
   const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
-  session().track('validate-and-create', o, this.doc!);
+  session().published.track('validate-and-create', o.httpStatus, this.doc!);
   this.outcomes.push(o);
   await report(this, o);
-  assert.equal(o.status, 202, `setup publication was refused: ${describe(o)}`);
+  assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
   this.published = this.doc;
 });
 Given('la nuova versione del documento', async function (this: HarnessWorld) {
@@ -143,7 +145,7 @@ Given('il corpo della richiesta contiene il campo {string} con valore {string}',
   this.tweaks.body = { ...this.tweaks.body, set: { ...this.tweaks.body?.set, [field]: value } };
 });
 Given("l'identificativo del documento da modificare è inesistente", function (this: HarnessWorld) {
-  const base = (this.published ?? this.doc)?.identificativoDoc ?? '2.16.840.1.113883.2.9.2.90.4.4^00000000000.LAB.999.x';
+  const base = (this.published ?? this.doc)?.identificativoDoc ?? identificativoDoc(RT_DOC_ID_ROOT, '00000000000.LAB.999.x');
   this.pathIdOverride = `${base}.INESISTENTE${Date.now().toString(36)}`;
 });
 Given('il purpose_of_use è {string}', function (this: HarnessWorld, p: string) {
@@ -157,7 +159,7 @@ When('invio la richiesta di {metodo}', async function (this: HarnessWorld, m: Me
 
 // ---- assertions ----------------------------------------------------------------------------------
 Then('la risposta ha stato HTTP {int}', function (this: HarnessWorld, status: number) {
-  assert.equal(this.last?.status, status, `expected HTTP ${status}: ${describe(this.last)}`);
+  assert.equal(this.last?.httpStatus, status, `expected HTTP ${status}: ${describe(this.last)}`);
 });
 Then("il tipo di errore è {string}", function (this: HarnessWorld, type: string) {
   assert.equal(this.last?.errorType, type, `expected error type ${type}: ${describe(this.last)}`);

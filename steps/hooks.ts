@@ -2,9 +2,14 @@ import 'allure-cucumberjs'; // registers the Allure runtime (labels, attachments
 import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Session, currentSession, setCurrentSession, summariseOutcome, workerOptionsFromEnv } from '../support/harness/session.ts';
+import { Session, currentSession, setCurrentSession } from '../support/harness/session.ts';
+import { summariseOutcome } from '../support/harness/run-records.ts';
+import { workerOptionsFromEnv } from '../support/harness/worker.ts';
+import { expectedStatuses } from '../support/harness/expectations.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
 import { CATALOG_TAGS } from '../support/harness/classify.ts';
+import { RUN_FILES } from '../support/evidence/runDir.ts';
+import { startEmbeddedSimulator } from '../cli/target.ts';
 import type { HarnessWorld } from './world.ts';
 
 setDefaultTimeout(120_000);
@@ -24,18 +29,18 @@ BeforeAll(async function () {
   const worker = workerOptionsFromEnv();
   if (worker) {
     // A parallel worker of `fse-harness run`: dies with its coordinator, writes into the run's console.log too.
-    const consoleLog = join(worker.runDir, 'console.log');
+    const consoleLog = join(worker.runDir, RUN_FILES.consoleLog);
     const log = (l: string) => { const line = `  ${l}\n`; process.stdout.write(line); appendFileSync(consoleLog, line); };
     setCurrentSession(await Session.open({ worker, log }));
   } else {
-    setCurrentSession(await Session.open({ log: (l) => process.stderr.write(`[fse-harness] ${l}\n`) }));
+    setCurrentSession(await Session.open({ log: (l) => process.stderr.write(`[fse-harness] ${l}\n`), startEmbedded: startEmbeddedSimulator }));
   }
   ownSession = true;
 });
 
 AfterAll(async function () {
   const s = currentSession();
-  if (s?.worker) appendFileSync(join(s.runDir.cucumberDir, 'workers-rss.txt'), `${Math.round(process.resourceUsage().maxRSS / 1024)}\n`);
+  if (s?.worker) s.records.recordWorkerRss(Math.round(process.resourceUsage().maxRSS / 1024));
   if (s && ownSession) {
     await cleanupPublished(s);
     await s.close();
@@ -44,8 +49,9 @@ AfterAll(async function () {
 });
 
 Before(function (this: HarnessWorld, { pickle }) {
-  this.stepTexts = pickle.steps.map((s) => s.text);
   this.scenarioName = pickle.name;
+  // every request declares its expected status: a feature file that forgets one fails here, before any call
+  this.expectedStatuses = expectedStatuses(pickle.name, pickle.steps.map((s) => s.text));
   this.nationalIds = pickle.tags.map((t) => /^@naz-(\d+)$/.exec(t.name)?.[1]).filter((x): x is string => !!x).map(Number);
 });
 
@@ -63,5 +69,5 @@ Before({ tags: CATALOG_TAGS }, function (this: HarnessWorld, { pickle }) {
 After(function (this: HarnessWorld, { result }) {
   const s = currentSession();
   if (!s) return;
-  s.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds });
+  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds });
 });

@@ -13,8 +13,8 @@ export class HarnessWorld extends World {
   purposeOfUse?: string;
   last?: ExchangeOutcome;
   outcomes: ExchangeOutcome[] = [];
-  /** Texts of this scenario's steps (from the pickle), used to read the expected status of each call. */
-  stepTexts: string[] = [];
+  /** Expected HTTP status of each request of the scenario, in order (support/harness/expectations.ts). */
+  expectedStatuses: number[] = [];
   sendIndex = 0;
   scenarioName = '';
   nationalIds: number[] = [];
@@ -23,21 +23,12 @@ export class HarnessWorld extends World {
     super(options);
   }
 
-  /** The HTTP status this scenario expects for its n-th call: the first "stato HTTP N" after the n-th "invio la richiesta". */
-  expectedForSend(n: number): number {
-    let seen = -1;
-    for (let i = 0; i < this.stepTexts.length; i++) {
-      if (/invio la richiesta/.test(this.stepTexts[i]!)) seen++;
-      if (seen === n) {
-        for (let j = i + 1; j < this.stepTexts.length; j++) {
-          if (/invio la richiesta/.test(this.stepTexts[j]!)) break;
-          const m = /stato HTTP (\d{3})/.exec(this.stepTexts[j]!);
-          if (m) return Number(m[1]);
-        }
-        break;
-      }
-    }
-    return 0;
+  /** The HTTP status this scenario declared for its next request. */
+  nextExpectedStatus(): number {
+    const n = this.sendIndex++;
+    const s = this.expectedStatuses[n];
+    if (s === undefined) throw new Error(`scenario "${this.scenarioName}": request ${n + 1} has no declared expected status`);
+    return s;
   }
 }
 setWorldConstructor(HarnessWorld);

@@ -1,6 +1,6 @@
 /**
  * Check of the application triple (subject_application_id / _vendor / _version) against the national list of
- * accredited software (it-fse-accreditati RESULTS/results.csv + equiv_names.json), accreditation.md §4.3:
+ * accredited software (it-fse-accreditati RESULTS/results.csv + equiv_names.json; RT spec v1.2, application identity):
  * vendor ∈ Fornitore ∪ Nomi fornitori equivalenti ∪ equiv_names aliases, id == Applicativo,
  * version ∈ Versione ∪ Versioni Equivalenti — compared EXACTLY. A match that only works ignoring case is
  * an error naming the exact listed spelling. Document types are the union over the rows of the triple.

@@ -1,11 +1,10 @@
 /**
- * Italian fiscal code (codice fiscale) helpers, as the national gateway checks them (gateway-spec §2.6):
+ * Italian fiscal code (codice fiscale) helpers, as the national gateway checks them (`it-fse-gtw-dispatcher` `CfUtility`):
  * 16 characters, letters in positions 1–6, a correct check character. Positional date digits are not
  * checked, so omocodia (digits replaced by L M N P Q R S T U V) is tolerated.
  */
 
-/** OID of the MEF fiscal-code assigning authority used in HL7 CX values. */
-export const CF_ASSIGNING_AUTHORITY = '2.16.840.1.113883.2.9.4.3.2';
+import { MEF_OID } from './gateway/oids.ts';
 
 // Values for characters in odd (1st, 3rd, ...) positions; digits share the value of the letter at the same index.
 const ODD_VALUES = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23];
@@ -43,7 +42,7 @@ export function isValidCf(cf: string): boolean {
 
 /** HL7 v2.5 CX form used by `sub` and `person_id`: `CF^^^&2.16.840.1.113883.2.9.4.3.2&ISO`. */
 export function toCx(cf: string): string {
-  return `${cf}^^^&${CF_ASSIGNING_AUTHORITY}&ISO`;
+  return `${cf}^^^&${MEF_OID}&ISO`;
 }
 
 /** Check digit of an 11-digit partita IVA (Luhn-like algorithm of the Agenzia delle Entrate). */

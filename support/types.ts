@@ -84,7 +84,7 @@ export interface Profile {
   target: Target;
   /** Gateway base URL ending in /gateway/v2/ ; defaults: simulator = embedded, stage = RT stage URL. */
   baseUrl?: string;
-  /** JWT audience; default = national validation URL (gateway-spec A1). */
+  /** JWT audience; default = the national validation URL (support/gateway/claims.ts DEFAULT_AUDIENCE). */
   aud?: string;
   /** Folder with vendor documents: <TYPE>.xml (CDA) or <TYPE>.pdf (already signed PDF). */
   documentsDir?: string;
@@ -99,7 +99,7 @@ export type ValidationOutcome = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SE
 
 export interface CdaValidationResult {
   result: ValidationOutcome;
-  /** Messages in the reference validator's format (see gateway-impl.md §6). */
+  /** Messages in the reference validator's format (`it-fse-gtw-validator` `ValidationSRV`). */
   messages: string[];
   /** Validations that could not run (no catalogs, no schematron for templateId, ...), each a human sentence. */
   skipped: string[];
@@ -107,7 +107,7 @@ export interface CdaValidationResult {
   schema?: string;
 }
 
-/** One row of evidence/ledger.csv — column order is fixed (issue #2/#4). */
+/** One row of evidence/ledger.csv — column order is fixed (README, "Where the results land"). */
 export interface LedgerRow {
   timestamp: string;
   installation: string;

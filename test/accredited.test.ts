@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv, loadAccreditedList, checkApplication } from '../support/accredited.ts';
 import { UserError } from '../support/errors.ts';
+import { ACCREDITED_CSV, missingData } from './shared-data.ts';
 
-const CSV = process.env['FSE_ACCREDITED_CSV'] ?? '/work/shared/data/accreditati/results.csv';
-const HAVE = existsSync(CSV);
-if (!HAVE) process.stderr.write(`\n*** accredited.test.ts: ${CSV} not found — the tests against the real list are SKIPPED (set FSE_ACCREDITED_CSV) ***\n\n`);
-const real = { skip: HAVE ? false : `accredited list not found at ${CSV}` };
+const CSV = ACCREDITED_CSV;
+const MISSING = missingData('accredited');
+if (MISSING) process.stderr.write(`\n*** accredited.test.ts: the tests against the real list are ${MISSING} ***\n\n`);
+const real = { skip: MISSING ?? false };
 
 test('RFC 4180 parser: quotes, escaped quotes, CRLF, embedded newlines, empty fields', () => {
   const rows = parseCsv('a,b,c\r\n"x,y","he said ""hi""",\r\n"multi\r\nline",,z\r\n');

@@ -12,7 +12,7 @@ test('the five RT test fiscal codes are valid', () => {
 });
 
 test('check character is computed from the official tables', () => {
-  // Known values: the guide's VRDMRC67T20I257E has a wrong check char, the right one is A (gateway-spec A7).
+  // Known values: the guide's VRDMRC67T20I257E has a wrong check char, the right one is A (national guide "Interfacce REST Gateway", JWT example).
   assert.equal(cfCheckChar('VRDMRC67T20I257'), 'A');
   assert.equal(cfCheckChar('RMSLSO31M04Z404'), 'R');
   assert.equal(cfCheckChar('rmslso31m04z404'), 'R', 'lower case is upper-cased first');

@@ -1,4 +1,5 @@
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { sha256Hex } from '../../support/hash.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../../support/errors.ts';
@@ -130,7 +131,7 @@ const command: Command = {
     if (key) pdf = await signPades(pdf, key);
     mkdirSync(dirname(resolve(outPath)), { recursive: true });
     writeFileSync(outPath, pdf);
-    const sha = createHash('sha256').update(pdf).digest('hex');
+    const sha = sha256Hex(pdf);
     process.stdout.write(`${outPath}\n  size: ${pdf.length} bytes\n  sha256: ${sha}\n  mode: ${mode}, ${key ? 'signed (PAdES-B-B)' : 'unsigned'}\n`);
     return 0;
   },

@@ -9,7 +9,7 @@ import { loadCredentials } from '../../support/pki/credentials.ts';
 import { openValidator, resolveCatalogsDir } from '../../support/catalogs/index.ts';
 import { loadAccreditedList } from '../../support/accredited.ts';
 import { checkRequest, type Finding } from '../../support/preflight/check.ts';
-import { DEFAULT_PROFILE } from '../../support/harness/session.ts';
+import { DEFAULT_PROFILE } from '../../support/paths.ts';
 
 const HELP = `fse-harness check — pre-flight checks of a document and request, before any call to the gateway
 

@@ -1,13 +1,17 @@
 import { resolve, relative } from 'node:path';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
 import { parseArgs } from '../command.ts';
-import { Session, setCurrentSession, PROJECT_ROOT, DEFAULT_PROFILE, WORKER_ENV } from '../../support/harness/session.ts';
+import { startEmbeddedSimulator } from '../target.ts';
+import { Session, setCurrentSession } from '../../support/harness/session.ts';
+import { PROJECT_ROOT, DEFAULT_PROFILE } from '../../support/paths.ts';
+import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
-import { finishRun, readScenarios } from '../../support/harness/finish.ts';
+import { finishRun } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
+import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS } from '../../support/harness/classify.ts';
 
@@ -89,9 +93,10 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
       catalogsDir: flags.catalogs ? resolve(String(flags.catalogs)) : undefined,
       log: (l) => out(`  ${l}`),
+      startEmbedded: startEmbeddedSimulator,
     });
     setCurrentSession(session);
-    tee.attach(resolve(session.runDir.dir, 'console.log'));
+    tee.attach(resolve(session.runDir.dir, RUN_FILES.consoleLog));
     let success = false;
     try {
       const p = session.profile;
@@ -112,13 +117,11 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       const rd = session.runDir;
       const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? 2) || 1));
       // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
-      const workerEnv: NodeJS.ProcessEnv = parallel > 1 ? {
+      const cucumberEnv: NodeJS.ProcessEnv = parallel > 1 ? {
         ...process.env,
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim(),
         FSE_PROFILE: session.profilePath,
-        [WORKER_ENV.runDir]: rd.dir,
-        [WORKER_ENV.baseUrl]: session.baseUrl,
-        [WORKER_ENV.validates]: session.simulatorValidates ? '1' : '0',
+        ...workerEnv({ runDir: rd.dir, baseUrl: session.baseUrl, simulatorValidates: session.simulatorValidates }),
         ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
       } : process.env;
       if (parallel > 1) out(`fse-harness: ${parallel} parallel workers`);
@@ -127,21 +130,20 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
         provided: {
           tags,
           format: [
-            ['allure-cucumberjs/reporter', resolve(rd.cucumberDir, 'allure.log')] as [string, string],
-            ['junit', resolve(rd.cucumberDir, 'junit.xml')] as [string, string],
-            ['html', resolve(rd.cucumberDir, 'report.html')] as [string, string],
-            ['message', resolve(rd.cucumberDir, 'messages.ndjson')] as [string, string],
+            ['allure-cucumberjs/reporter', resolve(rd.cucumberDir, CUCUMBER_FILES.allureLog)] as [string, string],
+            ['junit', resolve(rd.cucumberDir, CUCUMBER_FILES.junit)] as [string, string],
+            ['html', resolve(rd.cucumberDir, CUCUMBER_FILES.html)] as [string, string],
+            ['message', resolve(rd.cucumberDir, CUCUMBER_FILES.messages)] as [string, string],
           ],
           formatOptions: { resultsDir: rd.allureResultsDir },
           parallel: parallel > 1 ? parallel : 0,
         },
-      }, { cwd: PROJECT_ROOT, env: workerEnv });
+      }, { cwd: PROJECT_ROOT, env: cucumberEnv });
       const plan = await loadSources(runConfiguration.sources);
-      session.totalScenarios = plan.plan.length;
       out(`fse-harness: ${plan.plan.length} scenarios planned`);
       if (plan.plan.length === 0) throw new Error(`no scenario matches ${tags}`);
-      if (parallel > 1) writeFileSync(resolve(rd.cucumberDir, 'total.txt'), String(plan.plan.length));
-      const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr, env: workerEnv });
+      session.records.setTotalScenarios(plan.plan.length, { share: parallel > 1 });
+      const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr, env: cucumberEnv });
       success = result.success;
       if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
       if (process.env.FSE_DEBUG_MEM && typeof (globalThis as { gc?: () => void }).gc === 'function') {
@@ -159,19 +161,18 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     }
     const finished = await finishRun(session, { report: !flags['no-report'], log: (l) => out(`  ${l}`) });
     const wall = (performance.now() - t0) / 1000;
-    const scenarios = readScenarios(session);
+    const scenarios = session.records.readScenarios();
     const passed = scenarios.filter((s) => s.status === 'PASSED').length;
     const skipped = scenarios.filter((s) => s.status === 'SKIPPED').length;
     const failed = scenarios.length - passed - skipped;
-    const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, 'ledger.csv')).length;
+    const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv)).length;
     out('');
     if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
     out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
-    const workersRss = existsSync(resolve(session.runDir.cucumberDir, 'workers-rss.txt'))
-      ? readFileSync(resolve(session.runDir.cucumberDir, 'workers-rss.txt'), 'utf8').split('\n').filter(Boolean).map(Number) : [];
+    const workersRss = session.records.readWorkersRss();
     out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (!existsSync(session.runDir.dir)) return 1;

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, type Command } from '../command.ts';
 import { UserError } from '../../support/errors.ts';
 import { DEFAULT_SWITCHES, SWITCH_DOCS, parseSwitch, type SimulatorSwitches } from '../../simulator/switches.ts';
-import { DEFAULT_AUDIENCE } from '../../simulator/border.ts';
+import { DEFAULT_AUDIENCE } from '../../support/gateway/claims.ts';
 
 const switchLines = (Object.keys(DEFAULT_SWITCHES) as (keyof SimulatorSwitches)[])
   .map((k) => `  ${`${k}=${String(DEFAULT_SWITCHES[k])}`.padEnd(38)} ${SWITCH_DOCS[k]}`)

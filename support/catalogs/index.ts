@@ -1,6 +1,7 @@
 /**
  * CDA validator loaded from the official catalogs directory (`it-fse-catalogs` layout), reproducing the
- * national validator's algorithm (gateway-impl.md §6):
+ * national validator's algorithm (`it-fse-gtw-validator` `ValidationSRV`: `validateSyntactic`, `validateSemantic`,
+ * `validateVocabularies`):
  *   header (first typeId/@extension, first templateId/@root) → XSD → schematron → terminology.
  *
  * The catalogs are never copied into the project: everything is read from the directory given
@@ -21,7 +22,8 @@ import {
   SchematronUnsupportedError,
 } from './schematron.ts';
 import type { CompiledSchematron } from './schematron.ts';
-import { extractCodedElements, LOINC_OID, TerminologyStore } from './terminology.ts';
+import { extractCodedElements, TerminologyStore } from './terminology.ts';
+import { LOINC_OID } from '../gateway/oids.ts';
 
 export interface CatalogsInfo {
   dir: string;

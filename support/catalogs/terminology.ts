@@ -1,5 +1,5 @@
 /**
- * Terminology check, modelled on the reference validator's TerminologySRV (gateway-impl §6 step 4), with the
+ * Terminology check, modelled on the reference validator's `TerminologySRV` (`it-fse-gtw-validator`), with the
  * dictionaries read from `<catalogs>/terminology/<codeSystem OID>.csv` (header `version,code,description,release_date`).
  *
  * Steps (reference order):
@@ -24,7 +24,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../csv.ts';
 
-export const LOINC_OID = '2.16.840.1.113883.6.1';
 const WHITELIST_MARK = '#WHITELIST#';
 
 export interface CodedElement {

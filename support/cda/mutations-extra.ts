@@ -8,17 +8,7 @@
  * with plain string/regex operations. Each throws when the pattern it needs is missing, so a
  * mutation never silently turns into a no-op (which would make a KO case pass as OK).
  */
-
-export type ExtraDocType = 'VPS' | 'PSS' | 'CERT_VACC' | 'SING_VACC';
-
-export interface ExtraMutation {
-  id: string;
-  /** Italian, quotes the schematron error id the mutation triggers. */
-  description: string;
-  expect: 'SYNTAX_ERROR' | 'SEMANTIC_ERROR' | 'VOCABULARY_ERROR';
-  apply(xml: string): string;
-  docTypes?: ExtraDocType[];
-}
+import type { Mutation } from './mutation.ts';
 
 function changed(id: string, before: string, after: string): string {
   if (after === before) throw new Error(`Mutation ${id}: pattern not found, the document was not changed`);
@@ -61,7 +51,7 @@ function duplicateSingleEntry(xml: string): string {
   return changed('schematron-SING_VACC', xml, xml.slice(0, at) + '\n' + entry + xml.slice(at));
 }
 
-export const EXTRA_MUTATIONS: Record<string, ExtraMutation> = {
+export const EXTRA_MUTATIONS: Record<string, Mutation> = {
   'schematron-VPS': {
     id: 'schematron-VPS',
     description:

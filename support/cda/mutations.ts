@@ -9,20 +9,10 @@
  * A mutation throws when the element it needs is missing: it never silently becomes a no-op.
  */
 import type { DocType } from '../types.ts';
+import { MEF_OID } from '../gateway/oids.ts';
 import { parseAttrs, scanTags, setAttr } from './scan.ts';
+import type { Mutation } from './mutation.ts';
 import { EXTRA_MUTATIONS } from './mutations-extra.ts';
-
-export type Mutation = {
-  id: string;
-  /** Italian, shown in reports. */
-  description: string;
-  expect: 'SYNTAX_ERROR' | 'SEMANTIC_ERROR' | 'VOCABULARY_ERROR';
-  apply(xml: string): string;
-  /** Types the mutation applies to (all types when absent). */
-  docTypes?: DocType[];
-};
-
-const CF_ROOT = '2.16.840.1.113883.2.9.4.3.2';
 
 interface Range { start: number; tagEnd: number; end: number }
 
@@ -89,7 +79,7 @@ function headerElements(xml: string, name: string): Range[] {
 /** The patient's CF id: recordTarget/patientRole/id[@root=CF] (else the first patientRole/id). */
 function patientCfId(xml: string): Range | undefined {
   const ids = findElements(xml, (n, path) => n === 'id' && path.length === 3 && path[1] === 'recordTarget' && path[2] === 'patientRole');
-  return ids.find((r) => parseAttrs(xml.slice(r.start, r.tagEnd))['root'] === CF_ROOT) ?? ids[0];
+  return ids.find((r) => parseAttrs(xml.slice(r.start, r.tagEnd))['root'] === MEF_OID) ?? ids[0];
 }
 
 /**

@@ -12,6 +12,8 @@ import dotenv from 'dotenv';
 import { UserError } from '../errors.ts';
 import { isValidCf, cfCheckChar } from '../cf.ts';
 import type { CertificateSource, Profile } from '../types.ts';
+import { DEFAULT_AUDIENCE } from '../gateway/claims.ts';
+import { RT_REPOSITORY_ROOT, RT_SUBMISSION_ROOT } from '../gateway/oids.ts';
 
 export interface LoadedProfile {
   profile: Profile;
@@ -21,7 +23,6 @@ export interface LoadedProfile {
   baseDir: string;
 }
 
-export const DEFAULT_AUD = 'https://modipa-val.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1';
 export const RT_STAGE_BASE_URL = 'https://fse20gwstage.regione.toscana.it/gateway/v2/';
 export const RT_PRODUCTION_HOST = 'fse20gw.regione.toscana.it';
 export const PROFILE_SCHEMA_PATH = new URL('./profile.schema.json', import.meta.url);
@@ -197,9 +198,9 @@ export function validateProfile(data: unknown): Profile {
  */
 export function profileDefaults(p: Profile): Required<Pick<Profile, 'identificativoRep' | 'identificativoSottomissione' | 'aud' | 'baseUrl'>> {
   return {
-    identificativoRep: p.identificativoRep ?? `2.16.840.1.113883.2.9.2.90.4.5.${p.codRep}`,
-    identificativoSottomissione: p.identificativoSottomissione ?? `2.16.840.1.113883.2.9.2.90.4.3.${p.provider.partitaIva}`,
-    aud: p.aud ?? DEFAULT_AUD,
+    identificativoRep: p.identificativoRep ?? `${RT_REPOSITORY_ROOT}.${p.codRep}`,
+    identificativoSottomissione: p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${p.provider.partitaIva}`,
+    aud: p.aud ?? DEFAULT_AUDIENCE,
     baseUrl: p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : ''),
   };
 }

@@ -8,19 +8,19 @@ import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { MANIFEST_REL, readManifest, writeManifest } from './manifest.ts';
+import { RUN_FILES } from './runDir.ts';
 
 /** 2000-01-01 00:00:00 in *local* time: DOS timestamps are local fields, so this gives the same bytes in every TZ. */
 const FIXED_MTIME = new Date(2000, 0, 1, 0, 0, 0);
 const FILE_MODE = 0o100644;
 
-export const BUNDLE_NAME = 'evidence-bundle.zip';
 
 export async function buildBundle(runDir: string, out?: string): Promise<{ path: string; sha256: string; files: number }> {
   const dir = resolve(runDir);
   if (!existsSync(join(dir, MANIFEST_REL))) writeManifest(dir);
   const manifest = readManifest(dir);
   const entries = [...Object.keys(manifest.files), MANIFEST_REL].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const path = resolve(out ?? join(dir, BUNDLE_NAME));
+  const path = resolve(out ?? join(dir, RUN_FILES.bundle));
   const tmp = `${path}.tmp-${process.pid}`;
   const zip = new yazl.ZipFile();
   for (const rel of entries) {

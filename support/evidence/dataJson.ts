@@ -1,5 +1,5 @@
 /**
- * data.json in the national accreditation format (it-fse-accreditamento README, accreditation.md §1.3):
+ * data.json in the national accreditation format (it-fse-accreditamento README, submission format):
  * { appVendor, appID, appVersion, results: [{ id, ts, traceId, workflowInstanceId?, files? }] }.
  *
  * Only entries from real gateway responses belong here: an entry without a traceId (e.g. a GovWay 401/403, a network
@@ -8,6 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from './runDir.ts';
 import type { RunMeta } from './summary.ts';
 
 export interface DataJsonEntry {
@@ -60,7 +61,7 @@ export function buildDataJson(meta: RunMeta, entries: DataJsonEntry[]): DataJson
 export function writeDataJson(runDir: string, meta: RunMeta, entries: DataJsonEntry[]): string | null {
   const data = buildDataJson(meta, entries);
   if (data === null) return null;
-  const path = join(runDir, 'data.json');
+  const path = join(runDir, RUN_FILES.dataJson);
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
   return path;
 }

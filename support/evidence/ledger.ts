@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { LEDGER_COLUMNS } from '../types.ts';
 import type { LedgerRow, Method } from '../types.ts';
 import { parseCsvRecords } from '../csv.ts';
+import { EVIDENCE_FILES } from './runDir.ts';
 
 export interface ExchangeRecord {
   method: Method;
@@ -114,8 +115,8 @@ export class Ledger {
 
   private constructor(evidenceDir: string, csvFd: number, jsonFd: number, rows: LedgerRow[], nextSeq: number) {
     this.evidenceDir = evidenceDir;
-    this.csvPath = join(evidenceDir, 'ledger.csv');
-    this.jsonlPath = join(evidenceDir, 'ledger.jsonl');
+    this.csvPath = join(evidenceDir, EVIDENCE_FILES.ledgerCsv);
+    this.jsonlPath = join(evidenceDir, EVIDENCE_FILES.ledgerJsonl);
     this.#csvFd = csvFd;
     this.#jsonFd = jsonFd;
     this.#rows = rows;
@@ -123,10 +124,10 @@ export class Ledger {
   }
 
   static open(evidenceDir: string): Ledger {
-    mkdirSync(join(evidenceDir, 'exchanges'), { recursive: true });
-    mkdirSync(join(evidenceDir, 'pdf'), { recursive: true });
-    const csvPath = join(evidenceDir, 'ledger.csv');
-    const jsonlPath = join(evidenceDir, 'ledger.jsonl');
+    mkdirSync(join(evidenceDir, EVIDENCE_FILES.exchanges), { recursive: true });
+    mkdirSync(join(evidenceDir, EVIDENCE_FILES.pdf), { recursive: true });
+    const csvPath = join(evidenceDir, EVIDENCE_FILES.ledgerCsv);
+    const jsonlPath = join(evidenceDir, EVIDENCE_FILES.ledgerJsonl);
     const resumed = existsSync(csvPath) && readFileSync(csvPath).length > 0;
     repairTail(csvPath, (t) => {
       const { partial } = parseCsv(t);
@@ -141,7 +142,7 @@ export class Ledger {
     }
     const rows = resumed ? readLedgerCsv(csvPath) : [];
     let max = 0;
-    for (const f of readdirSync(join(evidenceDir, 'exchanges'))) {
+    for (const f of readdirSync(join(evidenceDir, EVIDENCE_FILES.exchanges))) {
       const m = /^(\d+)-/.exec(f);
       if (m) max = Math.max(max, Number(m[1]));
     }
@@ -160,7 +161,7 @@ export class Ledger {
     let requestFile: string;
     for (;;) {
       seq = this.#nextSeq++;
-      stem = `exchanges/${String(seq).padStart(4, '0')}-${safeFileName(rec.method)}`;
+      stem = `${EVIDENCE_FILES.exchanges}/${String(seq).padStart(4, '0')}-${safeFileName(rec.method)}`;
       requestFile = `${stem}.request.http`;
       if (this.#claimed(seq)) continue;
       try {
@@ -186,7 +187,7 @@ export class Ledger {
     const stem = dot > 0 ? safe.slice(0, dot) : safe;
     const ext = dot > 0 ? safe.slice(dot) : '';
     for (let n = 1; ; n++) {
-      const rel = `pdf/${n === 1 ? safe : `${stem}-${n}${ext}`}`;
+      const rel = `${EVIDENCE_FILES.pdf}/${n === 1 ? safe : `${stem}-${n}${ext}`}`;
       const abs = join(this.evidenceDir, rel);
       if (existsSync(abs)) {
         if (Buffer.compare(readFileSync(abs), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) === 0) return rel;
@@ -197,9 +198,15 @@ export class Ledger {
     }
   }
 
+  /**
+   * Appends one row (any object carrying the ledger columns, e.g. an exchange outcome: only the columns are written);
+   * both files are fsynced before returning.
+   */
   append(row: LedgerRow): void {
     this.#assertOpen();
-    const full = toRow(stringify(row as unknown as Record<string, unknown>));
+    const columns: Record<string, unknown> = {};
+    for (const c of LEDGER_COLUMNS) columns[c] = row[c];
+    const full = toRow(stringify(columns));
     const ordered: Record<string, unknown> = {};
     for (const c of LEDGER_COLUMNS) ordered[c] = full[c];
     writeAll(this.#csvFd, csvLine(LEDGER_COLUMNS.map((c) => full[c])));
@@ -212,7 +219,7 @@ export class Ledger {
   /** True when another writer already used number `seq` (any method). */
   #claimed(seq: number): boolean {
     const prefix = `${String(seq).padStart(4, '0')}-`;
-    return readdirSync(join(this.evidenceDir, 'exchanges')).some((f) => f.startsWith(prefix));
+    return readdirSync(join(this.evidenceDir, EVIDENCE_FILES.exchanges)).some((f) => f.startsWith(prefix));
   }
 
   rows(): LedgerRow[] {

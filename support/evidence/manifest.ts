@@ -3,20 +3,17 @@
  * Covered: evidence/** (except the manifest itself), summary.md, data.json files (anywhere in the run dir
  * outside allure-results/, allure-report/, cucumber/ and node_modules/).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { sha256Hex } from '../hash.ts';
+import { EVIDENCE_FILES, RUN_FILES } from './runDir.ts';
 
-export const MANIFEST_REL = 'evidence/manifest.json';
+export const MANIFEST_REL = `evidence/${EVIDENCE_FILES.manifest}`;
 
 export interface Manifest {
   generatedAt: string;
   algorithm: 'sha256';
   files: Record<string, string>;
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function toPosix(p: string): string {
@@ -40,7 +37,7 @@ function findDataJson(dir: string, root: string, out: string[]): void {
     if (e.isDirectory()) {
       if (dir === root && NOT_EVIDENCE_DIRS.has(e.name)) continue;
       findDataJson(p, root, out);
-    } else if (e.isFile() && e.name === 'data.json') out.push(p);
+    } else if (e.isFile() && e.name === RUN_FILES.dataJson) out.push(p);
   }
 }
 
@@ -49,7 +46,7 @@ export function evidenceFiles(runDir: string): string[] {
   const abs: string[] = [];
   const ev = join(runDir, 'evidence');
   if (existsSync(ev)) walk(ev, abs);
-  const summary = join(runDir, 'summary.md');
+  const summary = join(runDir, RUN_FILES.summary);
   if (existsSync(summary) && lstatSync(summary).isFile()) abs.push(summary);
   findDataJson(runDir, runDir, abs);
   return abs

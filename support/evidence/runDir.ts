@@ -4,6 +4,45 @@
 import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
+/** Files at the top of a run directory. */
+export const RUN_FILES = {
+  /** Everything the run printed (the coordinator's and the workers' output). */
+  consoleLog: 'console.log',
+  /** The mail RT asks for before production. */
+  summary: 'summary.md',
+  /** National accreditation format. */
+  dataJson: 'data.json',
+  /** Reproducible zip of the evidence, for Toscana Compliance. */
+  bundle: 'evidence-bundle.zip',
+} as const;
+
+/** Files in `<run>/evidence/`. */
+export const EVIDENCE_FILES = {
+  ledgerCsv: 'ledger.csv',
+  ledgerJsonl: 'ledger.jsonl',
+  manifest: 'manifest.json',
+  /** Folder of the raw `NNNN-<method>.request.http` / `.response.http`. */
+  exchanges: 'exchanges',
+  /** Folder of the signed PDFs sent. */
+  pdf: 'pdf',
+} as const;
+
+/** Files in `<run>/cucumber/`: Cucumber's outputs and the run's working records, shared by the parallel workers. */
+export const CUCUMBER_FILES = {
+  /** One JSON line per finished scenario (support/harness/run-records.ts). */
+  scenarios: 'scenarios.jsonl',
+  /** Number of planned scenarios, for the workers' `[n/total]` progress. */
+  total: 'total.txt',
+  /** Documents the final clean-up could not delete, one line each. */
+  leftBehind: 'left-behind.txt',
+  /** Peak RSS of each parallel worker (MB), one line each. */
+  workersRss: 'workers-rss.txt',
+  allureLog: 'allure.log',
+  junit: 'junit.xml',
+  html: 'report.html',
+  messages: 'messages.ndjson',
+} as const;
+
 export interface RunDir {
   /** Directory name, e.g. 20261123T171500Z-impianto1 (or ...-2). */
   id: string;
@@ -54,7 +93,7 @@ export function createRunDir(reportsDir: string, installation: string, now: Date
     }
   }
   const rd = runDirPaths(join(runsDir, id));
-  for (const d of [join(rd.evidenceDir, 'exchanges'), join(rd.evidenceDir, 'pdf'), rd.allureResultsDir, rd.cucumberDir]) {
+  for (const d of [join(rd.evidenceDir, EVIDENCE_FILES.exchanges), join(rd.evidenceDir, EVIDENCE_FILES.pdf), rd.allureResultsDir, rd.cucumberDir]) {
     mkdirSync(d, { recursive: true });
   }
   pointLatest(resolve(reportsDir), rd.dir);

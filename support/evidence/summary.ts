@@ -1,10 +1,12 @@
 /**
- * summary.md — the message Regione Toscana asks for before production (toscana.md §7.5): installation, provider,
+ * summary.md — the message Regione Toscana asks for before production (RT spec v1.2, accreditation with RT):
+ * installation, provider,
  * Azienda/CODREP, target, application triple, and the X-Cart-id of every exchange per method × document type.
  * Written in Italian; plain Markdown (pipe tables) so it reads well as text, in a mail, and as PDF (report-pdf).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUN_FILES } from './runDir.ts';
 import { METHODS } from '../types.ts';
 import type { LedgerRow } from '../types.ts';
 
@@ -193,7 +195,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
 }
 
 export function writeSummary(runDir: string, meta: RunMeta, rows: LedgerRow[]): string {
-  const path = join(runDir, 'summary.md');
+  const path = join(runDir, RUN_FILES.summary);
   writeFileSync(path, renderSummary(meta, rows));
   return path;
 }

@@ -4,9 +4,10 @@ export const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
 /** Where a refusal happened, for messages and the report's failure categories. */
 export type FailureStage = 'border' | 'dispatcher' | 'validator' | 'cart' | 'network' | 'none';
 
-export function failureStage(o: { status?: number; errorType: string }): FailureStage {
+/** `o` is a ledger row or an exchange outcome (`httpStatus` '' = no HTTP answer). */
+export function failureStage(o: { httpStatus: number | ''; errorType: string }): FailureStage {
   if (o.errorType.startsWith('network:')) return 'network';
-  if (!o.status || o.status < 400) return 'none';
+  if (o.httpStatus === '' || o.httpStatus < 400) return 'none';
   if (/govway\.org/.test(o.errorType)) return 'border';
   if (/^\/msg\/(syntax|semantic|vocabulary|validator)$/.test(o.errorType)) return 'validator';
   if (o.errorType.startsWith('/msg/')) return 'dispatcher';

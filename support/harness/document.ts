@@ -1,13 +1,21 @@
-import { createHash } from 'node:crypto';
+/**
+ * Prepares one version of a document for a call: CDA (template, or the vendor's own, personalised) → optional
+ * negative mutation → PDF/A-3 with cda.xml → PAdES signature (last); or the vendor's already-signed PDF as is.
+ * Ids and versions come from support/cda/identity.ts, and nothing here recomputes them.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DocType, InjectionMode, Profile } from '../types.ts';
-import { buildCda, newCdaContext, nextVersion, personaliseCda, readCdaFacts, type CdaContext } from '../cda/builder.ts';
+import { newCdaContext, nextVersion, identificativoDocOf, type CdaContext } from '../cda/identity.ts';
+import { buildCda } from '../cda/template.ts';
+import { personaliseCda } from '../cda/personalise.ts';
+import { readCdaFacts, type CdaFacts } from '../cda/facts.ts';
 import { MUTATIONS } from '../cda/mutations.ts';
 import { buildPdf } from '../pdf/build.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
 import { docTypeInfo } from '../doctypes.ts';
-import { RT_DOC_ID_ROOT, identificativoDoc, localDocumentId, rtDocIdExtension } from '../request/ids.ts';
+import { identificativoDoc } from '../gateway/ids.ts';
+import { sha256Hex } from '../hash.ts';
 
 /** One version of a document as sent: CDA, PDF (signed or not), its identifiers. */
 export interface DocumentState {
@@ -15,6 +23,8 @@ export interface DocumentState {
   patientCf: string;
   ctx: CdaContext;
   identificativoDoc: string;
+  /** ClinicalDocument/code of the CDA actually sent (a vendor document may differ from the type's default). */
+  code: { code: string; codeSystem: string };
   cda: Uint8Array;
   pdf: Uint8Array;
   pdfSha256: string;
@@ -44,26 +54,24 @@ export interface PrepareOptions {
   pdfVariant?: PdfVariant;
 }
 
-const sha256hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
 function vendorFile(profile: Profile, profileDir: string, docType: DocType, ext: 'xml' | 'pdf'): string | null {
   if (!profile.documentsDir) return null;
   const p = join(resolve(profileDir, profile.documentsDir), `${docType}.${ext}`);
   return existsSync(p) ? p : null;
 }
 
+/** The CDA's ClinicalDocument/code, the type's default where the CDA has none. */
+function codeOf(docType: DocType, facts: CdaFacts | null): DocumentState['code'] {
+  const info = docTypeInfo(docType);
+  return { code: facts?.code || info.loinc, codeSystem: facts?.codeSystem || info.codeSystem };
+}
+
 /** Builds CDA → PDF/A-3 with cda.xml → PAdES signature (last), or takes the vendor's own document. */
 export async function prepareDocument(o: PrepareOptions): Promise<DocumentState> {
   const now = o.now ?? new Date();
-  const local = localDocumentId(o.runId, o.seq);
-  let ctx: CdaContext;
-  if (o.replaces) {
-    ctx = nextVersion(o.replaces.ctx, { seq: o.seq, now });
-  } else {
-    ctx = newCdaContext({ docType: o.docType, patientCf: o.patientCf, profile: o.profile, runId: o.runId, seq: o.seq, now });
-    ctx = { ...ctx, setIdExtension: rtDocIdExtension(o.profile, o.docType, local) };
-  }
-  ctx = { ...ctx, docIdExtension: rtDocIdExtension(o.profile, o.docType, local) };
+  const ctx = o.replaces
+    ? nextVersion(o.replaces.ctx, { seq: o.seq, now })
+    : newCdaContext({ docType: o.docType, patientCf: o.patientCf, profile: o.profile, runId: o.runId, seq: o.seq, now });
   const variants: string[] = [];
   const mode = o.mode ?? 'ATTACHMENT';
 
@@ -74,8 +82,11 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
     const { extractCda } = await import('../pdf/inspect.ts');
     const { cda } = await extractCda(pdf, undefined);
     const facts = cda ? readCdaFacts(cda) : null;
-    const id = facts ? identificativoDoc(facts.idRoot, facts.idExtension) : identificativoDoc(RT_DOC_ID_ROOT, ctx.docIdExtension);
-    return { docType: o.docType, patientCf: facts?.patientIds[0]?.extension ?? o.patientCf, ctx, identificativoDoc: id, cda: cda ?? new Uint8Array(), pdf, pdfSha256: sha256hex(pdf), source: 'vendor-pdf', mode, variants };
+    const id = facts ? identificativoDoc(facts.idRoot, facts.idExtension) : identificativoDocOf(ctx);
+    return {
+      docType: o.docType, patientCf: facts?.patientIds[0]?.extension ?? o.patientCf, ctx, identificativoDoc: id, code: codeOf(o.docType, facts),
+      cda: cda ?? new Uint8Array(), pdf, pdfSha256: sha256Hex(pdf), source: 'vendor-pdf', mode, variants,
+    };
   }
 
   const vendorCda = vendorFile(o.profile, o.profileDir, o.docType, 'xml');
@@ -96,6 +107,7 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
     cda = new Uint8Array(Buffer.from(after, 'utf8'));
     variants.push(`cda:${o.cdaMutation}`);
   }
+  const code = codeOf(o.docType, readCdaFacts(cda));
 
   const info = docTypeInfo(o.docType);
   let pdf: Uint8Array;
@@ -122,9 +134,7 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
     if (o.pdfVariant === 'unsigned') variants.push('file:unsigned');
   }
   return {
-    docType: o.docType, patientCf: o.patientCf, ctx,
-    identificativoDoc: identificativoDoc(RT_DOC_ID_ROOT, ctx.docIdExtension),
-    cda, pdf, pdfSha256: sha256hex(pdf), source, mode, variants,
+    docType: o.docType, patientCf: o.patientCf, ctx, identificativoDoc: identificativoDocOf(ctx), code,
+    cda, pdf, pdfSha256: sha256Hex(pdf), source, mode, variants,
   };
 }
-

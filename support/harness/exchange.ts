@@ -1,16 +1,21 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
-import type { Method } from '../types.ts';
-import { docTypeInfo, resourceHl7Type } from '../doctypes.ts';
-import { buildTokens, decodeJwt, type BuiltTokens } from '../jwt/tokens.ts';
+/**
+ * One gateway call in three steps — build → send → record — each done once, each fact computed once and carried
+ * forward: `buildRequest` makes the body, both tokens and the exact HTTP request; `sendRequest` sends it (the client
+ * keeps the raw bytes); `recordExchange` writes the evidence and the ledger row, which IS the outcome the scenario
+ * reads (one type: a ledger row plus what the scenario needs beyond it).
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import type { LedgerRow, Method, Profile } from '../types.ts';
+import { buildTokens, type BuiltTokens } from '../jwt/tokens.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
 import { buildBody, editBody, type RequestBody } from '../request/body.ts';
 import { buildMultipart } from '../request/multipart.ts';
-import { encodePathId } from '../request/ids.ts';
+import { encodePathId, resourceHl7Type } from '../gateway/ids.ts';
+import { attachmentHash } from '../gateway/claims.ts';
 import { assertPatientAllowed } from '../request/interlocks.ts';
-import type { ExchangeResult } from '../request/http.ts';
+import type { ExchangeResult, GatewayClient, SendRequest } from '../request/http.ts';
+import type { Ledger } from '../evidence/ledger.ts';
 import type { DocumentState } from './document.ts';
-import { readCdaFacts } from '../cda/builder.ts';
-import type { Session } from './session.ts';
 
 /** Negative-scenario edits of one exchange. Each changes exactly one thing. */
 export interface Tweaks {
@@ -36,40 +41,55 @@ export interface ExchangeSpec {
   document: DocumentState;
   /** Path id for replace/update/delete; defaults to the document's identificativoDoc. */
   pathId?: string;
-  /** Expected HTTP status (ledger `expected`). */
+  /** Expected HTTP status (ledger `expected`): every call declares it. */
   expected: number;
   tweaks?: Tweaks;
-  /** Extra tag for the ledger: national test id etc. */
   purposeOfUse?: string;
 }
 
-export interface ExchangeOutcome {
-  seq: number;
-  /** When the request was sent (ISO 8601, UTC). */
-  at: string;
+/** What an exchange needs from the run (the Session provides it). */
+export interface ExchangeContext {
+  readonly profile: Profile;
+  readonly credentials: { readonly sign: KeyMaterial };
+  readonly client: Pick<GatewayClient, 'send' | 'baseUrl'>;
+  readonly ledger: Pick<Ledger, 'writeExchange' | 'savePdf' | 'append'>;
+  readonly runId: string;
+  nextSeq(): number;
+}
+
+/** A request ready to send, with what was built for it. */
+export interface BuiltRequest {
   spec: ExchangeSpec;
-  status?: number;
+  /** When it was built and sent (the ledger timestamp). */
+  at: Date;
+  body: RequestBody | null;
+  tokens: BuiltTokens;
+  /** The PDF uploaded (create/replace), else null. */
+  file: Uint8Array | null;
+  http: SendRequest;
+}
+
+/**
+ * The outcome of one exchange: its ledger row (what evidence/ledger.csv gets, except that the ledger keeps the first
+ * LEDGER_DETAIL_MAX characters of `errorDetail`) and what the scenario needs beyond it.
+ */
+export interface ExchangeOutcome extends LedgerRow {
+  /** Number of the exchange in the evidence (`exchanges/NNNN-…`). */
+  seq: number;
+  spec: ExchangeSpec;
+  /** Parsed JSON response body, when there is one. */
   json?: Record<string, unknown>;
-  xCartId: string;
-  traceId: string;
-  spanId: string;
-  workflowInstanceId: string;
-  errorType: string;
-  errorDetail: string;
   result: ExchangeResult;
   tokens: BuiltTokens;
   body: RequestBody | null;
-  requestFile: string;
-  responseFile: string;
+  /** evidence/pdf/… of the PDF sent (create/replace). */
   pdfFile?: string;
   url: string;
 }
 
-/** `('code^^codeSystem')` from the CDA actually sent (vendor documents may differ from the type's default). */
-function resourceHl7TypeOf(doc: DocumentState): string {
-  const info = docTypeInfo(doc.docType);
-  const facts = doc.cda.length ? readCdaFacts(doc.cda) : null;
-  return resourceHl7Type(facts?.code || info.loinc, facts?.codeSystem || info.codeSystem);
+/** True when the call got an HTTP success (< 300). */
+export function succeeded(o: Pick<LedgerRow, 'httpStatus'>): boolean {
+  return o.httpStatus !== '' && o.httpStatus < 300;
 }
 
 let foreignKey: KeyMaterial | null = null;
@@ -84,6 +104,7 @@ function foreign(sign: KeyMaterial): KeyMaterial {
 
 const HTTP: Record<Method, 'POST' | 'PUT' | 'DELETE'> = { 'validate-and-create': 'POST', replace: 'PUT', 'update-metadata': 'PUT', delete: 'DELETE' };
 
+/** RT's CART paths under `/gateway/v2/` (RT spec, the four methods; OpenAPI `/documents/…`). */
 export function pathFor(method: Method, id?: string): string {
   switch (method) {
     case 'validate-and-create': return 'documents/validate-and-create';
@@ -93,94 +114,101 @@ export function pathFor(method: Method, id?: string): string {
   }
 }
 
-/** Builds the body, both tokens and the HTTP request for `spec`, sends it, and records the exchange in the ledger. */
-export async function performExchange(session: Session, spec: ExchangeSpec): Promise<ExchangeOutcome> {
-  const { profile } = session;
+/** Step 1: body, both tokens, headers and payload of the call. Refuses a non-test patient on stage first. */
+export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Promise<BuiltRequest> {
+  const { profile } = ctx;
   const doc = spec.document;
   const tw = spec.tweaks ?? {};
   assertPatientAllowed(profile.target, doc.patientCf);
-  const seq = session.nextSeq();
-  const now = new Date();
+  const seq = ctx.nextSeq();
+  const at = new Date();
 
   let body = buildBody({
     method: spec.method, profile, docType: doc.docType,
     identificativoDoc: doc.identificativoDoc, mode: doc.mode,
-    submissionSuffix: `${session.runId.replace(/[^0-9]/g, '')}.${seq}`,
-    serviceStart: now,
+    submissionSuffix: `${ctx.runId.replace(/[^0-9]/g, '')}.${seq}`,
+    serviceStart: at,
   });
   if (body && tw.body) body = editBody(body, tw.body);
 
-  const fileBytes = spec.method === 'validate-and-create' || spec.method === 'replace' ? doc.pdf : null;
-  const attachmentHash = fileBytes
-    ? createHash('sha256').update(tw.hashOfOtherBytes ? Buffer.concat([Buffer.from(fileBytes), Buffer.from('\n')]) : fileBytes).digest('hex')
-    : undefined;
-  const tokenNow = tw.expiredToken ? new Date(now.getTime() - 2 * 3600_000) : now;
+  const file = spec.method === 'validate-and-create' || spec.method === 'replace' ? doc.pdf : null;
+  const hash = file ? attachmentHash(tw.hashOfOtherBytes ? Buffer.concat([Buffer.from(file), Buffer.from('\n')]) : file) : undefined;
   const tokens = await buildTokens({
-    method: spec.method, profile, sign: session.credentials.sign, patientCf: doc.patientCf,
-    resourceHl7Type: resourceHl7TypeOf(doc),
-    attachmentHash,
-    now: tokenNow,
+    method: spec.method, profile, sign: ctx.credentials.sign, patientCf: doc.patientCf,
+    resourceHl7Type: resourceHl7Type(doc.code.code, doc.code.codeSystem),
+    attachmentHash: hash,
+    now: tw.expiredToken ? new Date(at.getTime() - 2 * 3600_000) : at,
     purposeOfUse: spec.purposeOfUse,
     overrides: { signature: tw.signatureClaims, bearer: tw.bearerClaims },
-    signingKeyOverride: tw.foreignSigningKey ? foreign(session.credentials.sign) : undefined,
+    signingKeyOverride: tw.foreignSigningKey ? foreign(ctx.credentials.sign) : undefined,
   });
 
   const headers: Record<string, string> = { accept: 'application/json' };
   if (tw.omitHeader !== 'Authorization') headers.authorization = `Bearer ${tokens.bearer}`;
   if (tw.omitHeader !== 'FSE-JWT-Signature') headers['fse-jwt-signature'] = tokens.signature;
   let payload: Uint8Array | undefined;
-  if (fileBytes) {
-    const mp = buildMultipart({ requestBody: JSON.stringify(body), file: { bytes: fileBytes, filename: `${doc.docType}-${doc.ctx.docIdExtension}.pdf` } });
+  if (file) {
+    const mp = buildMultipart({ requestBody: JSON.stringify(body), file: { bytes: file, filename: `${doc.docType}-${doc.ctx.docIdExtension}.pdf` } });
     headers['content-type'] = mp.contentType;
     payload = mp.body;
   } else if (spec.method === 'update-metadata') {
     headers['content-type'] = 'application/json';
     payload = Buffer.from(JSON.stringify(body), 'utf8');
   }
-  const path = pathFor(spec.method, spec.pathId ?? doc.identificativoDoc);
-  const result = await session.client.send({ method: HTTP[spec.method], path, headers, body: payload });
+  const http: SendRequest = { method: HTTP[spec.method], path: pathFor(spec.method, spec.pathId ?? doc.identificativoDoc), headers, body: payload };
+  return { spec, at, body, tokens, file, http };
+}
 
-  // Evidence first: the ledger row is written (and fsynced) before anything can fail.
-  const files = session.ledger.writeExchange({ method: spec.method, requestBytes: result.requestBytes, responseBytes: result.responseBytes });
-  let pdfFile: string | undefined;
-  if (fileBytes) pdfFile = session.ledger.savePdf(`${String(files.seq).padStart(4, '0')}-${doc.docType}-${spec.method}.pdf`, fileBytes);
+/** Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). */
+export function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
+  return ctx.client.send(req.http);
+}
+
+/** Longest `errorDetail` written to the ledger (the whole answer is in the exchange's response file). */
+export const LEDGER_DETAIL_MAX = 2000;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+/** Step 3: the exact bytes and the PDF into the evidence, then the ledger row (fsynced) — before anything can fail. */
+export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: ExchangeResult): ExchangeOutcome {
+  const { spec, file } = req;
+  const doc = spec.document;
+  const files = ctx.ledger.writeExchange({ method: spec.method, requestBytes: result.requestBytes, responseBytes: result.responseBytes });
+  const pdfFile = file ? ctx.ledger.savePdf(`${String(files.seq).padStart(4, '0')}-${doc.docType}-${spec.method}.pdf`, file) : undefined;
   let json: Record<string, unknown> | undefined;
   if (result.body && result.body.length) {
     try { json = JSON.parse(result.body.toString('utf8')) as Record<string, unknown>; } catch { json = undefined; }
   }
-  const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
-  const xCartId = result.headers['x-cart-id'] ?? '';
-  const errorType = result.error ? `network:${result.error.cause}` : result.status && result.status >= 400 ? str(json?.type) : '';
-  const errorDetail = result.error ? `${result.error.code}: ${result.error.message}` : result.status && result.status >= 400 ? str(json?.detail ?? json?.title) : '';
+  const failed = !!result.status && result.status >= 400;
   const outcome: ExchangeOutcome = {
-    seq: files.seq, at: now.toISOString(), spec, status: result.status, json, xCartId,
-    traceId: str(json?.traceID), spanId: str(json?.spanID), workflowInstanceId: str(json?.workflowInstanceId),
-    errorType, errorDetail, result, tokens, body,
-    requestFile: files.requestFile, responseFile: files.responseFile, pdfFile,
-    url: new URL(path, session.client.baseUrl).toString(),
-  };
-  session.ledger.append({
-    timestamp: now.toISOString(),
-    installation: profile.installation,
+    timestamp: req.at.toISOString(),
+    installation: ctx.profile.installation,
     scenario: spec.scenario,
     method: spec.method,
     documentType: doc.docType,
     patientCf: doc.patientCf,
     identificativoDoc: spec.method === 'validate-and-create' || spec.method === 'replace' ? doc.identificativoDoc : (spec.pathId ?? doc.identificativoDoc),
     httpStatus: result.status ?? '',
-    xCartId,
-    traceId: outcome.traceId,
-    spanId: outcome.spanId,
-    workflowInstanceId: outcome.workflowInstanceId,
-    errorType,
-    errorDetail: errorDetail.slice(0, 2000),
+    xCartId: result.headers['x-cart-id'] ?? '',
+    traceId: str(json?.traceID),
+    spanId: str(json?.spanID),
+    workflowInstanceId: str(json?.workflowInstanceId),
+    errorType: result.error ? `network:${result.error.cause}` : failed ? str(json?.type) : '',
+    errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : failed ? str(json?.detail ?? json?.title) : '',
     expected: spec.expected,
     outcome: result.error ? 'ERROR' : result.status === spec.expected ? 'PASS' : 'FAIL',
     requestFile: files.requestFile,
     responseFile: files.responseFile,
-    pdfSha256: fileBytes ? createHash('sha256').update(fileBytes).digest('hex') : '',
-  });
+    pdfSha256: file ? doc.pdfSha256 : '',
+    seq: files.seq, spec, json, result, tokens: req.tokens, body: req.body, pdfFile,
+    url: new URL(req.http.path, ctx.client.baseUrl).toString(),
+  };
+  ctx.ledger.append(outcome.errorDetail.length > LEDGER_DETAIL_MAX ? { ...outcome, errorDetail: outcome.errorDetail.slice(0, LEDGER_DETAIL_MAX) } : outcome);
   return outcome;
 }
 
-export { decodeJwt };
+/** Builds, sends and records one call. */
+export async function performExchange(ctx: ExchangeContext, spec: ExchangeSpec): Promise<ExchangeOutcome> {
+  const req = await buildRequest(ctx, spec);
+  return recordExchange(ctx, req, await sendRequest(ctx, req));
+}

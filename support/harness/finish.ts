@@ -1,18 +1,7 @@
-import { relative } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { ScenarioRecord, Session } from './session.ts';
+import { join, relative } from 'node:path';
+import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
-
-/** Scenario records of the whole run (every worker appended to the same file). */
-export function readScenarios(s: Session): ScenarioRecord[] {
-  if (!existsSync(s.scenariosFile)) return [];
-  return readFileSync(s.scenariosFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ScenarioRecord);
-}
-export function readLeftBehind(s: Session): string[] {
-  const f = join(s.runDir.cucumberDir, 'left-behind.txt');
-  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter(Boolean) : [];
-}
+import { EVIDENCE_FILES } from '../evidence/runDir.ts';
 import { writeSummary, type RunMeta } from '../evidence/summary.ts';
 import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
@@ -34,7 +23,7 @@ export function runMeta(s: Session): RunMeta {
     finishedAt: new Date().toISOString(),
     authCn: s.credentials.auth.cn,
     signCn: s.credentials.sign.cn,
-    leftBehind: readLeftBehind(s),
+    leftBehind: s.records.readLeftBehind(),
   };
 }
 
@@ -43,9 +32,9 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
-  const rows = readLedgerCsv(join(s.runDir.evidenceDir, 'ledger.csv'));
+  const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
   const summary = writeSummary(s.runDir.dir, meta, rows);
-  const entries = readScenarios(s).flatMap((sc) => sc.nationalIds.flatMap((id) => {
+  const entries = s.records.readScenarios().flatMap((sc) => sc.nationalIds.flatMap((id) => {
     const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
     return o2 ? [{ id, ts: o2.at.replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];
   }));

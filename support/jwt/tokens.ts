@@ -1,6 +1,6 @@
 /**
- * The two JWTs of every gateway call (gateway-spec §2): the Authorization Bearer token (reserved claims only)
- * and the FSE-JWT-Signature token (reserved + custom claims). Both are RS256, signed with the SIGNATURE
+ * The two JWTs of every gateway call (national guide "Interfacce REST Gateway" §15.1, tables 54–55): the
+ * Authorization Bearer token (reserved claims only) and the FSE-JWT-Signature token (reserved + custom claims). Both are RS256, signed with the SIGNATURE
  * certificate's key, with `x5c` = [standard base64 DER of that certificate]. New `jti` on every call.
  */
 import { X509Certificate as NodeX509, createPrivateKey, createSign, randomUUID } from 'node:crypto';
@@ -8,7 +8,8 @@ import { SignJWT, compactVerify, importPKCS8 } from 'jose';
 import type { Method, Profile } from '../types.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
 import { toCx } from '../cf.ts';
-import { DEFAULT_AUD } from '../config/profile.ts';
+import { DEFAULT_AUDIENCE, METHOD_CLAIMS } from '../gateway/claims.ts';
+import { RT_ORGANIZATION, RT_ORGANIZATION_ID } from '../gateway/codes.ts';
 
 export interface TokenInput {
   method: Method;
@@ -37,17 +38,6 @@ export interface BuiltTokens {
   bearerClaims: Record<string, unknown>;
   signatureClaims: Record<string, unknown>;
 }
-
-/** Per-operation action_id / purpose_of_use (gateway-spec §2.4). */
-export const METHOD_CLAIMS: Record<Method, { action_id: string; purpose_of_use: string }> = {
-  'validate-and-create': { action_id: 'CREATE', purpose_of_use: 'TREATMENT' },
-  replace: { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
-  'update-metadata': { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
-  delete: { action_id: 'DELETE', purpose_of_use: 'UPDATE' },
-};
-
-export const RT_ORGANIZATION_ID = '090';
-export const RT_ORGANIZATION = 'Regione Toscana';
 
 /** Methods that upload a file and therefore carry attachment_hash. */
 const HASH_METHODS: readonly Method[] = ['validate-and-create', 'replace'];
@@ -112,7 +102,7 @@ export async function buildTokens(i: TokenInput): Promise<BuiltTokens> {
   const exp = iat + lifetime;
   const cn = i.sign.cn;
   const sub = toCx(i.profile.operatorCf);
-  const aud = i.profile.aud ?? DEFAULT_AUD;
+  const aud = i.profile.aud ?? DEFAULT_AUDIENCE;
 
   const baseHeader: Record<string, unknown> = {
     alg: 'RS256',

@@ -1,5 +1,6 @@
 /**
- * PDF inspection with the gateway's semantics (gateway-impl §2.5–2.6): is it a PDF, which embedded files,
+ * PDF inspection with the gateway's semantics (`it-fse-gtw-dispatcher` `AbstractCTL.getAndValidateFile`,
+ * `extractCDA`, `SignSRV.checkPades`): is it a PDF, which embedded files,
  * XFA datasets, the signatures (CMS verified with pkijs over the ByteRange), CDA extraction and the PAdES check.
  *
  * Parsing uses the lazy reader in ./reader.ts (only the objects on the paths we follow are parsed), and the

@@ -9,6 +9,7 @@
  * @signpdf/signpdf splices the CMS into /Contents. Sign LAST: any later save breaks the signature.
  */
 import { createHash, createPrivateKey, webcrypto } from 'node:crypto';
+import { sha256Hex } from '../hash.ts';
 import { pdflibAddPlaceholder } from '@signpdf/placeholder-pdf-lib';
 import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
@@ -66,7 +67,7 @@ interface ImportedKey {
 /** Imported keys by SHA-256 of their DER (process memory only): a run signs thousands of PDFs with one key. */
 const importedKeys = new Map<string, Promise<ImportedKey>>();
 function importPrivateKey(pkcs8: Uint8Array): Promise<ImportedKey> {
-  const id = createHash('sha256').update(pkcs8).digest('hex');
+  const id = sha256Hex(pkcs8);
   let k = importedKeys.get(id);
   if (!k) {
     if (importedKeys.size >= 16) importedKeys.clear();
@@ -160,7 +161,7 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
 
 const commonNames = new Map<string, string | undefined>();
 function certCommonName(certDer: Uint8Array): string | undefined {
-  const id = createHash('sha256').update(certDer).digest('hex');
+  const id = sha256Hex(certDer);
   if (commonNames.has(id)) return commonNames.get(id);
   const cn = certCommonNameUncached(certDer);
   if (commonNames.size >= 64) commonNames.clear();

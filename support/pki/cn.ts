@@ -1,15 +1,14 @@
 /**
- * Regione Toscana certificate Common Name rule for private providers (toscana.md §4):
+ * Regione Toscana certificate Common Name rule for private providers (RT "FSE 2.0 PRIVATI — specifiche tecniche"
+ * v1.2, credentials):
  *   `An#` / `Sn#` + `090` (region) + partita IVA / numeric CF (11 digits) + TipDominio (XDS classCode, e.g. REF)
  *   + vendor name + ISTAT code of the provider's municipality (6 digits).
  * Example: `A1#09001386030488REFPIPP0048017` and its signature twin `S1#09001386030488REFPIPP0048017`.
  */
+import { TIPO_DOCUMENTO_LIV_ALTO } from '../gateway/codes.ts';
 
-/** XDS classCode values (tipoDocumentoLivAlto, gateway-spec §3.4.3) usable as TipDominio. */
-export const TIP_DOMINIO_CODES: readonly string[] = [
-  'WOR', 'REF', 'LDO', 'RIC', 'SUM', 'TAC', 'PRS', 'PRE', 'LET', 'COL',
-  'ESE', 'PDC', 'VAC', 'CER', 'VRB', 'CON', 'CNT', 'CRT', 'PRO',
-];
+/** XDS classCode values (`tipoDocumentoLivAlto`, support/gateway/codes.ts) usable as TipDominio. */
+export const TIP_DOMINIO_CODES: readonly string[] = TIPO_DOCUMENTO_LIV_ALTO;
 
 export const RT_REGION_CODE = '090';
 

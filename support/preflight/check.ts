@@ -1,15 +1,16 @@
-import { createHash } from 'node:crypto';
 import type { InjectionMode, Method, Profile } from '../types.ts';
 import { RT_TEST_CFS } from '../types.ts';
-import { DOC_TYPE_INFO, resourceHl7Type } from '../doctypes.ts';
+import { docTypeInfo, docTypeOfLoinc } from '../doctypes.ts';
 import type { CdaValidator } from '../catalogs/index.ts';
 import { extractCda, checkPades, inspectPdf } from '../pdf/inspect.ts';
-import { readCdaFacts } from '../cda/builder.ts';
-import { decodeJwt, verifyJwtWithX5c, METHOD_CLAIMS } from '../jwt/tokens.ts';
+import { readCdaFacts } from '../cda/facts.ts';
+import { decodeJwt, verifyJwtWithX5c } from '../jwt/tokens.ts';
 import { isValidCf } from '../cf.ts';
 import { checkApplication, type AccreditedList } from '../accredited.ts';
-import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, isValidMasterId, type DtoName } from '../../simulator/body.ts';
-import { AppError } from '../../simulator/problems.ts';
+import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, invalidIdDoc, DTO_OF } from '../gateway/body.ts';
+import { attachmentHash, METHOD_CLAIMS } from '../gateway/claims.ts';
+import { isValidMasterId, resourceHl7Type } from '../gateway/ids.ts';
+import { AppError } from '../gateway/problems.ts';
 
 export interface Finding {
   level: 'error' | 'warning' | 'ok' | 'skipped';
@@ -33,9 +34,10 @@ export interface CheckInput {
   accredited?: AccreditedList | null;
 }
 
-const sha256hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-/** Every problem a request would hit at the gateway, found before any call (issue #3 §6). */
+/**
+ * Every problem a request would hit at the gateway, found before any call (`fse-harness check`), judged with the
+ * same contract rules the simulator applies (support/gateway/).
+ */
 export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   const f: Finding[] = [];
   let cda = i.cda;
@@ -84,7 +86,8 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   }
 
   if (facts) {
-    const info = Object.values(DOC_TYPE_INFO).find((d) => d.loinc === facts!.code);
+    const known = docTypeOfLoinc(facts.code);
+    const info = known ? docTypeInfo(known) : undefined;
     if (!info) f.push({ level: 'warning', check: 'document type', message: `ClinicalDocument/code ${facts.code} is not one of the nine document types the harness knows` });
     else if (!i.profile.documentTypes.includes(info.type)) f.push({ level: 'warning', check: 'document type', message: `${info.type} is not in the profile's documentTypes` });
     const patient = facts.patientIds[0]?.extension ?? '';
@@ -97,18 +100,19 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   }
 
   if (i.body !== undefined && i.method !== 'delete') {
-    // The simulator's own body rules: the vendor sees exactly the verdict of the gateway's dispatcher.
-    const dto: DtoName = i.method === 'validate-and-create' ? 'PublicationCreationReqDTO' : i.method === 'replace' ? 'PublicationUpdateReqDTO' : 'PublicationMetadataReqDTO';
+    // The gateway's body rules (the same the simulator applies): the vendor sees the verdict of the dispatcher.
+    const dto = DTO_OF[i.method];
     try {
       const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' });
       if (i.method === 'update-metadata') checkMetadataBody(b, { descriptionsRegionalOidBug: true });
       else {
         checkPublicationBody(b, i.method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
-        if (!isValidMasterId(b.identificativoDoc as string | undefined)) throw new AppError('INVALID_ID_DOC', "L'identificativo documento non è valido", '/invalid-id');
-        checkIdentificativoRep(b.identificativoRep as string | undefined);
+        if (!isValidMasterId(b.identificativoDoc)) throw invalidIdDoc();
+        checkIdentificativoRep(b.identificativoRep);
       }
       f.push({ level: 'ok', check: 'body', message: `requestBody conforms to ${dto} and the gateway's reference tables` });
-      const info = facts ? Object.values(DOC_TYPE_INFO).find((d) => d.loinc === facts!.code) : undefined;
+      const known = facts ? docTypeOfLoinc(facts.code) : undefined;
+      const info = known ? docTypeInfo(known) : undefined;
       if (info && b.tipoDocumentoLivAlto && b.tipoDocumentoLivAlto !== info.classCode) {
         f.push({ level: 'error', check: 'body', message: `tipoDocumentoLivAlto ${String(b.tipoDocumentoLivAlto)} does not correlate with the CDA type ${facts!.code} (expected ${info.classCode}) → 400 /msg/validator`, fix: `set tipoDocumentoLivAlto to ${info.classCode}` });
       }
@@ -133,7 +137,7 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
       if (!facts.patientIds.some((p) => p.extension === cf)) f.push({ level: 'error', check: 'jwt↔cda', message: `person_id ${JSON.stringify(payload.person_id)} is not the CDA patient (${facts.patientIds.map((p) => p.extension).join(', ')}) → 403 /jwt-person-id` });
     }
     if ((i.method === 'validate-and-create' || i.method === 'replace') && i.pdf) {
-      const h = sha256hex(i.pdf);
+      const h = attachmentHash(i.pdf);
       if (String(payload.attachment_hash ?? '').toLowerCase() !== h) f.push({ level: 'error', check: 'attachment_hash', message: `attachment_hash ${JSON.stringify(payload.attachment_hash)} ≠ SHA-256 of the PDF (${h}) → 400 /msg/document-hash`, fix: 'hash the exact signed PDF bytes you upload (lowercase hex), not the CDA, not base64' });
     }
     const app = { id: String(payload.subject_application_id ?? ''), vendor: String(payload.subject_application_vendor ?? ''), version: String(payload.subject_application_version ?? '') };

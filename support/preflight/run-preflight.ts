@@ -22,7 +22,7 @@ export async function runPreflight(s: Session, log: (l: string) => void): Promis
     const missing = p.documentTypes.filter((t) => r.docTypes && !r.docTypes.includes(t));
     if (missing.length) log(`WARNING — document types not in the accredited list for this application: ${missing.join(', ')}`);
   } else if (p.target === 'stage') {
-    throw new UserError('APP_NOT_ACCREDITED', r.message, 'subject_application_id/vendor/version must match results.csv exactly (toscana.md §6)');
+    throw new UserError('APP_NOT_ACCREDITED', r.message, 'subject_application_id/vendor/version must match results.csv exactly (RT spec, application identity)');
   } else {
     log(`WARNING — ${r.message}`);
   }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { RUN_FILES } from '../evidence/runDir.ts';
 import { findChromium, withChromium } from './chromium.ts';
 import { htmlDocument, markdownToHtml } from './markdown.ts';
 
@@ -15,7 +16,7 @@ export function summaryHtml(markdown: string): string {
 
 export async function printSummaryPdf(runDir: string, out?: string): Promise<string> {
   const dir = resolve(runDir);
-  const md = join(dir, 'summary.md');
+  const md = join(dir, RUN_FILES.summary);
   if (!existsSync(md)) throw new UserError('NO_SUMMARY', `${md} not found`, 'the run did not finish writing its summary; check the run directory');
   const exe = findChromium();
   if (!exe) throw new UserError('NO_CHROMIUM', 'Chromium is not installed: cannot print the PDF', 'apt-get install chromium (or set FSE_CHROMIUM to a Chromium/Chrome executable)');

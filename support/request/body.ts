@@ -1,19 +1,14 @@
 import type { DocType, InjectionMode, Method, Profile } from '../types.ts';
 import { docTypeInfo } from '../doctypes.ts';
 import { profileDefaults } from '../config/profile.ts';
+import { formatDtm } from '../rome-time.ts';
 
-/** Metadata of one request (gateway-spec §3.1–3.2). Field order is stable so request bytes are reproducible. */
+/**
+ * Metadata of one request, as the harness builds it (fields: national guide "Interfacce REST Gateway", body field
+ * catalogue; OpenAPI `PublicationCreationReqDTO`, `PublicationUpdateReqDTO`, `PublicationMetadataReqDTO`).
+ * Field order is stable so request bytes are reproducible.
+ */
 export type RequestBody = Record<string, unknown>;
-
-/** yyyyMMddHHmmss in Europe/Rome local time (gateway-spec A21: always 14 digits, local time). */
-export function formatDtm(d: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((x) => x.type === t)?.value ?? '00';
-  return `${get('year')}${get('month')}${get('day')}${get('hour')}${get('minute')}${get('second')}`;
-}
 
 /** RT private providers: not convenzionato (999) → private regime; convenzionato → SSN (a profile may override later). */
 export function administrativeRequestFor(p: Profile): string[] {

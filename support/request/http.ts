@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
  * precisely what was sent and received.
  *
  * Retries: NONE, on purpose. validate-and-create and replace publish a document; a retry after a timeout or a
- * reset could publish twice (the gateway has no duplicate check, gateway-impl §2.9), and even DELETE/PUT are
+ * reset could publish twice (the dispatcher has no synchronous duplicate check: `PublicationCTL.validateAndCreate` accepts an id twice), and even DELETE/PUT are
  * only idempotent for the registry, not for the evidence RT expects (one X-Cart-id per call). Every failure is
  * recorded as it is and reported; the operator decides. `pipelining: 1` and one request at a time per client
  * keep the capture unambiguous.

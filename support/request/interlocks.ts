@@ -37,7 +37,7 @@ export function assertTargetAllowed(target: Target | undefined, baseUrl: string,
   return url;
 }
 
-/** On stage only RT's five test fiscal codes may be used as patients (toscana.md §7). */
+/** On stage only RT's five test fiscal codes may be used as patients (RT spec v1.2, accreditation with RT). */
 export function assertPatientAllowed(target: Target, cf: string): void {
   if (target === 'stage' && !RT_TEST_CFS.includes(cf.toUpperCase())) {
     throw new UserError('NON_TEST_CF', `fiscal code ${cf} is not one of RT's five test fiscal codes: refused on stage`, `use one of ${RT_TEST_CFS.join(', ')}`);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Byte-exact multipart/form-data for the gateway (gateway-spec §1.5):
+ * Byte-exact multipart/form-data for the gateway (OpenAPI `POST /documents/validate-and-create`, multipart `file` +
+ * `requestBody`):
  *  - `requestBody`: a plain text field WITHOUT filename (read with getParameter on the gateway side);
  *  - `file`: the PDF, `filename="…"`, `Content-Type: application/pdf`, bytes untouched (never through string APIs).
  * The PDF bytes are copied verbatim, so SHA-256(file part) === attachment_hash.

@@ -1,6 +1,5 @@
 /**
- * The validator against the official catalogs (FSE_CATALOGS_DIR) and the ministry's sample CDAs.
- * Samples are looked up in FSE_SAMPLES_DIR, else <catalogs>/../samples/cda (the shared reference layout).
+ * The validator against the official catalogs (FSE_CATALOGS_DIR) and the ministry's sample CDAs (test/shared-data.ts).
  * The first run compiles the needed schematron files into the SEF cache (.cache/schematron or FSE_CACHE_DIR):
  * allow a few minutes on a cold cache; later runs load them in milliseconds.
  */
@@ -10,19 +9,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openValidator } from '../../support/catalogs/index.ts';
 import type { CdaValidator } from '../../support/catalogs/index.ts';
+import { CATALOGS, missingData, SAMPLES_DIR as SAMPLES } from '../shared-data.ts';
 
-const CATALOGS = process.env.FSE_CATALOGS_DIR;
-const SKIP = 'FSE_CATALOGS_DIR not set: official catalogs tests need the it-fse-catalogs directory';
-const SAMPLES = process.env.FSE_SAMPLES_DIR ?? (CATALOGS ? path.resolve(CATALOGS, '..', 'samples', 'cda') : '');
+const SKIP = missingData('catalogs') ?? '';
 const SAMPLE_NAMES = ['CERT_VACC', 'LAB', 'LDO', 'PSS', 'RAD', 'RAP', 'RSA', 'SING_VACC', 'VPS'];
 const TIMEOUT = 15 * 60_000;
 
 function sample(name: string): string {
   return fs.readFileSync(path.join(SAMPLES, `${name}.xml`), 'utf8');
 }
-function haveSamples(): boolean {
-  return SAMPLE_NAMES.every((n) => fs.existsSync(path.join(SAMPLES, `${n}.xml`)));
-}
+const SAMPLES_MISSING = missingData('samples');
 
 let v: CdaValidator | null = null;
 
@@ -45,7 +41,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
 
   test('all nine samples pass the XSD', async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES} (set FSE_SAMPLES_DIR)`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     for (const n of SAMPLE_NAMES) {
       const r = await v.validate(sample(n), { schematron: false, terminology: false });
       assert.equal(r.result, 'OK', `${n}: ${JSON.stringify(r.messages)}`);
@@ -55,7 +51,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
 
   test('VPS fails schematron VPS (ERRORE-56, ERRORE-46a); the other eight do not fail their schematron', { timeout: TIMEOUT }, async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES} (set FSE_SAMPLES_DIR)`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     for (const n of SAMPLE_NAMES) {
       const r = await v.validate(sample(n));
       assert.ok(r.schematron, `${n}: no schematron selected`);
@@ -75,7 +71,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
 
   test('LAB without confidentialityCode → SYNTAX_ERROR "ERROR: line,col ..."', async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES}`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     const lab = sample('LAB');
     const mutated = lab.replace(/<confidentialityCode[^>]*\/>/, '');
     assert.notEqual(mutated, lab);
@@ -89,7 +85,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
   // LAB schematron v27.1 rule on //hl7:id[@root='2.16.840.1.113883.2.9.4.3.2'] asserts matches(@extension, '[A-Z0-9]{16}') (ERRORE-46)
   test('LAB with a lower-case patient fiscal code → SEMANTIC_ERROR (ERRORE-46)', async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES}`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     const lab = sample('LAB');
     const m = /(<patientRole[\s\S]*?<id\b[^>]*root="2\.16\.840\.1\.113883\.2\.9\.4\.3\.2"[^>]*extension=")([A-Z0-9]{16})"/.exec(lab);
     assert.ok(m, 'LAB sample has no patient fiscal code id');
@@ -102,7 +98,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
 
   test('LAB with administrativeGenderCode X → VOCABULARY_ERROR (gender dictionary 2.16.840.1.113883.5.1)', async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES}`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     if (!v.info!.terminologySystems.includes('2.16.840.1.113883.5.1')) return t.skip('no dictionary for 2.16.840.1.113883.5.1 in these catalogs');
     const lab = sample('LAB');
     const mutated = lab.replace(/(<administrativeGenderCode\b[^>]*\bcode=")[^"]*"/, '$1X"');
@@ -115,7 +111,7 @@ describe('official catalogs', { timeout: TIMEOUT }, () => {
 
   test('templateId root not in the index → SEMANTIC_ERROR; unknown typeId → schema not found', async (t) => {
     if (!CATALOGS || !v) return t.skip(SKIP);
-    if (!haveSamples()) return t.skip(`sample CDAs not found in ${SAMPLES}`);
+    if (SAMPLES_MISSING) return t.skip(SAMPLES_MISSING);
     const lab = sample('LAB');
     const r1 = await v.validate(lab.replace('root="2.16.840.1.113883.2.9.10.1.1"', 'root="1.2.3.4.5"'));
     assert.deepEqual([r1.result, r1.messages], ['SEMANTIC_ERROR', ['Schematron with template id root 1.2.3.4.5 not found on database.']]);

@@ -9,10 +9,12 @@ import type { DocType } from '../../support/types.ts';
 import { DOC_TYPE_INFO } from '../../support/doctypes.ts';
 import { UserError } from '../../support/errors.ts';
 import { cfCheckChar } from '../../support/cf.ts';
-import {
-  buildCda, buildCdaString, compileTemplate, decodeCf, DOC_ID_ROOT, hl7Ts, newCdaContext, nextVersion, patientFor,
-  PLACEHOLDERS, readCdaFacts, relatedDocumentXml, structure,
-} from '../../support/cda/builder.ts';
+import { buildCda, buildCdaString, compileTemplate, PLACEHOLDERS, structure } from '../../support/cda/template.ts';
+import { decodeCf, patientFor } from '../../support/cda/patients.ts';
+import { newCdaContext, nextVersion, relatedDocumentXml } from '../../support/cda/identity.ts';
+import { readCdaFacts } from '../../support/cda/facts.ts';
+import { hl7Ts } from '../../support/rome-time.ts';
+import { RT_DOC_ID_ROOT as DOC_ID_ROOT } from '../../support/gateway/oids.ts';
 import { templateTypes, testProfile } from './helpers.ts';
 
 const dec = new TextDecoder();

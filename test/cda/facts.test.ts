@@ -4,9 +4,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { RT_TEST_CFS } from '../../support/types.ts';
-import type { CdaFacts } from '../../support/cda/builder.ts';
-import { buildCdaString, DOC_ID_ROOT, newCdaContext, nextVersion, personaliseCda, readCdaFacts } from '../../support/cda/builder.ts';
+import { readCdaFacts, type CdaFacts } from '../../support/cda/facts.ts';
+import { buildCdaString } from '../../support/cda/template.ts';
+import { newCdaContext, nextVersion } from '../../support/cda/identity.ts';
+import { personaliseCda } from '../../support/cda/personalise.ts';
+import { RT_DOC_ID_ROOT as DOC_ID_ROOT } from '../../support/gateway/oids.ts';
 import { samplesDir, testProfile } from './helpers.ts';
+import { missingData } from '../shared-data.ts';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -44,7 +48,7 @@ function sampleFiles(): string[] {
 
 test('readCdaFacts on the official sample CDAs matches a full XML parse', (t) => {
   const files = sampleFiles();
-  if (files.length === 0) return t.skip('FSE_CATALOGS_DIR not set (or no ../samples/cda beside it; FSE_SAMPLES_DIR overrides): official samples not available');
+  if (files.length === 0) return t.skip(missingData('samples'));
   for (const file of files) {
     const bytes = new Uint8Array(readFileSync(file));
     const facts = readCdaFacts(bytes);
@@ -102,7 +106,7 @@ function changedLines(a: string, b: string): { before: string; after: string }[]
 
 test('personaliseCda sets id, setId, versionNumber and the patient CF, leaving every other byte identical', (t) => {
   const files = sampleFiles();
-  if (files.length === 0) return t.skip('FSE_CATALOGS_DIR not set (or no ../samples/cda beside it; FSE_SAMPLES_DIR overrides): official samples not available');
+  if (files.length === 0) return t.skip(missingData('samples'));
   const profile = testProfile();
   for (const file of files) {
     const original = new Uint8Array(readFileSync(file));
@@ -130,7 +134,7 @@ test('personaliseCda sets id, setId, versionNumber and the patient CF, leaving e
 
 test('personaliseCda for a replace puts the RPLC relatedDocument in the header', (t) => {
   const files = sampleFiles();
-  if (files.length === 0) return t.skip('FSE_CATALOGS_DIR not set (or no ../samples/cda beside it; FSE_SAMPLES_DIR overrides): official samples not available');
+  if (files.length === 0) return t.skip(missingData('samples'));
   const profile = testProfile();
   for (const file of files) {
     const original = new Uint8Array(readFileSync(file));

@@ -1,11 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DocType, Profile } from '../../support/types.ts';
 import { DOC_TYPES } from '../../support/types.ts';
+import { CATALOGS, missingData, SAMPLES_DIR } from '../shared-data.ts';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const TEMPLATES_DIR = join(PROJECT_ROOT, 'testdata', 'templates');
+import { DEFAULT_TEMPLATES_DIR as TEMPLATES_DIR } from '../../support/paths.ts';
 
 /** A synthetic installation profile (valid partita IVA and operator CF). */
 export function testProfile(over: Partial<Profile> = {}): Profile {
@@ -31,23 +29,12 @@ export function templateTypes(): DocType[] {
   return DOC_TYPES.filter((t) => files.has(`${t}.xml`));
 }
 
-/** Official catalogs (FSE_CATALOGS_DIR) or null. */
+/** Official catalogs (FSE_CATALOGS_DIR) or null (test/shared-data.ts). */
 export function catalogsDir(): string | null {
-  const d = process.env['FSE_CATALOGS_DIR'];
-  return d && existsSync(d) ? d : null;
+  return CATALOGS;
 }
 
-/**
- * The ministry's sample CDAs: FSE_SAMPLES_DIR, else `<FSE_CATALOGS_DIR>/../samples/cda` when it exists
- * (the layout of the shared reference folder), else null.
- */
+/** The ministry's sample CDAs (test/shared-data.ts), or null when they are missing. */
 export function samplesDir(): string | null {
-  const env = process.env['FSE_SAMPLES_DIR'];
-  if (env && existsSync(env)) return env;
-  const cat = catalogsDir();
-  if (cat) {
-    const d = resolve(cat, '..', 'samples', 'cda');
-    if (existsSync(d)) return d;
-  }
-  return null;
+  return missingData('samples') ? null : SAMPLES_DIR;
 }

@@ -10,13 +10,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RT_TEST_CFS } from '../../support/types.ts';
 import type { CdaValidationResult, DocType } from '../../support/types.ts';
-import { buildCda, buildCdaString, newCdaContext, nextVersion, personaliseCda } from '../../support/cda/builder.ts';
+import { buildCda, buildCdaString } from '../../support/cda/template.ts';
+import { newCdaContext, nextVersion } from '../../support/cda/identity.ts';
+import { personaliseCda } from '../../support/cda/personalise.ts';
 import { MUTATIONS, mutationsFor } from '../../support/cda/mutations.ts';
 import type { CdaValidator } from '../../support/catalogs/index.ts';
 import { openValidator } from '../../support/catalogs/index.ts';
 import { catalogsDir, samplesDir, templateTypes, testProfile } from './helpers.ts';
+import { missingData } from '../shared-data.ts';
 
-const SKIP = 'FSE_CATALOGS_DIR not set: official XSD/schematron/terminology not available, template validation skipped';
+const SKIP = `${missingData('catalogs') ?? ''}: template validation against the official XSD/schematron/terminology`;
 
 let validator: CdaValidator | null = null;
 async function getValidator(): Promise<CdaValidator> {
@@ -96,7 +99,7 @@ test('mutations throw instead of silently doing nothing', () => {
 test('personalised official samples keep their validation outcome (v1 and replace v2)', async (t) => {
   if (!catalogsDir()) return t.skip(SKIP);
   const dir = samplesDir();
-  if (!dir) return t.skip('no official sample CDAs beside FSE_CATALOGS_DIR (set FSE_SAMPLES_DIR)');
+  if (!dir) return t.skip(missingData('samples'));
   const v = await getValidator();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.xml')).sort()) {
     const type = f.replace(/\.xml$/, '') as DocType;

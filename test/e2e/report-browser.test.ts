@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { withChromium } from '../../support/report/chromium.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 import { requireChromium } from '../report/browser.ts';
 
 const LATEST = resolve(PROJECT_ROOT, process.env.FSE_E2E_REPORTS || 'reports', 'latest');

@@ -12,7 +12,8 @@ import { LEDGER_COLUMNS, METHODS, type Method } from '../../support/types.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { verifyManifest } from '../../support/evidence/manifest.ts';
 import { GatewayOpenApi } from '../../support/openapi.ts';
-import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../../support/harness/session.ts';
+import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../../support/paths.ts';
+import { missingData, OPENAPI } from '../shared-data.ts';
 
 const LATEST = resolve(PROJECT_ROOT, process.env.FSE_E2E_REPORTS || 'reports', 'latest');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,13 +62,13 @@ test('ledger: fixed columns, one row per exchange, a UUID X-Cart-id on every row
 });
 
 test('every response carries X-Cart-id and validates against the official OpenAPI (GovWay shape for border errors)', { skip: skipReason }, (t) => {
-  const oasPath = process.env.FSE_OPENAPI ?? (process.env.FSE_CATALOGS_DIR ? resolve(process.env.FSE_CATALOGS_DIR, '..', 'openapi', 'swagger_gtw.yaml') : '');
-  if (!oasPath || !existsSync(oasPath)) {
-    if (process.env.CI === 'true') assert.fail(`official OpenAPI not found (${oasPath || 'FSE_OPENAPI unset'})`);
-    t.skip('official OpenAPI not found: set FSE_OPENAPI or FSE_CATALOGS_DIR (beside ../openapi/swagger_gtw.yaml)');
+  const why = missingData('openapi');
+  if (why) {
+    if (process.env.CI === 'true') assert.fail(`CI must have the official OpenAPI: ${why}`);
+    t.skip(why);
     return;
   }
-  const oas = new GatewayOpenApi(oasPath);
+  const oas = new GatewayOpenApi(OPENAPI);
   const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.httpStatus !== '');
   const problems: string[] = [];
   for (const r of rows) {

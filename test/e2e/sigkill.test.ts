@@ -1,5 +1,5 @@
 /**
- * Issue #4: killing a real run with SIGKILL half-way leaves a readable ledger holding every exchange completed
+ * Killing a real run with SIGKILL half-way leaves a readable ledger holding every exchange completed
  * before the kill. The run prints the X-Cart-id of each finished scenario; all of them must be in the ledger.
  */
 import { test } from 'node:test';
@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 
 test('SIGKILL half-way through a run keeps a readable ledger with every X-Cart-id received', { timeout: 240_000 }, async () => {
   const reports = mkdtempSync(join(tmpdir(), 'fse-kill-'));

@@ -1,6 +1,6 @@
 /**
- * Issue #6: a profile with two document types runs only those; --tags slices work; the wall time is printed.
- * Issue #2: every command answers --help.
+ * A profile with two document types runs only those; --tags slices work; the wall time is printed.
+ * Every command answers --help.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'fse-harness.js');
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });

@@ -1,5 +1,5 @@
 /**
- * Issue #5 §3: a table of user mistakes. Each gives ONE clear UserError from Session.open, and no connection is
+ * A table of user mistakes. Each gives ONE clear UserError from Session.open, and no connection is
  * ever opened to the gateway (a local TLS server standing in for stage counts connections: it must see none).
  */
 import { test, before, after } from 'node:test';
@@ -12,7 +12,7 @@ import { Session } from '../../support/harness/session.ts';
 import { UserError } from '../../support/errors.ts';
 import { createTestCa, issueTestCert, toP12, type IssuedCert } from '../../support/pki/testPki.ts';
 import { buildRtCn } from '../../support/pki/cn.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 
 let dir: string;
 let server: Server;

@@ -1,5 +1,5 @@
 /**
- * Issue #5 §2: what the harness does on latency, 5xx with X-Cart-id, connection reset, timeout and TLS failure.
+ * What the harness does on latency, 5xx with X-Cart-id, connection reset, timeout and TLS failure.
  * Each case: a ledger row with what was known, the outcome names the cause, and the simulator saw exactly ONE
  * request (nothing is retried: a retry of validate-and-create could publish twice).
  */
@@ -13,24 +13,29 @@ import { prepareDocument } from '../../support/harness/document.ts';
 import { performExchange, type ExchangeOutcome } from '../../support/harness/exchange.ts';
 import { GatewayClient } from '../../support/request/http.ts';
 import { createTestCa } from '../../support/pki/testPki.ts';
-import type { FaultController } from '../../simulator/faults.ts';
+import { startEmbeddedSimulator } from '../../cli/target.ts';
+import type { RunningSimulator } from '../../simulator/server.ts';
 
 let session: Session;
+let simulator: RunningSimulator;
 let reports: string;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 before(async () => {
   reports = mkdtempSync(join(tmpdir(), 'fse-faults-'));
   // no catalogs: the faults are about transport, validation adds nothing here
-  session = await Session.open({ reportsDir: reports, catalogsDir: null, env: { ...process.env, FSE_CATALOGS_DIR: '', FSE_TIMEOUT_MS: '1500' } });
+  session = await Session.open({
+    reportsDir: reports, catalogsDir: null, env: { ...process.env, FSE_CATALOGS_DIR: '', FSE_TIMEOUT_MS: '1500' },
+    startEmbedded: async (o) => { const t = await startEmbeddedSimulator(o); simulator = t.simulator; return t; },
+  });
 });
 after(async () => {
   await session?.close();
   rmSync(reports, { recursive: true, force: true });
 });
 
-const faults = () => (session.simulator as unknown as { faults: FaultController }).faults;
-const served = () => (session.simulator as unknown as { stats(): { requests: number } }).stats().requests;
+const faults = () => simulator.faults;
+const served = () => simulator.stats().requests;
 
 async function createOnce(scenario: string): Promise<ExchangeOutcome> {
   const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
@@ -41,7 +46,7 @@ const lastRow = () => session.ledger.rows().at(-1)!;
 test('latency: the answer is late but complete and recorded', async () => {
   faults().inject({ kind: 'latency', ms: 400 }, { count: 1 });
   const o = await createOnce('guasto: latenza');
-  assert.equal(o.status, 202);
+  assert.equal(o.httpStatus, 202);
   assert.ok(o.result.elapsedMs >= 380, `elapsed ${o.result.elapsedMs}`);
   assert.match(lastRow().xCartId, UUID);
   assert.equal(lastRow().outcome, 'PASS');
@@ -52,7 +57,7 @@ for (const status of [500, 502, 503, 504] as const) {
     const before = served();
     faults().inject({ kind: 'status', status }, { count: 1 });
     const o = await createOnce(`guasto: ${status}`);
-    assert.equal(o.status, status);
+    assert.equal(o.httpStatus, status);
     assert.match(o.xCartId, UUID, '5xx answers carry X-Cart-id too');
     const row = lastRow();
     assert.equal(row.httpStatus, status);
@@ -66,7 +71,7 @@ test('connection reset: a ledger row with the cause and no X-Cart-id, not retrie
   const before = served();
   faults().inject({ kind: 'reset' }, { count: 1 });
   const o = await createOnce('guasto: reset');
-  assert.equal(o.status, undefined);
+  assert.equal(o.httpStatus, '');
   assert.equal(o.result.error?.cause, 'reset', JSON.stringify(o.result.error));
   const row = lastRow();
   assert.equal(row.httpStatus, '');
@@ -87,7 +92,7 @@ test('no answer: the call times out (FSE_TIMEOUT_MS), the row says timeout, not 
   assert.equal(served() - before, 1, 'no retry after a timeout');
   // the harness keeps working afterwards
   const ok = await createOnce('dopo il timeout');
-  assert.equal(ok.status, 202);
+  assert.equal(ok.httpStatus, 202);
 });
 
 test('TLS failure (server certificate from an untrusted CA): recorded as network:tls before any HTTP byte', async () => {

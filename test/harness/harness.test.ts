@@ -14,11 +14,11 @@ test('maskTokens hides raw JWTs and the PDF bytes but keeps the rest of the requ
 });
 
 test('failures are grouped by where they happened', () => {
-  assert.equal(failureStage({ status: 401, errorType: 'https://govway.org/handling-errors/401/TokenAuthenticationFailed.html' }), 'border');
-  assert.equal(failureStage({ status: 422, errorType: '/msg/semantic' }), 'validator');
-  assert.equal(failureStage({ status: 400, errorType: '/msg/syntax' }), 'validator');
-  assert.equal(failureStage({ status: 403, errorType: '/msg/jwt-validation' }), 'dispatcher');
-  assert.equal(failureStage({ errorType: 'network:timeout' }), 'network');
-  assert.equal(failureStage({ status: 202, errorType: '' }), 'none');
-  assert.equal(failureStage({ status: 404, errorType: '' }), 'cart');
+  assert.equal(failureStage({ httpStatus: 401, errorType: 'https://govway.org/handling-errors/401/TokenAuthenticationFailed.html' }), 'border');
+  assert.equal(failureStage({ httpStatus: 422, errorType: '/msg/semantic' }), 'validator');
+  assert.equal(failureStage({ httpStatus: 400, errorType: '/msg/syntax' }), 'validator');
+  assert.equal(failureStage({ httpStatus: 403, errorType: '/msg/jwt-validation' }), 'dispatcher');
+  assert.equal(failureStage({ httpStatus: '', errorType: 'network:timeout' }), 'network');
+  assert.equal(failureStage({ httpStatus: 202, errorType: '' }), 'none');
+  assert.equal(failureStage({ httpStatus: 404, errorType: '' }), 'cart');
 });

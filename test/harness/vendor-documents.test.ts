@@ -1,5 +1,5 @@
 /**
- * Issue #3 §2: a vendor's own CDA (personalised: patient, ids) or already-signed PDF (sent as is) replaces the
+ * A vendor's own CDA (personalised: patient, ids) or already-signed PDF (sent as is) replaces the
  * templates, per document type, from the profile's documentsDir. Uses the ministry sample LAB CDA (read, not copied).
  */
 import { test, before, after } from 'node:test';
@@ -7,12 +7,15 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Session, PROJECT_ROOT } from '../../support/harness/session.ts';
+import { Session } from '../../support/harness/session.ts';
+import { startEmbeddedSimulator } from '../../cli/target.ts';
+import { missingData, SAMPLES_DIR } from '../shared-data.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 import { prepareDocument } from '../../support/harness/document.ts';
 import { performExchange } from '../../support/harness/exchange.ts';
-import { readCdaFacts } from '../../support/cda/builder.ts';
+import { readCdaFacts } from '../../support/cda/facts.ts';
 
-const SAMPLE = join(process.env.FSE_SAMPLES_DIR ?? '/work/shared/data/samples/cda', 'LAB.xml');
+const SAMPLE = join(SAMPLES_DIR, 'LAB.xml');
 let dir: string;
 let session: Session;
 
@@ -23,7 +26,7 @@ before(async () => {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'docs'));
   if (existsSync(SAMPLE)) writeFileSync(join(dir, 'docs', 'LAB.xml'), readFileSync(SAMPLE));
-  session = await Session.open({ profilePath: join(dir, 'profile.json'), reportsDir: join(dir, 'reports'), catalogsDir: null, env: { ...process.env, FSE_CATALOGS_DIR: '' } });
+  session = await Session.open({ profilePath: join(dir, 'profile.json'), reportsDir: join(dir, 'reports'), catalogsDir: null, env: { ...process.env, FSE_CATALOGS_DIR: '' }, startEmbedded: startEmbeddedSimulator });
 });
 after(async () => {
   await session?.close();
@@ -31,7 +34,7 @@ after(async () => {
 });
 
 test('a vendor CDA is personalised (RT test patient, run-unique ids) and published', async (t) => {
-  if (!existsSync(SAMPLE)) { t.skip(`sample not found: ${SAMPLE}`); return; }
+  if (!existsSync(SAMPLE)) { t.skip(missingData('samples')); return; }
   const doc = await prepareDocument({ docType: 'LAB', patientCf: 'MNTMRA03M71C615V', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   assert.equal(doc.source, 'vendor-cda');
   const facts = readCdaFacts(doc.cda);
@@ -42,7 +45,7 @@ test('a vendor CDA is personalised (RT test patient, run-unique ids) and publish
   const kept = original.split('\n').filter((l) => Buffer.from(doc.cda).toString('utf8').includes(l)).length;
   assert.ok(kept / original.split('\n').length > 0.95, 'personalisation edits only the ids and the patient');
   const o = await performExchange(session, { scenario: 'vendor CDA', method: 'validate-and-create', document: doc, expected: 202 });
-  assert.equal(o.status, 202, `${o.errorType} ${o.errorDetail}`);
+  assert.equal(o.httpStatus, 202, `${o.errorType} ${o.errorDetail}`);
 
   // the same document, signed by the vendor, is sent byte for byte
   writeFileSync(join(dir, 'docs', 'LAB.pdf'), doc.pdf);

@@ -4,7 +4,8 @@ import { X509Certificate } from 'node:crypto';
 import { jwtVerify, importX509 } from 'jose';
 import { makePkiFixture, baseProfile, type PkiFixture } from '../pki/fixtures.ts';
 import { loadCredentials, type Credentials } from '../../support/pki/credentials.ts';
-import { buildTokens, decodeJwt, verifyJwtWithX5c, METHOD_CLAIMS, type TokenInput } from '../../support/jwt/tokens.ts';
+import { buildTokens, decodeJwt, verifyJwtWithX5c, type TokenInput } from '../../support/jwt/tokens.ts';
+import { METHOD_CLAIMS } from '../../support/gateway/claims.ts';
 import { METHODS, type Method } from '../../support/types.ts';
 
 let fx: PkiFixture;

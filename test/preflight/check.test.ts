@@ -1,25 +1,28 @@
 /**
- * Issue #3 §6: `fse-harness check` catches each mistake vendors make (accreditation.md §6) before any call,
+ * `fse-harness check` catches each mistake vendors make (the recurring ones of the it-fse-support issues: hash, CDA
+ * extraction, claims, application triple) before any call,
  * with a message telling what to change. Real PDFs, real tokens, the real accredited list when present.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkRequest, type Finding } from '../../support/preflight/check.ts';
 import { loadProfile } from '../../support/config/profile.ts';
 import { generateTestPki } from '../../support/pki/testPki.ts';
 import { loadCredentials, type Credentials } from '../../support/pki/credentials.ts';
-import { buildCda, newCdaContext } from '../../support/cda/builder.ts';
+import { buildCda } from '../../support/cda/template.ts';
+import { newCdaContext } from '../../support/cda/identity.ts';
 import { buildPdf } from '../../support/pdf/build.ts';
 import { signPades } from '../../support/pdf/pades.ts';
 import { buildTokens } from '../../support/jwt/tokens.ts';
 import { buildBody } from '../../support/request/body.ts';
 import { loadAccreditedList } from '../../support/accredited.ts';
-import { PROJECT_ROOT } from '../../support/harness/session.ts';
+import { PROJECT_ROOT } from '../../support/paths.ts';
 import type { Profile } from '../../support/types.ts';
+import { ACCREDITED_CSV, missingData } from '../shared-data.ts';
 
 let dir: string;
 let creds: Credentials;
@@ -104,9 +107,9 @@ test('body: unknown field, bad enum, and tipoDocumentoLivAlto not correlated wit
 });
 
 test('application triple: exact, case-only and unlisted (national results.csv)', async (t) => {
-  const csv = process.env.FSE_ACCREDITED_CSV ?? '/work/shared/data/accreditati/results.csv';
-  if (!existsSync(csv)) { t.skip(`results.csv not found (${csv}): set FSE_ACCREDITED_CSV`); return; }
-  const list = loadAccreditedList(csv);
+  const why = missingData('accredited');
+  if (why) { t.skip(why); return; }
+  const list = loadAccreditedList(ACCREDITED_CSV);
   const ok = await checkRequest({ profile, method: 'validate-and-create', accredited: list });
   assert.ok(ok.some((x) => x.check === 'application' && x.level === 'ok'), JSON.stringify(ok));
   const lower = await checkRequest({ profile: { ...profile, application: { ...profile.application, vendor: profile.application.vendor.toLowerCase() } }, method: 'validate-and-create', accredited: list });

@@ -2,12 +2,12 @@
  * TLS + GovWay border: client certificates, token presence, JWS / x5c / CA / signature-certificate checks,
  * exp/iat/aud, iss ↔ CN and token consistency; RT single-certificate mode.
  */
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
+import { sha256Hex } from '../../support/hash.ts';
 import {
-  cleanupTemp, getPki, mtlsAgent, sendMultipart, sha256hex, startTestSimulator, tokens, validCreate, type Answer,
+  mtlsAgent, sendMultipart, simTest, startTestSimulator, tokens, useSimulator, validCreate, type Answer,
   type Pki, type TokenOptions,
 } from './helpers.ts';
 
@@ -16,14 +16,7 @@ let sim: RunningSimulator;
 let client: Agent;
 let pki: Pki;
 
-before(async () => {
-  ({ sim, client, pki } = await startTestSimulator());
-});
-after(async () => {
-  await client.close();
-  await sim.close();
-  cleanupTemp();
-});
+useSimulator({}, (s) => ({ sim, client, pki } = s));
 
 function expectBorder(a: Answer, status: number, name: string, label: string): void {
   assert.equal(a.status, status, `${label}: ${a.text}`);
@@ -41,21 +34,21 @@ function expectBorder(a: Answer, status: number, name: string, label: string): v
   if (name === 'AuthorizationContentDeny') assert.equal(j.detail, 'Unauthorized request content');
 }
 
-test('TLS: a client without certificate is refused during the handshake', async () => {
+simTest('TLS: a client without certificate is refused during the handshake', async () => {
   const noCert = mtlsAgent(pki, null);
   try {
     await assert.rejects(request(`${sim.url}documents/validate-and-create`, { method: 'POST', dispatcher: noCert }));
   } finally { await noCert.close(); }
 });
 
-test('TLS: a client certificate from another CA is refused during the handshake', async () => {
+simTest('TLS: a client certificate from another CA is refused during the handshake', async () => {
   const other = mtlsAgent(pki, pki.other.auth);
   try {
     await assert.rejects(request(`${sim.url}documents/validate-and-create`, { method: 'POST', dispatcher: other }));
   } finally { await other.close(); }
 });
 
-test('border: missing tokens → 401 TokenAuthenticationRequired', async () => {
+simTest('border: missing tokens → 401 TokenAuthenticationRequired', async () => {
   const r = await validCreate();
   expectBorder(await sendMultipart(client, sim, 'POST', PATH, { ...r, bearer: undefined }), 401, 'TokenAuthenticationRequired', 'no bearer');
   expectBorder(await sendMultipart(client, sim, 'POST', PATH, { ...r, signature: undefined }), 401, 'TokenAuthenticationRequired', 'no FSE-JWT-Signature');
@@ -63,7 +56,7 @@ test('border: missing tokens → 401 TokenAuthenticationRequired', async () => {
   expectBorder(a, 401, 'TokenAuthenticationRequired', 'misnamed header');
 });
 
-test('border: each broken token property → 401 TokenAuthenticationFailed', async () => {
+simTest('border: each broken token property → 401 TokenAuthenticationFailed', async () => {
   const now = Math.floor(Date.now() / 1000);
   const cases: Array<[string, Partial<TokenOptions>]> = [
     ['signed with another key', { keyPem: pki.other.sign.keyPem }],
@@ -87,7 +80,7 @@ test('border: each broken token property → 401 TokenAuthenticationFailed', asy
   expectBorder(a, 401, 'TokenAuthenticationFailed', 'garbage token');
 });
 
-test('border: iss / CN / consistency → 403 AuthorizationContentDeny', async () => {
+simTest('border: iss / CN / consistency → 403 AuthorizationContentDeny', async () => {
   const cases: Array<[string, Partial<TokenOptions>]> = [
     ['signature iss without integrity: prefix', { signature: { iss: pki.sign.cn } }],
     ['bearer iss with integrity: prefix', { bearer: { iss: `integrity:${pki.sign.cn}` } }],
@@ -100,9 +93,9 @@ test('border: iss / CN / consistency → 403 AuthorizationContentDeny', async ()
   }
 });
 
-test('border: RT single-certificate mode (TLS certificate also signs the JWTs) passes; switched off it fails', async () => {
+simTest('border: RT single-certificate mode (TLS certificate also signs the JWTs) passes; switched off it fails', async () => {
   const s = await validCreate();
-  const t = await tokens({ op: 'create', signer: pki.auth, patientCf: s.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256hex(s.file!) });
+  const t = await tokens({ op: 'create', signer: pki.auth, patientCf: s.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(s.file!) });
   const ok = await sendMultipart(client, sim, 'POST', PATH, { ...s, ...t });
   assert.equal(ok.status, 202, ok.text);
   const { sim: strict, client: c2 } = await startTestSimulator({ switches: { allowSingleCertificate: false } });
@@ -114,7 +107,7 @@ test('border: RT single-certificate mode (TLS certificate also signs the JWTs) p
   }
 });
 
-test('border: configurable audience', async () => {
+simTest('border: configurable audience', async () => {
   const aud = 'https://fse20gwstage.regione.toscana.it/gateway/v2/';
   const { sim: s2, client: c2 } = await startTestSimulator({ audience: aud });
   try {
@@ -128,7 +121,7 @@ test('border: configurable audience', async () => {
   }
 });
 
-test('border: OpenAPI conformance (switch on) → 400 InvalidRequestContent; off by default the dispatcher answers', async () => {
+simTest('border: OpenAPI conformance (switch on) → 400 InvalidRequestContent; off by default the dispatcher answers', async () => {
   const { sim: s2, client: c2 } = await startTestSimulator({ switches: { openApiConformance: true } });
   try {
     // requestBody part without Content-Type: application/json

@@ -2,26 +2,18 @@
  * CART layer: X-Cart-id everywhere (unknown route, 413, malformed multipart, wrong media type), CART errors, and
  * the fault injection API (in-process and admin route): latency, 5xx, reset, no-answer.
  */
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
-import { cleanupTemp, send, sendMultipart, startTestSimulator, validCreate } from './helpers.ts';
+import { send, sendMultipart, simTest, useSimulator, validCreate } from './helpers.ts';
 
 const PATH = '/gateway/v2/documents/validate-and-create';
 let sim: RunningSimulator;
 let client: Agent;
 
-before(async () => {
-  ({ sim, client } = await startTestSimulator({ maxFileBytes: 64 * 1024 }));
-});
-after(async () => {
-  await client.close();
-  await sim.close();
-  cleanupTemp();
-});
+useSimulator({ maxFileBytes: 64 * 1024 }, (s) => ({ sim, client } = s));
 
-test('CART: unknown route → 404 CART error with X-Cart-id', async () => {
+simTest('CART: unknown route → 404 CART error with X-Cart-id', async () => {
   for (const [method, path] of [['GET', '/'], ['POST', '/gateway/v2/documents'], ['GET', '/gateway/v2/status/abc'], ['POST', '/gateway/v2/documents/validation']] as const) {
     const a = await send(client, sim, { method, path });
     assert.equal(a.status, 404, `${method} ${path}`);
@@ -29,7 +21,7 @@ test('CART: unknown route → 404 CART error with X-Cart-id', async () => {
   }
 });
 
-test('CART: file part above maxFileBytes → 413 with X-Cart-id', async () => {
+simTest('CART: file part above maxFileBytes → 413 with X-Cart-id', async () => {
   const r = await validCreate();
   const big = Buffer.concat([r.file!, Buffer.alloc(70 * 1024, 0x20)]);
   const a = await sendMultipart(client, sim, 'POST', PATH, { ...r, file: big });
@@ -39,7 +31,7 @@ test('CART: file part above maxFileBytes → 413 with X-Cart-id', async () => {
   assert.equal(huge.status, 413, 'whole body above the body limit');
 });
 
-test('dispatcher framework errors: not multipart → 415, malformed multipart → 400 (after the border)', async () => {
+simTest('dispatcher framework errors: not multipart → 415, malformed multipart → 400 (after the border)', async () => {
   const r = await validCreate();
   const headers = { authorization: `Bearer ${r.bearer!}`, 'fse-jwt-signature': r.signature! };
   const a = await send(client, sim, { method: 'POST', path: PATH, headers: { ...headers, 'content-type': 'application/json' }, body: r.requestBody! });
@@ -50,7 +42,7 @@ test('dispatcher framework errors: not multipart → 415, malformed multipart �
   assert.equal(b.json!.detail, 'Failed to parse multipart servlet request');
 });
 
-test('faults (in-process): latency, status 503, reset, no-answer; counts and routes', async () => {
+simTest('faults (in-process): latency, status 503, reset, no-answer; counts and routes', async () => {
   sim.faults.inject({ kind: 'latency', ms: 300 }, { route: '/gateway/v2/documents/' });
   const t0 = Date.now();
   const a = await send(client, sim, { method: 'DELETE', path: '/gateway/v2/documents/x%5Ey' });
@@ -78,7 +70,7 @@ test('faults (in-process): latency, status 503, reset, no-answer; counts and rou
   assert.equal((await send(client, sim, { method: 'POST', path: PATH })).status, 401, 'server still answers after reset/no-answer');
 });
 
-test('faults (admin route, loopback only) and stats', async () => {
+simTest('faults (admin route, loopback only) and stats', async () => {
   const armed = await send(client, sim, { method: 'POST', path: '/__simulator/faults', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: { kind: 'status', status: 502 }, count: 1 }) });
   assert.equal(armed.status, 201, armed.text);
   assert.equal((await send(client, sim, { method: 'POST', path: PATH })).status, 502);

@@ -1,14 +1,16 @@
 /**
  * validate-and-create: one request per rule, each breaking exactly that rule, with the exact status, type, title,
- * instance, detail and the presence of workflowInstanceId / status asserted (gateway-impl §2–3).
+ * instance, detail and the presence of workflowInstanceId / status asserted (`it-fse-gtw-dispatcher`
+ * `PublicationCTL.validateAndCreate`, error catalogue `RestExecutionResultEnum`).
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
+import { sha256Hex } from '../../support/hash.ts';
 import {
-  cleanupTemp, getPki, loadSample, newDocId, publicationBody, sendMultipart, sha256hex, signedPdf, startTestSimulator,
-  tokens, validCreate, type Answer, type RequestParts, type TokenOptions,
+  getPki, loadSample, newDocId, publicationBody, sendMultipart, signedPdf, simTest,
+  tokens, useSimulator, validCreate, type Answer, type RequestParts, type TokenOptions,
 } from './helpers.ts';
 
 const PATH = '/gateway/v2/documents/validate-and-create';
@@ -18,16 +20,8 @@ let sim: RunningSimulator;
 let client: Agent;
 let simNoBorder: RunningSimulator;
 
-before(async () => {
-  ({ sim, client } = await startTestSimulator());
-  ({ sim: simNoBorder } = await startTestSimulator({ switches: { border: false, cdaValidation: false } }));
-});
-after(async () => {
-  await client.close();
-  await sim.close();
-  await simNoBorder.close();
-  cleanupTemp();
-});
+useSimulator({}, (s) => ({ sim, client } = s));
+useSimulator({ switches: { border: false, cdaValidation: false } }, (s) => { simNoBorder = s.sim; });
 
 interface Expect {
   status: number; type: string; title: string; instance: string; detail: string;
@@ -149,7 +143,7 @@ const CASES: Case[] = [
       const bad = 'GTWGWY82B42G920X';
       const xml = Buffer.from(loadSample('LAB').xml.toString('utf8').replaceAll('GTWGWY82B42G920M', bad));
       r.file = await signedPdf(xml);
-      const t = await tokens({ op: 'create', signer: pki.sign, patientCf: bad, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256hex(r.file) });
+      const t = await tokens({ op: 'create', signer: pki.sign, patientCf: bad, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(r.file) });
       r.bearer = t.bearer; r.signature = t.signature;
     },
     expect: { status: 403, ...JWT, instance: MALFORMED, detail: 'Il codice fiscale nel campo person_id non è corretto', wii: 'unknown' },
@@ -157,13 +151,13 @@ const CASES: Case[] = [
   { name: 'tipoDocumentoLivAlto not correlated with the LOINC code', bodyExtra: { tipoDocumentoLivAlto: 'LDO' }, expect: { status: 400, type: '/msg/validator', title: 'Errore di validazione', instance: '/msg/validator', detail: "Non c'è correlazione tra tipo documento e tipo documento livello alto", wii: 'unknown' } },
   // --- publication phase (family P: no wii) ---
   { name: 'attachment_hash wrong', tokens: sig({ attachment_hash: 'ab'.repeat(32) }), expect: { status: 400, type: '/msg/document-hash', title: 'Verifica hash fallita.', instance: '/jwt-hash-match', detail: 'Verifica hash fallita.', wii: 'none' } },
-  { name: 'attachment_hash in base64', mutate: async (r) => { const pki = await getPki(); const t = await tokens({ op: 'create', signer: pki.sign, patientCf: 'GTWGWY82B42G920M', resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: Buffer.from(sha256hex(r.file!), 'hex').toString('base64') }); r.bearer = t.bearer; r.signature = t.signature; }, expect: { status: 400, type: '/msg/document-hash', title: 'Verifica hash fallita.', instance: '/jwt-hash-match', detail: 'Verifica hash fallita.', wii: 'none' } },
+  { name: 'attachment_hash in base64', mutate: async (r) => { const pki = await getPki(); const t = await tokens({ op: 'create', signer: pki.sign, patientCf: 'GTWGWY82B42G920M', resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: Buffer.from(sha256Hex(r.file!), 'hex').toString('base64') }); r.bearer = t.bearer; r.signature = t.signature; }, expect: { status: 400, type: '/msg/document-hash', title: 'Verifica hash fallita.', instance: '/jwt-hash-match', detail: 'Verifica hash fallita.', wii: 'none' } },
   { name: 'identificativoRep with an unknown region', bodyExtra: { identificativoRep: '2.16.840.1.113883.2.9.2.91.4.5.999' }, expect: { status: 400, type: '/msg/generic-error', title: 'Errore generico.', instance: '/request-invalid-date-format', detail: 'Error: Invalid format for repositoryUniqueId', wii: 'none' } },
   { name: 'identificativoRep not a .4.5. OID', bodyExtra: { identificativoRep: '2.16.840.1.113883.2.9.2.90.4.4.999' }, expect: { status: 400, type: '/msg/generic-error', title: 'Errore generico.', instance: '/request-invalid-date-format', detail: 'Error: Invalid format for repositoryUniqueId', wii: 'none' } },
 ];
 
 for (const c of CASES) {
-  test(`validate-and-create rule: ${c.name}`, async () => {
+  simTest(`validate-and-create rule: ${c.name}`, async () => {
     const r = await validCreate({ tokens: c.tokens, bodyExtra: c.bodyExtra, bodyOmit: c.bodyOmit });
     if (c.mutate) await c.mutate(r);
     const a = await sendMultipart(client, sim, 'POST', PATH, r);
@@ -171,7 +165,7 @@ for (const c of CASES) {
   });
 }
 
-test('validate-and-create: valid request → 202 {traceID, spanID, workflowInstanceId}, no warning', async () => {
+simTest('validate-and-create: valid request → 202 {traceID, spanID, workflowInstanceId}, no warning', async () => {
   const r = await validCreate();
   const a = await sendMultipart(client, sim, 'POST', PATH, r);
   assert.equal(a.status, 202, a.text);
@@ -180,7 +174,7 @@ test('validate-and-create: valid request → 202 {traceID, spanID, workflowInsta
   assert.ok(sim.registry.has(r.id));
 });
 
-test('validate-and-create: tolerated variants (lenient date, lowercase purpose, uppercase hash, mode omitted, RESOURCE mode)', async () => {
+simTest('validate-and-create: tolerated variants (lenient date, lowercase purpose, uppercase hash, mode omitted, RESOURCE mode)', async () => {
   const pki = await getPki();
   const variants: Array<Parameters<typeof validCreate>[0]> = [
     { bodyExtra: { dataInizioPrestazione: '2026010112000' } },
@@ -197,12 +191,12 @@ test('validate-and-create: tolerated variants (lenient date, lowercase purpose, 
     assert.ok(!('warning' in a.json!), 'E3 adds no extraction warning');
   }
   const r = await validCreate();
-  const t = await tokens({ op: 'create', signer: pki.sign, patientCf: r.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256hex(r.file!).toUpperCase() });
+  const t = await tokens({ op: 'create', signer: pki.sign, patientCf: r.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(r.file!).toUpperCase() });
   const a = await sendMultipart(client, sim, 'POST', PATH, { ...r, ...t });
   assert.equal(a.status, 202, a.text);
 });
 
-test('validate-and-create: the same identificativoDoc twice is accepted (no 409 anywhere)', async () => {
+simTest('validate-and-create: the same identificativoDoc twice is accepted (no 409 anywhere)', async () => {
   const id = newDocId();
   for (let i = 0; i < 2; i++) {
     const a = await sendMultipart(client, sim, 'POST', PATH, await validCreate({ id }));
@@ -212,7 +206,7 @@ test('validate-and-create: the same identificativoDoc twice is accepted (no 409 
 
 // ---------------------------------------------------------------- dispatcher-only token errors (border off)
 
-test('border off: token errors reach the dispatcher (family V → 403)', async () => {
+simTest('border off: token errors reach the dispatcher (family V → 403)', async () => {
   const { client: c2 } = await startTestSimulatorClient();
   try {
     const r = await validCreate();
@@ -228,7 +222,7 @@ test('border off: token errors reach the dispatcher (family V → 403)', async (
     // TS issuer skips PAdES (only reachable without the border, which requires iss = integrity:<CN>).
     const unsigned = await signedPdf(r.sample.xml, { unsigned: true });
     const pki = await getPki();
-    const t = await tokens({ op: 'create', signer: pki.sign, patientCf: r.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256hex(unsigned), signature: { iss: 'integrity:S1#TS' } });
+    const t = await tokens({ op: 'create', signer: pki.sign, patientCf: r.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(unsigned), signature: { iss: 'integrity:S1#TS' } });
     const a = await sendMultipart(c2, simNoBorder, 'POST', PATH, { ...r, file: unsigned, signature: t.signature, bearer: undefined });
     assert.equal(a.status, 202, a.text);
   } finally {

@@ -1,27 +1,43 @@
 /**
- * Shared helpers for the simulator tests: a throwaway PKI (support/pki/testPki.ts into os.tmpdir()), a running
- * simulator, mTLS clients (undici), JWT + signed-PDF builders with full control over every claim, and a response
- * checker that validates EVERY body received against the matching schema of the official OpenAPI
- * (`/work/shared/data/openapi/swagger_gtw.yaml`, loaded at test time, never copied) or the border/CART shapes.
+ * Shared helpers for the simulator tests: a throwaway PKI (support/pki/testPki.ts into os.tmpdir()), one way to
+ * start and stop a simulator around a test file (`useSimulator`), mTLS clients (undici), JWT + signed-PDF builders
+ * with full control over every claim, and a response checker that validates EVERY body received against the
+ * matching schema of the official OpenAPI (support/openapi.ts; the YAML is read from the shared data at test time,
+ * never copied) or the border/CART shapes. Tests that need the shared data use `simTest`: skipped, with the reason,
+ * when the sample CDAs or the OpenAPI are missing.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, createPrivateKey, X509Certificate, randomUUID } from 'node:crypto';
+import { createPrivateKey, X509Certificate, randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { after, before, test, type TestContext } from 'node:test';
 import { Agent, request } from 'undici';
 import { SignJWT, importPKCS8 } from 'jose';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
 import { generateTestPki, createTestCa, issueTestCert } from '../../support/pki/testPki.ts';
 import { buildPdf } from '../../support/pdf/build.ts';
 import { signPades } from '../../support/pdf/pades.ts';
 import { buildMultipart } from '../../support/request/multipart.ts';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.ts';
-import { DEFAULT_AUDIENCE } from '../../simulator/border.ts';
+import { GatewayOpenApi } from '../../support/openapi.ts';
+import { sha256Hex } from '../../support/hash.ts';
+import { toCx } from '../../support/cf.ts';
+import { DEFAULT_AUDIENCE, METHOD_CLAIMS } from '../../support/gateway/claims.ts';
+import { CLASS_CODE_BY_LOINC, RT_ORGANIZATION, RT_ORGANIZATION_ID } from '../../support/gateway/codes.ts';
+import type { RunningSimulator, SimulatorOptions } from '../../simulator/server.ts';
+import { missingData, OPENAPI, SAMPLE_NAMES, SAMPLES_DIR } from '../shared-data.ts';
 
-export const SAMPLES_DIR = process.env.FSE_SAMPLES_DIR ?? '/work/shared/data/samples/cda';
-export const OPENAPI = process.env.FSE_OPENAPI ?? '/work/shared/data/openapi/swagger_gtw.yaml';
+/** Why the simulator tests cannot run here (sample CDAs or OpenAPI missing), or undefined. */
+export const SIMULATOR_DATA_MISSING = missingData('samples', 'openapi');
+
+type TestFn = (t: TestContext) => void | Promise<void>;
+/** node:test `test`, skipped loudly (the reason names the missing data) when the simulator tests' data are missing. */
+export function simTest(name: string, fn: TestFn): void;
+export function simTest(name: string, options: { timeout?: number }, fn: TestFn): void;
+export function simTest(name: string, a: TestFn | { timeout?: number }, b?: TestFn): void {
+  const [options, fn] = typeof a === 'function' ? [{}, a] : [a, b!];
+  void test(name, { ...options, skip: SIMULATOR_DATA_MISSING }, fn);
+}
+
 export const LOCALITY = 'STRUTTURA DI PROVA^^^^^&2.16.840.1.113883.2.9.4.1.3&ISO^^^^090101123456';
 export const OPERATOR_CF = 'RMSLSO31M04Z404R';
 
@@ -70,8 +86,11 @@ export function cleanupTemp(): void {
   for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-export async function startTestSimulator(o: Partial<SimulatorOptions> = {}): Promise<{ sim: RunningSimulator; pki: Pki; client: Agent }> {
+export interface TestSimulator { sim: RunningSimulator; pki: Pki; client: Agent }
+
+export async function startTestSimulator(o: Partial<SimulatorOptions> = {}): Promise<TestSimulator> {
   const pki = await getPki();
+  const { startSimulator } = await import('../../simulator/server.ts');
   const sim = await startSimulator({
     tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caPem },
     catalogsDir: null,
@@ -79,6 +98,30 @@ export async function startTestSimulator(o: Partial<SimulatorOptions> = {}): Pro
     ...o,
   });
   return { sim, pki, client: mtlsAgent(pki, pki.auth) };
+}
+
+let running = 0;
+
+/**
+ * Starts a simulator (test PKI, no catalogs unless given) before the file's tests and stops it after them; the
+ * temporary PKI goes when the last one stops. `onStart` receives it (assign the file's `sim`, `client`, `pki`).
+ * Not started when the simulator tests' data are missing (their tests are skipped) or when `when()` says no.
+ */
+export function useSimulator(o: Partial<SimulatorOptions>, onStart: (s: TestSimulator) => void, opts: { when?: () => boolean; waitForValidator?: boolean } = {}): void {
+  let started: TestSimulator | undefined;
+  before(async () => {
+    if (SIMULATOR_DATA_MISSING || (opts.when && !opts.when())) return;
+    running++;
+    started = await startTestSimulator(o);
+    if (opts.waitForValidator) await started.sim.validatorReady;
+    onStart(started);
+  });
+  after(async () => {
+    if (!started) return;
+    await started.client.close();
+    await started.sim.close();
+    if (--running === 0) cleanupTemp();
+  });
 }
 
 export function mtlsAgent(pki: Pki, who: Leaf | null, o: { connections?: number } = {}): Agent {
@@ -98,10 +141,10 @@ export async function signJwt(header: Record<string, unknown>, payload: Record<s
 
 export type Op = 'create' | 'replace' | 'update' | 'delete';
 const OP_CLAIMS: Record<Op, { action_id: string; purpose_of_use: string }> = {
-  create: { action_id: 'CREATE', purpose_of_use: 'TREATMENT' },
-  replace: { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
-  update: { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
-  delete: { action_id: 'DELETE', purpose_of_use: 'UPDATE' },
+  create: METHOD_CLAIMS['validate-and-create'],
+  replace: METHOD_CLAIMS.replace,
+  update: METHOD_CLAIMS['update-metadata'],
+  delete: METHOD_CLAIMS.delete,
 };
 
 export interface TokenOptions {
@@ -131,12 +174,12 @@ function apply(base: Record<string, unknown>, o?: Record<string, unknown>): Reco
 export async function tokens(o: TokenOptions): Promise<{ bearer: string; signature: string }> {
   const now = Math.floor(Date.now() / 1000);
   const header = apply({ alg: 'RS256', typ: 'JWT', x5c: [(o.x5cDer ?? o.signer.certDer).toString('base64')] }, o.header);
-  const sub = `${OPERATOR_CF}^^^&2.16.840.1.113883.2.9.4.3.2&ISO`;
+  const sub = toCx(OPERATOR_CF);
   const bearer = apply({ iss: `auth:${o.signer.cn}`, sub, aud: DEFAULT_AUDIENCE, iat: now, exp: now + 300, jti: randomUUID() }, o.bearer);
   const sigBase: Record<string, unknown> = {
     iss: `integrity:${o.signer.cn}`, sub, aud: DEFAULT_AUDIENCE, iat: now, exp: now + 300, jti: randomUUID(),
-    subject_organization_id: '090', subject_organization: 'Regione Toscana', locality: LOCALITY, subject_role: 'AAS',
-    person_id: `${o.patientCf}^^^&2.16.840.1.113883.2.9.4.3.2&ISO`, patient_consent: true,
+    subject_organization_id: RT_ORGANIZATION_ID, subject_organization: RT_ORGANIZATION, locality: LOCALITY, subject_role: 'AAS',
+    person_id: toCx(o.patientCf), patient_consent: true,
     ...OP_CLAIMS[o.op],
     subject_application_id: 'HARNESS-APP', subject_application_vendor: 'HARNESS VENDOR', subject_application_version: '1.0.0',
   };
@@ -153,22 +196,17 @@ export async function tokens(o: TokenOptions): Promise<{ bearer: string; signatu
 
 export interface Sample { name: string; xml: Buffer; code: string; codeSystem: string; patientCf: string; classCode: string }
 
-const CLASS_BY_LOINC: Record<string, string> = {
-  '11502-2': 'REF', '68604-8': 'REF', '34105-7': 'LDO', '11488-4': 'REF', '11526-1': 'REF', '59258-4': 'VRB',
-  '60591-5': 'SUM', '82593-5': 'VAC', '87273-9': 'VAC',
-};
-
 export function loadSample(name: string): Sample {
   const xml = readFileSync(join(SAMPLES_DIR, `${name}.xml`));
   const text = xml.toString('utf8').replace(/<!--[\s\S]*?-->/g, '');
   const code = /<code\b[^>]*\bcode="([^"]+)"[^>]*\bcodeSystem="([^"]+)"/.exec(text)!;
   const pr = text.slice(text.indexOf('<patientRole'));
   const pid = /<id\b[^>]*\bextension="([^"]+)"/.exec(pr)!;
-  return { name, xml, code: code[1]!, codeSystem: code[2]!, patientCf: pid[1]!, classCode: CLASS_BY_LOINC[code[1]!] ?? 'REF' };
+  return { name, xml, code: code[1]!, codeSystem: code[2]!, patientCf: pid[1]!, classCode: CLASS_CODE_BY_LOINC[code[1]!] ?? 'REF' };
 }
 
-export function sampleNames(): string[] {
-  return existsSync(SAMPLES_DIR) ? ['LAB', 'RAD', 'LDO', 'RSA', 'RAP', 'VPS', 'PSS', 'CERT_VACC', 'SING_VACC'] : [];
+export function sampleNames(): readonly string[] {
+  return SAMPLE_NAMES;
 }
 
 const pdfCache = new Map<string, Buffer>();
@@ -177,7 +215,7 @@ const pdfCache = new Map<string, Buffer>();
 export async function signedPdf(cda: Buffer, o: { mode?: 'ATTACHMENT' | 'RESOURCE'; signer?: Leaf; unsigned?: boolean } = {}): Promise<Buffer> {
   const pki = await getPki();
   const signer = o.signer ?? pki.sign;
-  const key = `${createHash('sha256').update(cda).digest('hex')}|${o.mode ?? 'A'}|${signer.cn}|${o.unsigned ? 'u' : 's'}`;
+  const key = `${sha256Hex(cda)}|${o.mode ?? 'A'}|${signer.cn}|${o.unsigned ? 'u' : 's'}`;
   const hit = pdfCache.get(key);
   if (hit) return hit;
   const pdf = await buildPdf({ cda, mode: o.mode ?? 'ATTACHMENT', title: 'Test', creationDate: new Date('2026-01-01T00:00:00Z') });
@@ -185,8 +223,6 @@ export async function signedPdf(cda: Buffer, o: { mode?: 'ATTACHMENT' | 'RESOURC
   pdfCache.set(key, out);
   return out;
 }
-
-export const sha256hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export function publicationBody(o: { id: string; classCode?: string; extra?: Record<string, unknown>; omit?: string[] }): string {
   const b: Record<string, unknown> = {
@@ -217,7 +253,7 @@ export async function send(client: Agent, sim: RunningSimulator, o: { method: 'P
   let json: Record<string, unknown> | undefined;
   try { json = JSON.parse(text) as Record<string, unknown>; } catch { json = undefined; }
   const a: Answer = { status: r.statusCode, headers: r.headers, text, json };
-  if (o.check !== false) await checkAnswer(a, o.path);
+  if (o.check !== false) checkAnswer(a, o.path);
   return a;
 }
 
@@ -237,59 +273,45 @@ export async function validCreate(o: { sample?: string; id?: string; tokens?: Pa
   const s = loadSample(o.sample ?? 'LAB');
   const file = await signedPdf(s.xml, { mode: o.mode });
   const id = o.id ?? newDocId();
-  const t = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256hex(file), ...(o.tokens ?? {}) });
+  const t = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256Hex(file), ...(o.tokens ?? {}) });
   return { ...t, file, id, sample: s, requestBody: publicationBody({ id, classCode: s.classCode, extra: { ...(o.mode ? { mode: o.mode } : {}), ...(o.bodyExtra ?? {}) }, omit: o.bodyOmit }) };
 }
 
 // ------------------------------------------------------------------------------------------------ schemas
 
-let validators: Promise<Record<string, ValidateFunction>> | undefined;
+/** The simulator's CART error shape (invented: CART's real one is unpublished; see simulator/cart.ts). */
+const CART_ERROR_SHAPE = {
+  type: 'object', additionalProperties: false, required: ['type', 'title', 'status', 'detail', 'cart_id'],
+  properties: { type: { type: 'string', pattern: '^urn:cart:error:' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, cart_id: { type: 'string' } },
+};
 
-function loadValidators(): Promise<Record<string, ValidateFunction>> {
-  validators ??= (async () => {
-    const doc = parseYaml(readFileSync(OPENAPI, 'utf8')) as { components: { schemas: Record<string, unknown> } };
-    const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-    const schemas = doc.components.schemas;
-    const out: Record<string, ValidateFunction> = {};
-    for (const name of ['ErrorResponseDTO', 'ValidationErrorResponseDTO', 'PublicationResDTO', 'ResponseWifDTO', 'ValidationResDTO']) {
-      out[name] = ajv.compile({ ...(schemas[name] as object), $id: name });
-    }
-    out.border = ajv.compile({
-      type: 'object', additionalProperties: false, required: ['type', 'title', 'status', 'detail', 'govway_id'],
-      properties: {
-        type: { type: 'string', pattern: '^https://govway\\.org/handling-errors/\\d{3}/[A-Za-z]+\\.html$' },
-        title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-        govway_id: { type: 'string', pattern: '^[0-9a-f-]{36}$' },
-      },
-    });
-    out.cart = ajv.compile({
-      type: 'object', additionalProperties: false, required: ['type', 'title', 'status', 'detail', 'cart_id'],
-      properties: { type: { type: 'string', pattern: '^urn:cart:error:' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, cart_id: { type: 'string' } },
-    });
-    return out;
-  })();
-  return validators;
+let openApi: GatewayOpenApi | undefined;
+function validator(): GatewayOpenApi {
+  if (!openApi) {
+    openApi = new GatewayOpenApi(OPENAPI);
+    openApi.addShape('cart', CART_ERROR_SHAPE);
+  }
+  return openApi;
 }
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** Every answer: X-Cart-id UUID v4, JSON body, schema-valid for its kind. */
-export async function checkAnswer(a: Answer, path: string): Promise<void> {
+export function checkAnswer(a: Answer, path: string): void {
   const cartId = a.headers['x-cart-id'];
   assert.ok(typeof cartId === 'string' && UUID_V4.test(cartId), `X-Cart-id missing or not a UUID v4 on ${a.status} ${path}: ${String(cartId)}`);
   if (path.startsWith('/__simulator/')) return;
   assert.ok(a.json, `body is not JSON (${a.status} ${path}): ${a.text.slice(0, 200)}`);
-  const v = await loadValidators();
   const j = a.json!;
   let schema: string;
-  if ('govway_id' in j) schema = 'border';
+  if ('govway_id' in j) schema = 'govway';
   else if ('cart_id' in j) schema = 'cart';
   else if (a.status < 300) {
     // PublicationResDTO (create/replace) and ResponseWifDTO (metadata/delete) have the same shape.
     schema = path.endsWith('/validation') ? 'ValidationResDTO' : /\/metadata/.test(path) ? 'ResponseWifDTO' : 'PublicationResDTO';
   } else schema = 'workflowInstanceId' in j ? 'ValidationErrorResponseDTO' : 'ErrorResponseDTO';
-  const fn = v[schema]!;
-  assert.ok(fn(j), `body of ${a.status} ${path} does not match ${schema}: ${JSON.stringify(fn.errors)} — ${a.text.slice(0, 300)}`);
+  const r = validator().checkSchema(schema, j);
+  assert.ok(r.ok, `body of ${a.status} ${path} does not match ${schema}: ${r.errors.join('; ')} — ${a.text.slice(0, 300)}`);
   const ct = String(a.headers['content-type'] ?? '');
   if (a.status >= 400) assert.match(ct, /^application\/problem\+json/, `error content-type on ${a.status} ${path}`);
   else assert.match(ct, /^application\/json/);

@@ -1,26 +1,26 @@
 /**
- * Issue #5 §5 / #7 §8: 50 concurrent clients (separate mTLS connections) send a few thousand requests, valid and
+ * 50 concurrent clients (separate mTLS connections) send a few thousand requests, valid and
  * malformed, mixed. Every request must be answered (with X-Cart-id), valid ones accepted, malformed ones refused
  * with a 4xx, and the heap after GC must stay bounded. Bounded loops only; loopback only.
  */
-import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { request } from 'undici';
-import { cleanupTemp, mtlsAgent, startTestSimulator, validCreate, newDocId } from './helpers.ts';
+import { mtlsAgent, simTest, useSimulator, validCreate, newDocId, type TestSimulator } from './helpers.ts';
 import { buildMultipart } from '../../support/request/multipart.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const TOTAL = Number(process.env.SIM_LOAD_N ?? 3000);
 const CLIENTS = 50;
-after(cleanupTemp);
+let started: TestSimulator;
+useSimulator({}, (s) => { started = s; });
 
-test(`load: ${CLIENTS} concurrent clients, ${TOTAL} mixed valid/malformed requests, all answered, heap bounded`, { timeout: 600_000 }, async () => {
-  const { sim, pki } = await startTestSimulator();
-  try {
+simTest(`load: ${CLIENTS} concurrent clients, ${TOTAL} mixed valid/malformed requests, all answered, heap bounded`, { timeout: 600_000 }, async () => {
+  const { sim, pki } = started;
+  {
     // a pool of distinct valid requests (real signed PDFs and tokens), replayed with fresh ids
     const valid = await Promise.all(Array.from({ length: 10 }, () => validCreate()));
     const url = new URL('documents/validate-and-create', sim.url).toString();
@@ -74,7 +74,5 @@ test(`load: ${CLIENTS} concurrent clients, ${TOTAL} mixed valid/malformed reques
     assert.ok(heapEnd - heapMid < 64 * 2 ** 20, `heap grew by ${((heapEnd - heapMid) / 2 ** 20).toFixed(0)} MiB between 1/3 and the end`);
     assert.equal((sim.stats() as { requests: number }).requests >= TOTAL, true);
     await Promise.all(agents.map((a) => a.close()));
-  } finally {
-    await sim.close();
   }
 });

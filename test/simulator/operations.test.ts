@@ -2,13 +2,12 @@
  * Replace, metadata update and delete: path ids (percent-encoded), families R/P/V, registry 404s, life cycle
  * (create → replace → update → delete → republish), async switches, national replace.
  */
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import {
-  cleanupTemp, enc, getPki, newDocId, send, sendMultipart, startTestSimulator, tokens, validCreate, type Answer, type Pki,
+  enc, getPki, newDocId, send, sendMultipart, simTest, startTestSimulator, tokens, useSimulator, validCreate, type Answer, type Pki,
   type TokenOptions,
 } from './helpers.ts';
 
@@ -19,14 +18,7 @@ let sim: RunningSimulator;
 let client: Agent;
 let pki: Pki;
 
-before(async () => {
-  ({ sim, client, pki } = await startTestSimulator());
-});
-after(async () => {
-  await client.close();
-  await sim.close();
-  cleanupTemp();
-});
+useSimulator({}, (s) => ({ sim, client, pki } = s));
 
 async function create(id: string, s: RunningSimulator = sim, c: Agent = client): Promise<void> {
   const a = await sendMultipart(c, s, 'POST', `${V2}/validate-and-create`, await validCreate({ id }));
@@ -74,7 +66,7 @@ function problem(a: Answer, status: number, type: string, instance: string, deta
   else assert.equal(j.workflowInstanceId, 'UNKNOWN_WORKFLOW_ID');
 }
 
-test('life cycle: create → update 200 → replace 202 → old id gone → delete 200 → delete 404 → republish 202', async () => {
+simTest('life cycle: create → update 200 → replace 202 → old id gone → delete 200 → delete 404 → republish 202', async () => {
   const id = newDocId();
   await create(id);
   const u = await update(id);
@@ -98,7 +90,7 @@ test('life cycle: create → update 200 → replace 202 → old id gone → dele
   assert.equal((await del(newId)).status, 200);
 });
 
-test('delete: invalid path id → family R 400 without status; claim errors → family R', async () => {
+simTest('delete: invalid path id → family R 400 without status; claim errors → family R', async () => {
   problem(await del('2.16.840.1.113883.2.9.2.90.4.4'), 400, '/msg/id-doc', '/invalid-id', "L'identificativo documento non è valido", { bodyStatus: false });
   problem(await del(newDocId(), { signature: { action_id: 'CREATE' } }), 403, '/msg/jwt-validation', '/jwt-mandatory-field-malformed', 'Il campo action_id non è coerente con le operazioni richieste', { bodyStatus: false });
   problem(await del(newDocId(), { signature: { purpose_of_use: 'TREATMENT' } }), 403, '/msg/jwt-validation', '/jwt-mandatory-field-malformed', 'Il campo purpose_of_use non coerente con operazione richiesta', { bodyStatus: false });
@@ -106,14 +98,14 @@ test('delete: invalid path id → family R 400 without status; claim errors → 
   problem(await del(newDocId(), { resourceHl7Type: undefined }), 404, '/msg/record-not-found', '', 'IniException: No record found');
 });
 
-test('delete over /gateway/v1 and a raw ^ in the path behave the same', async () => {
+simTest('delete over /gateway/v1 and a raw ^ in the path behave the same', async () => {
   const id = newDocId();
   await create(id);
   const a = await del(id, {}, sim, client, '/gateway/v1/documents');
   assert.equal(a.status, 200, a.text);
 });
 
-test('replace: invalid path id → P 400 /invalid-req-id; unknown old id → 404; token and body errors → V with UNKNOWN wii', async () => {
+simTest('replace: invalid path id → P 400 /invalid-req-id; unknown old id → 404; token and body errors → V with UNKNOWN wii', async () => {
   problem(await replace('no-caret-here', newDocId()), 400, '/msg/id-doc', '/invalid-req-id', "L'identificativo documento fornito in richiesta non è valido");
   problem(await replace(newDocId(), newDocId()), 404, '/msg/record-not-found', '', 'IniException: No record found');
   const old = newDocId();
@@ -127,7 +119,7 @@ test('replace: invalid path id → P 400 /invalid-req-id; unknown old id → 404
   assert.equal(ok.status, 202, ok.text);
 });
 
-test('replace: national behaviour (replaceRequiresPriorValidation) → 400 /msg/cda-match without prior validation; works after /v1 validation', async () => {
+simTest('replace: national behaviour (replaceRequiresPriorValidation) → 400 /msg/cda-match without prior validation; works after /v1 validation', async () => {
   const { sim: s2, client: c2 } = await startTestSimulator({ switches: { replaceRequiresPriorValidation: true } });
   try {
     const old = newDocId();
@@ -149,7 +141,7 @@ test('replace: national behaviour (replaceRequiresPriorValidation) → 400 /msg/
   }
 });
 
-test('metadata update: framework errors, family R id check, family V (no wii) claim/body errors, 404, unknown fields', async () => {
+simTest('metadata update: framework errors, family R id check, family V (no wii) claim/body errors, 404, unknown fields', async () => {
   const id = newDocId();
   await create(id);
   const t415 = await update(id, { contentType: 'text/plain' });
@@ -181,7 +173,7 @@ test('metadata update: framework errors, family R id check, family V (no wii) cl
   assert.equal(iti57.status, 200, iti57.text);
 });
 
-test('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownFields=reject; missingTokenStatus=guide', async () => {
+simTest('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownFields=reject; missingTokenStatus=guide', async () => {
   const { sim: s2, client: c2 } = await startTestSimulator({ switches: { deleteAsync: true, updateAsync: true, metadataUnknownFields: 'reject' } });
   try {
     const id = newDocId();
@@ -213,7 +205,7 @@ test('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownFiel
   }
 });
 
-test('accreditation prefixes (switch on): SKIP_VALIDATION publishes, CRASH_TIMEOUT → 500, bare prefix → simulation error', async () => {
+simTest('accreditation prefixes (switch on): SKIP_VALIDATION publishes, CRASH_TIMEOUT → 500, bare prefix → simulation error', async () => {
   const { sim: s2, client: c2 } = await startTestSimulator({ switches: { accreditationPrefixes: true } });
   try {
     const ok = await sendMultipart(c2, s2, 'POST', `${V2}/validate-and-create`, await validCreate({ id: 'SKIP_VALIDATION_x1^abc' }));

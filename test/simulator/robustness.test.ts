@@ -4,12 +4,11 @@
  * answering, never with an unexpected 500, always with X-Cart-id, and RSS growth must stay bounded.
  * Then 50 concurrent clients (50 separate TLS connections) are all served.
  */
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, type Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
 import { buildMultipart } from '../../support/request/multipart.ts';
-import { cleanupTemp, getPki, mtlsAgent, send, sendMultipart, startTestSimulator, validCreate } from './helpers.ts';
+import { getPki, mtlsAgent, send, sendMultipart, simTest, useSimulator, validCreate } from './helpers.ts';
 
 const N = Number(process.env.SIM_FUZZ_N ?? 3000);
 const CONCURRENCY = 24;
@@ -18,16 +17,8 @@ let simA: RunningSimulator;
 let simB: RunningSimulator;
 let client: Agent;
 
-before(async () => {
-  ({ sim: simA, client } = await startTestSimulator());
-  ({ sim: simB } = await startTestSimulator({ switches: { border: false } }));
-});
-after(async () => {
-  await client.close();
-  await simA.close();
-  await simB.close();
-  cleanupTemp();
-});
+useSimulator({}, (s) => ({ sim: simA, client } = s));
+useSimulator({ switches: { border: false } }, (s) => { simB = s.sim; });
 
 /** Small deterministic PRNG (mulberry32) so failures are reproducible. */
 function prng(seed: number): () => number {
@@ -41,7 +32,7 @@ function prng(seed: number): () => number {
   };
 }
 
-test(`fuzz: ${N} malformed requests, bounded concurrency ${CONCURRENCY}`, async () => {
+simTest(`fuzz: ${N} malformed requests, bounded concurrency ${CONCURRENCY}`, async () => {
   const rnd = prng(20260101);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const bytes = (n: number): Buffer => { const b = Buffer.alloc(n); for (let i = 0; i < n; i++) b[i] = Math.floor(rnd() * 256); return b; };
@@ -152,7 +143,7 @@ test(`fuzz: ${N} malformed requests, bounded concurrency ${CONCURRENCY}`, async 
   assert.equal(ok.status, 202, ok.text);
 });
 
-test('50 concurrent clients (separate TLS connections) are all served', async () => {
+simTest('50 concurrent clients (separate TLS connections) are all served', async () => {
   const pki = await getPki();
   const agents = Array.from({ length: 50 }, () => mtlsAgent(pki, pki.auth, { connections: 1 }));
   try {
@@ -169,7 +160,7 @@ test('50 concurrent clients (separate TLS connections) are all served', async ()
   }
 });
 
-test('raw socket garbage (not HTTP at all) gets a CART 400 with X-Cart-id', async () => {
+simTest('raw socket garbage (not HTTP at all) gets a CART 400 with X-Cart-id', async () => {
   const pki = await getPki();
   const tls = await import('node:tls');
   const text = await new Promise<string>((resolve, reject) => {

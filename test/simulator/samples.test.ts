@@ -3,31 +3,22 @@
  * matching tokens, through validate-and-create. Eight → 202; VPS → 422 /msg/semantic (ERRORE-56 / ERRORE-46a).
  * Also a syntax error → 400 /msg/syntax with the CDA's workflowInstanceId.
  */
-import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
-import { cleanupTemp, getPki, sampleNames, sendMultipart, sha256hex, signedPdf, startTestSimulator, tokens, validCreate, loadSample } from './helpers.ts';
+import { sha256Hex } from '../../support/hash.ts';
+import { CATALOGS, missingData } from '../shared-data.ts';
+import { getPki, sampleNames, sendMultipart, signedPdf, simTest, tokens, useSimulator, validCreate, loadSample } from './helpers.ts';
 
-const CATALOGS = process.env.FSE_CATALOGS_DIR;
 const PATH = '/gateway/v2/documents/validate-and-create';
 let sim: RunningSimulator | undefined;
 let client: Agent | undefined;
 
-before(async () => {
-  if (!CATALOGS) return;
-  ({ sim, client } = await startTestSimulator({ catalogsDir: CATALOGS, switches: { cdaValidation: true } }));
-  await sim.validatorReady;
-});
-after(async () => {
-  await client?.close();
-  await sim?.close();
-  cleanupTemp();
-});
+useSimulator({ catalogsDir: CATALOGS, switches: { cdaValidation: true } }, (s) => ({ sim, client } = s), { when: () => !!CATALOGS, waitForValidator: true });
 
 for (const name of sampleNames()) {
-  test(`sample ${name}.xml through validate-and-create`, async (t) => {
-    if (!CATALOGS || !sim || !client) { t.skip('FSE_CATALOGS_DIR not set: CDA validation cannot run'); return; }
+  simTest(`sample ${name}.xml through validate-and-create`, async (t) => {
+    if (!CATALOGS || !sim || !client) { t.skip(missingData('catalogs')); return; }
     const r = await validCreate({ sample: name });
     const a = await sendMultipart(client, sim, 'POST', PATH, r);
     if (name === 'VPS') {
@@ -46,14 +37,14 @@ for (const name of sampleNames()) {
   });
 }
 
-test('XSD error → 400 /msg/syntax with the workflowInstanceId of the CDA', async (t) => {
-  if (!CATALOGS || !sim || !client) { t.skip('FSE_CATALOGS_DIR not set: CDA validation cannot run'); return; }
+simTest('XSD error → 400 /msg/syntax with the workflowInstanceId of the CDA', async (t) => {
+  if (!CATALOGS || !sim || !client) { t.skip(missingData('catalogs')); return; }
   const pki = await getPki();
   const s = loadSample('LAB');
   const broken = Buffer.from(s.xml.toString('utf8').replace(/<effectiveTime\b[^>]*\/>/, '<effectiveTime value="x" bogus="1"/>'));
   assert.notDeepEqual(broken, s.xml, 'the sample was modified');
   const file = await signedPdf(broken);
-  const tk = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256hex(file) });
+  const tk = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256Hex(file) });
   const r = await validCreate();
   const a = await sendMultipart(client, sim, 'POST', PATH, { ...r, ...tk, file });
   assert.equal(a.status, 400, a.text);
@@ -70,13 +61,13 @@ async function sendModifiedLab(from: string, to: string) {
   const xml = Buffer.from(s.xml.toString('utf8').replace(from, to));
   assert.notDeepEqual(xml, s.xml, 'the sample was modified');
   const file = await signedPdf(xml);
-  const tk = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256hex(file) });
+  const tk = await tokens({ op: 'create', signer: pki.sign, patientCf: s.patientCf, resourceHl7Type: `('${s.code}^^${s.codeSystem}')`, attachmentHash: sha256Hex(file) });
   const r = await validCreate();
   return sendMultipart(client!, sim!, 'POST', PATH, { ...r, ...tk, file });
 }
 
-test('terminology error → 400 /msg/vocabulary with the reference message', async (t) => {
-  if (!CATALOGS || !sim || !client) { t.skip('FSE_CATALOGS_DIR not set: CDA validation cannot run'); return; }
+simTest('terminology error → 400 /msg/vocabulary with the reference message', async (t) => {
+  if (!CATALOGS || !sim || !client) { t.skip(missingData('catalogs')); return; }
   const a = await sendModifiedLab('administrativeGenderCode code="M"', 'administrativeGenderCode code="Z"');
   assert.equal(a.status, 400, a.text);
   assert.equal(a.json!.type, '/msg/vocabulary');
@@ -84,8 +75,8 @@ test('terminology error → 400 /msg/vocabulary with the reference message', asy
   assert.equal(a.json!.detail, 'Almeno uno dei seguenti vocaboli non è censito: [CodeSystem: 2.16.840.1.113883.5.1 v2.1.0, Codes: Z]');
 });
 
-test('schematron error → 422 /msg/semantic, bracketed message', async (t) => {
-  if (!CATALOGS || !sim || !client) { t.skip('FSE_CATALOGS_DIR not set: CDA validation cannot run'); return; }
+simTest('schematron error → 422 /msg/semantic, bracketed message', async (t) => {
+  if (!CATALOGS || !sim || !client) { t.skip(missingData('catalogs')); return; }
   const a = await sendModifiedLab('confidentialityCode code="N"', 'confidentialityCode code="Q"');
   assert.equal(a.status, 422, a.text);
   assert.equal(a.json!.type, '/msg/semantic');

@@ -1,91 +1,22 @@
-/** Pure-function rules of the simulator modules (quirks that are awkward to reach over HTTP). */
+/** Pure functions of the simulator's stage modules (quirks that are awkward to reach over HTTP); the contract they apply is tested in test/gateway/. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractJwtPayload, gsonMap, isValidCfOrCx, validateClaims, type JwtPayload } from '../../simulator/claims.ts';
-import { parseRequestBody, isValidMasterId, isLenientDate, checkIdentificativoRep, ASSETTO_ORGANIZZATIVO, EVENT_CODES } from '../../simulator/body.ts';
-import { viewCda, checkCorrelation, wiiFromIdDoc } from '../../simulator/jwtcda.ts';
+import { viewCda, wiiFromIdDoc } from '../../simulator/jwtcda.ts';
 import { parseMultipart } from '../../simulator/multipart.ts';
 import { parseSwitch, DEFAULT_SWITCHES } from '../../simulator/switches.ts';
-import { AppError, errorAnswer, appError } from '../../simulator/problems.ts';
+import { appError, type AppError } from '../../support/gateway/problems.ts';
+import { errorAnswer } from '../../simulator/answers.ts';
 import { FaultController } from '../../simulator/faults.ts';
 import { Registry } from '../../simulator/registry.ts';
 
-const opts = { strictBase64Jwt: false, allowSpecialFiscalCode: false };
-const thrown = (f: () => unknown): AppError => {
-  try { f(); } catch (e) { if (e instanceof AppError) return e; throw e; }
-  assert.fail('expected an AppError');
-};
 
-test('claims: CF / CX rule incl. the &amp; quirk and other OIDs', () => {
-  assert.equal(isValidCfOrCx('RMSLSO31M04Z404R', false), true);
-  assert.equal(isValidCfOrCx('rmslso31m04z404r', false), true, 'upper-cased first');
-  assert.equal(isValidCfOrCx('RMSLSO31M04Z404X^^^&2.16.840.1.113883.2.9.4.3.2&ISO', false), false);
-  assert.equal(isValidCfOrCx('RMSLSO31M04Z404X^^^&amp;2.16.840.1.113883.2.9.4.3.2&amp;ISO', false), true, '&amp; skips the CF check');
-  assert.equal(isValidCfOrCx('ANYTHING^^^&2.16.840.1.113883.2.9.4.3.99&ISO', false), true, 'other assigning authority: no check');
-  assert.equal(isValidCfOrCx('01386030488', false), false);
-  assert.equal(isValidCfOrCx('01386030488', true), true, 'partita IVA with the special-codes switch');
-  assert.equal(isValidCfOrCx('STP1234567890123', true), true);
-  assert.equal(isValidCfOrCx(null, false), false);
-});
-
-test('claims: JWT extraction — standard vs url-safe base64, Gson leniency, nulls', () => {
-  const payload = { patient_consent: 'true', iat: '1700000000', exp: 1700000300, sub: 'x' };
-  const seg = Buffer.from(JSON.stringify({ ...payload, pad: '>>>?' })).toString('base64url');
-  assert.equal(extractJwtPayload(`h.${seg}.s`, opts).patient_consent, true);
-  assert.equal(extractJwtPayload(`Bearer h.${seg}.s`, opts).iat, 1700000000);
-  if (/[-_]/.test(seg)) assert.equal(thrown(() => extractJwtPayload(`h.${seg}.s`, { ...opts, strictBase64Jwt: true })).kind, 'MANDATORY_ELEMENT_ERROR_TOKEN');
-  assert.equal(thrown(() => extractJwtPayload('   ', opts)).kind, 'MISSING_TOKEN');
-  assert.equal(thrown(() => extractJwtPayload('nodots', opts)).kind, 'MANDATORY_ELEMENT_ERROR_TOKEN');
-  assert.equal(gsonMap('{"aud":["a"]}'), null);
-  assert.equal(gsonMap('{"exp":"soon"}'), null);
-  assert.equal(gsonMap('{"exp":1.5}'), null);
-  assert.equal(gsonMap('[]'), null);
-  assert.equal(gsonMap('{"sub":123}')!.sub, '123');
-  assert.equal(gsonMap('{"patient_consent":"no"}')!.patient_consent, false, 'Gson: any string but "true" is false');
-});
-
-test('claims: delete does not require resource_hl7_type; validation accepts UPDATE', () => {
-  const p = gsonMap(JSON.stringify({
-    sub: 'RMSLSO31M04Z404R', patient_consent: false, action_id: 'DELETE', locality: 'A^^^^^&1.2&ISO^^^^X', person_id: 'p',
-    purpose_of_use: 'update', subject_organization: 'regione toscana', subject_organization_id: '090', subject_role: 'AAS',
-    subject_application_id: 'a', subject_application_vendor: 'b', subject_application_version: 'c',
-  })) as JwtPayload;
-  validateClaims(p, 'DELETE', opts);
-  assert.equal(thrown(() => validateClaims({ ...p, action_id: 'UPDATE' }, 'VALIDATION', opts)).detail, 'Il campo purpose_of_use non coerente con operazione richiesta');
-  assert.equal(thrown(() => validateClaims({ ...p, subject_organization_id: '999', subject_organization: 'GTW' }, 'DELETE', opts)).detail,
-    'I campi subject_organization_id e subject_organization non sono coerenti', 'impl: 999 = MDS, 950 = GTW');
-});
-
-test('body: Jackson-like parsing (coercion, enum ordinal, unknown vs conversion) and helpers', () => {
-  const b = parseRequestBody('{"identificativoDoc":12,"tipologiaStruttura":0,"priorita":"true"}', 'PublicationCreationReqDTO');
-  assert.equal(b.identificativoDoc, '12');
-  assert.equal(b.tipologiaStruttura, 'Ospedale');
-  assert.equal(b.priorita, true);
-  assert.match(thrown(() => parseRequestBody('{"priorita":true}', 'PublicationUpdateReqDTO')).detail, /^Parametro non riconosciuto .*PublicationUpdateReqDTO$/);
-  assert.match(thrown(() => parseRequestBody('{"descriptions":"a^b^c"}', 'PublicationCreationReqDTO')).detail, /^Errore durante la conversione/);
-  assert.match(thrown(() => parseRequestBody('null', 'PublicationCreationReqDTO')).detail, /^Errore durante la conversione/);
-  assert.deepEqual(parseRequestBody('{"x":1,"tipoDocumentoLivAlto":"REF"}', 'PublicationMetadataReqDTO', { ignoreUnknown: true }), { tipoDocumentoLivAlto: 'REF' });
-  assert.equal(isValidMasterId(' '), false);
-  assert.equal(isValidMasterId('a^b^'), false);
-  assert.equal(isValidMasterId('^b'), true);
-  assert.equal(isLenientDate('2022010112000'), true);
-  assert.equal(isLenientDate('202201011200'), false);
-  checkIdentificativoRep('2.16.840.1.113883.2.9.2.90.4.5.1');
-  checkIdentificativoRep('2.16.840.1.113883.2.9.2.0.4.5.1');
-  assert.equal(thrown(() => checkIdentificativoRep('2.16.840.1.113883.2.9.2.90.4.5')).detail, 'Error: Invalid format for repositoryUniqueId');
-  assert.equal(ASSETTO_ORGANIZZATIVO.length, 89);
-  assert.equal(EVENT_CODES.length, 65);
-});
-
-test('jwtcda: first <code> outside comments, direct patientRole ids only, correlation table', () => {
+test('jwtcda: first <code> outside comments, direct patientRole ids only; wii of an id', () => {
   const xml = `<!-- <code code="X" codeSystem="Y"/> --><ClinicalDocument><id root="1.2" extension="E"/><CODE code="11502-2" codeSystem="2.16.840.1.113883.6.1"/>
     <recordTarget><patientRole><id root="2.16.840.1.113883.2.9.4.3.2" extension="CF1"/><patient><id extension="NESTED" root="r"/></patient></patientRole></recordTarget></ClinicalDocument>`;
   const v = viewCda(xml);
   assert.deepEqual(v.firstCode, { code: '11502-2', codeSystem: '2.16.840.1.113883.6.1' });
   assert.deepEqual(v.firstId, { root: '1.2', extension: 'E' });
   assert.deepEqual([...v.patientIds.keys()], ['CF1']);
-  checkCorrelation("('11502-2^^2.16.840.1.113883.6.1')", 'REF');
-  assert.equal(thrown(() => checkCorrelation("('102033-8^^2.16.840.1.113883.6.1')", 'REF')).kind, 'VALIDATOR_ERROR');
   assert.match(wiiFromIdDoc('a^b'), /^[0-9a-f]{64}\.[0-9a-f]{10}\^\^\^\^urn:ihe:iti:xdw:2013:workflowInstanceId$/);
 });
 
@@ -181,7 +112,7 @@ test('validator stage: "no catalogs" is in skipped synchronously (before ready)'
 });
 
 test('trace ids: 32+16 hex by default (OpenTelemetry), traceID == spanID with traceIdHex=16 (Sleuth)', async () => {
-  const { newTraceIds } = await import('../../simulator/problems.ts');
+  const { newTraceIds } = await import('../../simulator/answers.ts');
   const a = newTraceIds(32);
   assert.match(a.traceID, /^[0-9a-f]{32}$/);
   assert.match(a.spanID, /^[0-9a-f]{16}$/);

@@ -1,9 +1,11 @@
 /**
- * The dispatcher's error catalogue (gateway-impl §3.1, gateway-spec §4.5) and the three status families (§3.2).
- * Bodies keep the production key order `traceID, spanID, type, title, detail, status, instance`
- * (+ `workflowInstanceId` in family V); null fields are omitted (Jackson NON_NULL), empty strings kept.
+ * The dispatcher's error catalogue and status families, as the contract both sides share: the error kinds with
+ * their `type` and `title` (`it-fse-gtw-dispatcher` `RestExecutionResultEnum`; national guide "Interfacce REST
+ * Gateway" §14.1.1), the `instance` values (`ErrorInstanceEnum`), and the HTTP status of each kind in each
+ * exception family (V `ValidationErrorException`, P `ValidationPublicationErrorException`, R raw
+ * `ValidationException`; `ErrorHandlerSRV` and `ControllerExceptionHandler`).
+ * How a simulated answer is serialised (key order, trace ids) is the simulator's job: simulator/answers.ts.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 
 export type ErrorKind =
   | 'MINING_CDA_ERROR' | 'VALIDATOR_ERROR' | 'SYNTAX_ERROR' | 'SEMANTIC_ERROR' | 'VOCABULARY_ERROR'
@@ -40,7 +42,7 @@ export const CATALOGUE: Record<ErrorKind, { type: string; title: string }> = {
   CONNECTION_REFUSED: { type: '/msg/connection-refused', title: 'Connection refused' },
 };
 
-/** Error instances (ErrorInstanceEnum) used by the simulator. */
+/** Error instances (`ErrorInstanceEnum`). */
 export const INSTANCE = {
   NO_INFO: '',
   CDA_EXTRACTION: '/cda-extraction',
@@ -67,10 +69,7 @@ export const INSTANCE = {
   RECORD_NOT_FOUND: '/record-not-found',
 } as const;
 
-export const UNKNOWN_WORKFLOW_ID = 'UNKNOWN_WORKFLOW_ID';
-export const WII_SUFFIX = '^^^^urn:ihe:iti:xdw:2013:workflowInstanceId';
-
-/** An application error raised by a dispatcher stage; the family decides its HTTP status. */
+/** An application error (the dispatcher's `ValidationException` with its `ErrorResponseDTO`); the family decides its HTTP status. */
 export class AppError extends Error {
   readonly kind: ErrorKind;
   readonly detail: string;
@@ -105,7 +104,11 @@ export interface StatusOptions {
   missingTokenStatus: 'impl' | 'guide';
 }
 
-/** HTTP status of an application error in a family (gateway-impl §3.2). */
+/**
+ * HTTP status of an application error in a family: `ErrorHandlerSRV.validationExceptionHandler` → V,
+ * `publicationValidationExceptionHandler` → P, a plain `ValidationException` → R, each answered by
+ * `ControllerExceptionHandler`.
+ */
 export function familyStatus(kind: ErrorKind, family: Family, o: StatusOptions): number {
   if (kind === 'MISSING_TOKEN' && o.missingTokenStatus === 'guide') return 403;
   switch (family) {
@@ -124,57 +127,4 @@ export function familyStatus(kind: ErrorKind, family: Family, o: StatusOptions):
       if (kind === 'INVALID_TOKEN_FIELD') return 403;
       return 400;
   }
-}
-
-export interface TraceIds { traceID: string; spanID: string }
-
-export function newTraceIds(traceHex: 16 | 32 = 32): TraceIds {
-  const spanID = randomBytes(8).toString('hex');
-  if (traceHex === 16) return { traceID: spanID, spanID };
-  return { traceID: randomBytes(16).toString('hex'), spanID };
-}
-
-/** First 10 hex characters of a random dash-less UUID (CdaUtility). */
-export function wiiRandom(): string {
-  return randomUUID().replace(/-/g, '').slice(0, 10);
-}
-
-/** Strips `<script>` / `</script>` from a detail, as the handlers do. */
-function cleanDetail(detail: string): string {
-  return detail.replace(/<script>/g, '').replace(/<\/script>/g, '');
-}
-
-export interface HttpAnswer {
-  status: number;
-  contentType: string;
-  /** Serialised body (key order matters, so bodies are built as ordered objects and stringified once). */
-  body: string;
-  headers?: Record<string, string>;
-  /** Parsed body, for logs and stats. */
-  json?: Record<string, unknown>;
-}
-
-export function jsonAnswer(status: number, body: Record<string, unknown>, contentType = 'application/json', headers?: Record<string, string>): HttpAnswer {
-  return { status, contentType, body: JSON.stringify(body), json: body, headers };
-}
-
-/**
- * Dispatcher error body. `wii` is included for family V only (may be UNKNOWN_WORKFLOW_ID); family R omits `status`
- * unless `fixedStatus` was set by an explicit DTO (IniException, connection refused...).
- */
-export function errorAnswer(e: AppError, family: Family, o: StatusOptions & { traceHex?: 16 | 32; wii?: string }): HttpAnswer {
-  const effFamily: Family = family === 'V' && e.publicationPhase ? 'P' : family;
-  const status = e.fixedStatus ?? familyStatus(e.kind, effFamily, o);
-  const { type, title } = CATALOGUE[e.kind];
-  const ids = newTraceIds(o.traceHex ?? 32);
-  const body: Record<string, unknown> = { traceID: ids.traceID, spanID: ids.spanID, type, title, detail: cleanDetail(e.detail) };
-  if (effFamily !== 'R' || e.fixedStatus !== undefined) body.status = status;
-  body.instance = e.instance;
-  if (effFamily === 'V' && e.fixedStatus === undefined) body.workflowInstanceId = o.wii ?? UNKNOWN_WORKFLOW_ID;
-  return jsonAnswer(status, body, 'application/problem+json');
-}
-
-/** Spring's own ProblemDetail (ResponseEntityExceptionHandler defaults): no traceID. */
-export function springProblem(status: number, title: string, detail: string, instance: string): HttpAnswer {
-  return jsonAnswer(status, { type: 'about:blank', title, status, detail, instance }, 'application/problem+json');
 }

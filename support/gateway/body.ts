@@ -1,49 +1,28 @@
 /**
- * Request-body rules of the dispatcher (gateway-impl §2.4): Jackson-strict parsing of the multipart `requestBody`
- * (unknown property / bad JSON / bad enum → details naming the DTO's FQCN), mandatory fields in their fixed order,
- * descriptions, atti clinici, lenient dates, `isValidMasterId`, and the late `identificativoRep` check.
+ * Request-body rules of the dispatcher: Jackson-strict parsing of the multipart `requestBody` (unknown property /
+ * bad JSON / bad enum → details naming the DTO's FQCN), mandatory fields in their fixed order, descriptions, atti
+ * clinici, lenient dates, and the late `identificativoRep` check. Reference implementation: `it-fse-gtw-dispatcher`
+ * `AbstractCTL.getAndValidatePublicationReq`, `checkPublicationMandatoryElements`, `checkUpdateMandatoryElements`,
+ * `checkFormatDate`; value sets in support/gateway/codes.ts.
  */
 import { appError, AppError, INSTANCE } from './problems.ts';
-import { ORGANIZATION_IDS } from './claims.ts';
-import { isValidMasterId } from '../support/request/ids.ts';
+import {
+  ACTIVITY, ADMINISTRATIVE_REQUEST, ASSETTO_ORGANIZZATIVO, DESCRIPTION_OIDS, EVENT_CODES, HEALTH_DATA_FORMAT, INJECTION_MODE,
+  ORGANIZATION_IDS, TIPO_ATTIVITA_CLINICA, TIPO_DOCUMENTO_LIV_ALTO, TIPOLOGIA_STRUTTURA,
+} from './codes.ts';
+import type { Method } from '../types.ts';
 
 export const DTO_PACKAGE = 'it.finanze.sanita.fse2.ms.gtw.dispatcher.dto.request.';
 export type DtoName = 'PublicationCreationReqDTO' | 'PublicationUpdateReqDTO' | 'ValidationCDAReqDTO' | 'PublicationMetadataReqDTO';
 
-export const TIPOLOGIA_STRUTTURA = ['Ospedale', 'Prevenzione', 'Territorio', 'SistemaTS', 'Cittadino', 'MdsPN_DGC'];
-export const TIPO_DOCUMENTO_LIV_ALTO = ['WOR', 'REF', 'LDO', 'RIC', 'SUM', 'TAC', 'PRS', 'PRE', 'ESE', 'PDC', 'VAC', 'CER', 'VRB', 'CON', 'CNT', 'CRT', 'LET', 'PRO', 'COL'];
-export const TIPO_ATTIVITA_CLINICA = ['PHR', 'CON', 'DIS', 'ERP', 'Sistema_TS', 'INI', 'PN_DGC', 'OBS'];
-export const ADMINISTRATIVE_REQUEST = ['SSN', 'INPATIENT', 'NOSSN', 'SSR', 'DONOR', 'AUTO'];
-export const INJECTION_MODE = ['ATTACHMENT', 'RESOURCE'];
-export const HEALTH_DATA_FORMAT = ['CDA'];
-export const ACTIVITY = ['VERIFICA', 'VALIDATION'];
+/** The DTO the dispatcher maps each RT method's body onto (delete has no body). */
+export const DTO_OF: Record<Exclude<Method, 'delete'>, DtoName> = {
+  'validate-and-create': 'PublicationCreationReqDTO',
+  replace: 'PublicationUpdateReqDTO',
+  'update-metadata': 'PublicationMetadataReqDTO',
+};
 
-function range(a: number, b: number): number[] {
-  const out: number[] = [];
-  for (let i = a; i <= b; i++) out.push(i);
-  return out;
-}
-export const ASSETTO_ORGANIZZATIVO: string[] = [
-  ...range(1, 15), ...range(18, 21), ...range(24, 43), ...range(46, 52), ...range(54, 58), ...range(60, 62),
-  ...range(64, 78), 94, ...range(96, 104), 107, 109, 121, 122, 126, ...range(129, 131), 199, 999,
-].map((n) => `AD_PSC${String(n).padStart(3, '0')}`);
-
-/** Event codes (attiCliniciRegoleAccesso), gateway-spec §3.4.4; matched case-insensitively. */
-export const EVENT_CODES: string[] = [
-  '1001000221103', '1011000221100', '1031000221108', '1051000221104', '1081000221109', '1119305005', '1119349007',
-  '1157024006', '1162643001', '28531000087107', '29061000087103', '836369007', '836374004', '836375003', '836377006',
-  '836379009', '836380007', '836382004', '836385002', '836387005', '836388000', '836398006', '836401009', '871803007',
-  '871831003', '871908002', 'J07AC', 'J07AE', 'J07AF', 'J07AG', 'J07AH', 'J07AJ', 'J07AL', 'J07AM', 'J07AN', 'J07AP',
-  'J07BA', 'J07BB', 'J07BC', 'J07BD', 'J07BE', 'J07BF', 'J07BG', 'J07BH', 'J07BJ', 'J07BK', 'J07BL', 'J07BM', 'J07BN',
-  'J07BX', 'J07CA', 'J07XA', 'P99', 'P00', 'P97', 'P98', 'LP418019-8', 'LP417541-2', '96118-5', '94503-0', 'pay',
-  'PUBLICPOL', 'LP267463-0', 'LP199190-2', '90768-3',
-];
 const EVENT_CODES_LC = new Set(EVENT_CODES.map((c) => c.toLowerCase()));
-
-export const DESCRIPTION_OIDS = [
-  '2.16.840.1.113883.2.9.6.1.5', '2.16.840.1.113883.2.9.6.1.51', '2.16.840.1.113883.6.73', '2.16.840.1.113883.2.9.6.1.57.1',
-  '2.16.840.1.113883.2.9.6.1.11', '2.16.840.1.113883.2.9.6.1.57.2', '2.16.840.1.113883.2.9.4.3.13',
-];
 
 type FieldKind = 'string' | 'stringArray' | 'boolean' | { enum: string[] } | { enumArray: string[] };
 
@@ -75,7 +54,8 @@ export const DTO_FIELDS: Record<DtoName, Record<string, FieldKind>> = {
   PublicationMetadataReqDTO: COMMON,
 };
 
-export interface RequestBody {
+/** A body as the dispatcher's Jackson mapping sees it (every field optional, nulls kept). */
+export interface ParsedBody {
   tipologiaStruttura?: string | null;
   attiCliniciRegoleAccesso?: (string | null)[] | null;
   tipoDocumentoLivAlto?: string | null;
@@ -121,7 +101,7 @@ export interface ParseOptions { ignoreUnknown?: boolean }
  * Jackson `readValue(json, DTO)`. Throws AppError MANDATORY_ELEMENT_ERROR with the two FQCN details.
  * `ignoreUnknown` = Spring's mapper (metadata update).
  */
-export function parseRequestBody(json: string | undefined | null, dto: DtoName, o: ParseOptions = {}): RequestBody {
+export function parseRequestBody(json: string | undefined | null, dto: DtoName, o: ParseOptions = {}): ParsedBody {
   const fqcn = DTO_PACKAGE + dto;
   const conversion = () => appError('MANDATORY_ELEMENT_ERROR', `Errore durante la conversione da json a oggetto ${fqcn}`, INSTANCE.MISSING_FIELD);
   if (json === undefined || json === null) throw conversion();
@@ -154,13 +134,10 @@ export function parseRequestBody(json: string | undefined | null, dto: DtoName, 
     if (e instanceof AppError) throw e;
     throw conversion();
   }
-  return out as RequestBody;
+  return out as ParsedBody;
 }
 
 const isBlank = (v: string | null | undefined): boolean => v === undefined || v === null || v === '';
-
-/** `isValidMasterId`: non-blank, contains `^`, something after the last `^` (shared with the harness). */
-export { isValidMasterId };
 
 /** Lenient `SimpleDateFormat("yyyyMMddHHmmss")` as observed on Java 17: at least 13 leading digits. */
 export function isLenientDate(v: string): boolean {
@@ -169,7 +146,7 @@ export function isLenientDate(v: string): boolean {
 
 export interface BodyCheckOptions { descriptionsRegionalOidBug: boolean }
 
-function checkDescriptionsAndAtti(b: RequestBody, o: BodyCheckOptions): void {
+function checkDescriptionsAndAtti(b: ParsedBody, o: BodyCheckOptions): void {
   const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
   for (const d of b.descriptions ?? []) {
     if (d === null) continue;
@@ -192,7 +169,7 @@ function checkDescriptionsAndAtti(b: RequestBody, o: BodyCheckOptions): void {
 }
 
 /** `checkPublicationMandatoryElements` + `checkFormatDate` (create: with identificativoDoc; replace: without). */
-export function checkPublicationBody(b: RequestBody, op: 'create' | 'replace', o: BodyCheckOptions): void {
+export function checkPublicationBody(b: ParsedBody, op: 'create' | 'replace', o: BodyCheckOptions): void {
   const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
   if (op === 'create' && isBlank(b.identificativoDoc)) throw mand('Il campo identificativo documento deve essere valorizzato.');
   if (isBlank(b.identificativoRep)) throw mand('Il campo identificativo rep deve essere valorizzato.');
@@ -208,7 +185,7 @@ export function checkPublicationBody(b: RequestBody, op: 'create' | 'replace', o
 }
 
 /** `checkUpdateMandatoryElements`: every failure is MANDATORY_ELEMENT_ERROR / request-missing-field. */
-export function checkMetadataBody(b: RequestBody, o: BodyCheckOptions): void {
+export function checkMetadataBody(b: ParsedBody, o: BodyCheckOptions): void {
   const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
   if (isBlank(b.tipoDocumentoLivAlto)) throw mand('Il campo tipo documento liv alto deve essere valorizzato.');
   checkDescriptionsAndAtti(b, o);
@@ -216,9 +193,12 @@ export function checkMetadataBody(b: RequestBody, o: BodyCheckOptions): void {
   if (b.dataFinePrestazione != null && !isLenientDate(b.dataFinePrestazione)) throw mand('Il campo data fine deve essere valorizzato correttamente');
 }
 
-/** `identificativoRep` (step q): regex + region code; failure is re-wrapped as a generic error. */
+/** `<2.16.840.1.113883.2.9.2>.<region>.4.5.<anything>`: the national shape of `identificativoRep`. */
+const IDENTIFICATIVO_REP = /^2\.16\.840\.1\.113883\.2\.9\.2\.(\d+)\.4\.5\..*$/;
+
+/** `identificativoRep` (late, publication phase): regex + region code; failure is re-wrapped as a generic error. */
 export function checkIdentificativoRep(rep: string | null | undefined): void {
-  const m = /^2\.16\.840\.1\.113883\.2\.9\.2\.(\d+)\.4\.5\..*$/.exec(rep ?? '');
+  const m = IDENTIFICATIVO_REP.exec(rep ?? '');
   if (!m || !ORGANIZATION_IDS.has(m[1]!.padStart(3, '0'))) {
     throw appError('GENERIC_ERROR', 'Error: Invalid format for repositoryUniqueId', INSTANCE.INVALID_DATE_FORMAT);
   }

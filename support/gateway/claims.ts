@@ -1,11 +1,30 @@
 /**
- * Dispatcher JWT handling (gateway-impl §2.2–2.3): extraction of the FSE-JWT-Signature payload WITHOUT signature
- * verification (GovWay did that), Gson-like mapping, then the claim rules in their mandatory order.
- * The first failure wins; every failure is an AppError whose family decides the HTTP status.
+ * Claim rules of the FSE-JWT-Signature token, per operation: which `action_id` / `purpose_of_use` each RT method
+ * sends (national guide "Interfacce REST Gateway" §15.1, claim matrix), and how the dispatcher reads and checks the
+ * claims — extraction WITHOUT signature verification (GovWay verified it), Gson-like mapping, then the rules in their
+ * mandatory order; the first failure wins, every failure is an AppError whose family decides the HTTP status.
+ * Reference implementation: `it-fse-gtw-dispatcher` `AbstractCTL.extractJWT`, `JwtSRV.validatePayloadForCreate` and
+ * siblings, `CfUtility`. Value sets: support/gateway/codes.ts.
  */
-import { isValidCf, isValidPartitaIva } from '../support/cf.ts';
+import { isValidCf, isValidPartitaIva } from '../cf.ts';
+import type { Method } from '../types.ts';
 import { appError, AppError, INSTANCE } from './problems.ts';
+import { ACTION_IDS, ORGANIZATION_IDS, ORGANIZATIONS, PURPOSES, ROLES } from './codes.ts';
+import { MEF_OID } from './oids.ts';
+import { sha256Hex } from '../hash.ts';
 
+/** JWT `aud` of the national gateway (validation environment), as in RT's example token and GovWay's ModI profile. */
+export const DEFAULT_AUDIENCE = 'https://modipa-val.fse.salute.gov.it/govway/rest/in/FSE/gateway/v1';
+
+/** `action_id` / `purpose_of_use` each RT method sends (guide §15.1 claim matrix). */
+export const METHOD_CLAIMS: Record<Method, { action_id: string; purpose_of_use: string }> = {
+  'validate-and-create': { action_id: 'CREATE', purpose_of_use: 'TREATMENT' },
+  replace: { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
+  'update-metadata': { action_id: 'UPDATE', purpose_of_use: 'UPDATE' },
+  delete: { action_id: 'DELETE', purpose_of_use: 'UPDATE' },
+};
+
+/** The dispatcher's operations as `JwtSRV` tells them apart (`EventTypeEnum`). */
 export type JwtOperation = 'VALIDATION' | 'PUBLICATION' | 'REPLACE' | 'UPDATE' | 'DELETE';
 
 export interface JwtPayload {
@@ -23,25 +42,11 @@ const STRING_FIELDS = [
   'subject_application_vendor', 'subject_application_version',
 ] as const;
 
-export const MEF_OID = '2.16.840.1.113883.2.9.4.3.2';
-
-export const ACTION_IDS = ['CREATE', 'READ', 'UPDATE', 'DELETE'];
-export const PURPOSES = ['TREATMENT', 'EMERGENCY', 'PUBEMERGENCY', 'SYSADMIN', 'PERSONAL', 'UPDATE', 'ACCESS UPDATE', 'CONSENT', 'ADMINISTRATIVE'];
-export const ROLES = ['AAS', 'APR', 'PSS', 'INF', 'FAR', 'DSA', 'DAM', 'OAM', 'ASS', 'TUT', 'ING', 'GEN', 'NOR', 'DRS', 'RSA', 'MRP', 'INI', 'OGC', 'OPI', 'MDS', 'GTW', 'DAP'];
-/** subject_organization_id → display (impl: 999 = MDS, 950 = GTW). */
-export const ORGANIZATIONS: ReadonlyArray<readonly [string, string]> = [
-  ['010', 'Regione Piemonte'], ['020', "Regione Valle d'Aosta"], ['030', 'Regione Lombardia'], ['041', 'P.A. Bolzano'],
-  ['042', 'P.A. Trento'], ['050', 'Regione Veneto'], ['060', 'Regione Friuli Venezia Giulia'], ['070', 'Regione Liguria'],
-  ['080', 'Regione Emilia-Romagna'], ['090', 'Regione Toscana'], ['100', 'Regione Umbria'], ['110', 'Regione Marche'],
-  ['120', 'Regione Lazio'], ['130', 'Regione Abruzzo'], ['140', 'Regione Molise'], ['150', 'Regione Campania'],
-  ['160', 'Regione Puglia'], ['170', 'Regione Basilicata'], ['180', 'Regione Calabria'], ['190', 'Regione Sicilia'],
-  ['200', 'Regione Sardegna'], ['000', 'INI'], ['970', 'Sistema TS'], ['001', 'SASN'], ['999', 'MDS'], ['950', 'GTW'],
-];
-export const ORGANIZATION_IDS: ReadonlySet<string> = new Set(ORGANIZATIONS.map(([id]) => id));
-
+/** `Name^^^^^&OID&ISO^^^^CODE` (HL7 XON), required of `locality` except for validation. */
 export const LOCALITY_RE = /^[^^]*\^{5}&[^&]*&ISO\^{4}[^^&]*$/;
 
-const OP_RULES: Record<JwtOperation, { actions: string[]; purposes: string[]; locality: boolean; resourceType: boolean }> = {
+/** Per-operation rules of `JwtSRV` (the implementation is more lenient than the guide on REPLACE purposes). */
+export const OP_RULES: Record<JwtOperation, { actions: string[]; purposes: string[]; locality: boolean; resourceType: boolean }> = {
   VALIDATION: { actions: ['CREATE', 'UPDATE'], purposes: ['TREATMENT'], locality: false, resourceType: true },
   PUBLICATION: { actions: ['CREATE'], purposes: ['TREATMENT'], locality: true, resourceType: true },
   REPLACE: { actions: ['UPDATE'], purposes: ['TREATMENT', 'UPDATE'], locality: true, resourceType: true },
@@ -133,7 +138,7 @@ export function isValidFiscalCode(cf: string, allowSpecial: boolean): boolean {
   return /^(ENI|STP)\d{13}$/.test(s);
 }
 
-/** `sub` / `person_id` CF-or-CX rule (gateway-impl §2.3 point 2). */
+/** `sub` / `person_id` CF-or-CX rule (`JwtSRV`: split on `^^^`, the CF is checked only under the MEF OID). */
 export function isValidCfOrCx(value: string | null, allowSpecial: boolean): boolean {
   if (value === null || value === '') return false;
   const pieces = javaSplit(value, '^^^');
@@ -170,4 +175,9 @@ export function validateClaims(p: JwtPayload, op: JwtOperation, o: ClaimOptions)
   if (!rules.purposes.includes(purpose)) throw malformed('Il campo purpose_of_use non coerente con operazione richiesta');
   if (rules.locality && !LOCALITY_RE.test(p.locality!)) throw malformed('Il campo Locality non è valorizzato correttamente');
   if (rules.resourceType && isEmpty(p.resource_hl7_type)) throw missing('Il campo resource_hl7_type non è valorizzato');
+}
+
+/** `attachment_hash`: lowercase hex SHA-256 of the exact PDF bytes uploaded (compared case-insensitively). */
+export function attachmentHash(pdf: Uint8Array): string {
+  return sha256Hex(pdf);
 }

@@ -1,0 +1,125 @@
+/**
+ * Reads the header facts of a CDA (ClinicalDocument/id, setId, versionNumber, code, first templateId, typeId, patient
+ * ids...) without a DOM: a tag scan that stops at the body.
+ */
+import { parseAttrs, scanTags } from './scan.ts';
+
+export interface CdaFacts {
+  idRoot: string;
+  idExtension: string;
+  setIdExtension?: string;
+  version?: number;
+  code: string;
+  codeSystem: string;
+  templateIdRoot: string;
+  typeIdExtension: string;
+  patientIds: { root: string; extension: string }[];
+  confidentialityCode?: string;
+  effectiveTime?: string;
+  /** setId root, when present. */
+  setIdRoot?: string;
+}
+
+const HEADER_PROBE = 16 * 1024;
+
+function factsFromText(text: string): { facts: CdaFacts; complete: boolean; sawRoot: boolean } {
+  const f: CdaFacts = { idRoot: '', idExtension: '', code: '', codeSystem: '', templateIdRoot: '', typeIdExtension: '', patientIds: [] };
+  let sawRoot = false;
+  let complete = false;
+  let haveId = false, haveCode = false, haveTpl = false, haveType = false, haveConf = false, haveEff = false, haveSet = false, haveVer = false;
+  scanTags(text, (e) => {
+    if (e.depth === 0) {
+      if (e.name !== 'ClinicalDocument') return false;
+      sawRoot = true;
+      return;
+    }
+    if (e.depth === 1) {
+      switch (e.name) {
+        case 'component':
+          complete = true;
+          return false; // the body: the header is over
+        case 'typeId':
+          if (!haveType) { haveType = true; f.typeIdExtension = parseAttrs(text.slice(e.start, e.tagEnd))['extension'] ?? ''; }
+          return;
+        case 'templateId':
+          if (!haveTpl) { haveTpl = true; f.templateIdRoot = parseAttrs(text.slice(e.start, e.tagEnd))['root'] ?? ''; }
+          return;
+        case 'id':
+          if (!haveId) { haveId = true; const a = parseAttrs(text.slice(e.start, e.tagEnd)); f.idRoot = a['root'] ?? ''; f.idExtension = a['extension'] ?? ''; }
+          return;
+        case 'code':
+          if (!haveCode) { haveCode = true; const a = parseAttrs(text.slice(e.start, e.tagEnd)); f.code = a['code'] ?? ''; f.codeSystem = a['codeSystem'] ?? ''; }
+          return;
+        case 'confidentialityCode':
+          if (!haveConf) { haveConf = true; const c = parseAttrs(text.slice(e.start, e.tagEnd))['code']; if (c !== undefined) f.confidentialityCode = c; }
+          return;
+        case 'effectiveTime':
+          if (!haveEff) { haveEff = true; const v = parseAttrs(text.slice(e.start, e.tagEnd))['value']; if (v !== undefined) f.effectiveTime = v; }
+          return;
+        case 'setId':
+          if (!haveSet) {
+            haveSet = true;
+            const a = parseAttrs(text.slice(e.start, e.tagEnd));
+            if (a['extension'] !== undefined) f.setIdExtension = a['extension'];
+            if (a['root'] !== undefined) f.setIdRoot = a['root'];
+          }
+          return;
+        case 'versionNumber':
+          if (!haveVer) {
+            haveVer = true;
+            const v = parseAttrs(text.slice(e.start, e.tagEnd))['value'];
+            if (v !== undefined && /^\s*\d+\s*$/.test(v)) f.version = Number(v);
+          }
+          return;
+        default:
+          return;
+      }
+    }
+    if (e.depth === 3 && e.name === 'id' && e.path[1] === 'recordTarget' && e.path[2] === 'patientRole') {
+      const a = parseAttrs(text.slice(e.start, e.tagEnd));
+      if (a['root'] !== undefined || a['extension'] !== undefined) f.patientIds.push({ root: a['root'] ?? '', extension: a['extension'] ?? '' });
+    }
+    return;
+  }, (e) => {
+    // In CDA order every single-valued fact precedes recordTarget: once it is closed and all were seen, stop.
+    if (e.depth === 1 && e.name === 'recordTarget' && haveId && haveCode && haveTpl && haveType && haveConf && haveEff && haveSet && haveVer) {
+      complete = true;
+      return false;
+    }
+    return;
+  });
+  return { facts: f, complete, sawRoot };
+}
+
+/**
+ * Header facts of a CDA (ClinicalDocument/id, setId, versionNumber, code, first templateId, typeId, patient ids, ...).
+ * Scans tags only up to the body, so it is fast on large documents. Throws when the text has no ClinicalDocument root.
+ * Missing elements give empty strings (or absent optional fields): the XSD/schematron steps report them.
+ */
+export function readCdaFacts(xml: Uint8Array | string): CdaFacts {
+  if (typeof xml === 'string') {
+    const r = factsFromText(xml);
+    if (!r.sawRoot) throw new Error('Not a CDA document: the root element is not ClinicalDocument');
+    return r.facts;
+  }
+  // Bytes are scanned through a latin1 view (markup is ASCII; no UTF-8 decoding of the whole document), first only
+  // a header probe; attribute values holding non-ASCII bytes are re-decoded as UTF-8 afterwards.
+  const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  let r = factsFromText(buf.toString('latin1', 0, Math.min(buf.length, HEADER_PROBE)));
+  if (!r.complete && buf.length > HEADER_PROBE) r = factsFromText(buf.toString('latin1'));
+  if (!r.sawRoot) throw new Error('Not a CDA document: the root element is not ClinicalDocument');
+  return utf8Fields(r.facts);
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII_LATIN1 = /[\u0080-\u00ff]/;
+const fromLatin1 = (s: string): string => (NON_ASCII_LATIN1.test(s) && !/[^\u0000-\u00ff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s);
+
+function utf8Fields(f: CdaFacts): CdaFacts {
+  for (const k of Object.keys(f) as (keyof CdaFacts)[]) {
+    const v = f[k];
+    if (typeof v === 'string') (f as unknown as Record<string, unknown>)[k] = fromLatin1(v);
+  }
+  f.patientIds = f.patientIds.map((p) => ({ root: fromLatin1(p.root), extension: fromLatin1(p.extension) }));
+  return f;
+}

@@ -1,0 +1,80 @@
+/**
+ * The run's working records, shared by the coordinator and its parallel workers through files in
+ * `<run>/cucumber/` (names in support/evidence/runDir.ts): one JSON line per finished scenario (progress, counts,
+ * data.json, summary), the number of planned scenarios, what the final clean-up left behind, the workers' peak RSS.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CUCUMBER_FILES, type RunDir } from '../evidence/runDir.ts';
+import type { ExchangeOutcome } from './exchange.ts';
+
+/** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
+export interface OutcomeSummary { at: string; method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
+export interface ScenarioRecord { name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[] }
+
+export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
+  return {
+    at: o.timestamp, method: o.method, docType: o.documentType, status: o.httpStatus === '' ? undefined : o.httpStatus,
+    errorType: o.errorType, xCartId: o.xCartId, traceId: o.traceId, workflowInstanceId: o.workflowInstanceId, pdfFile: o.pdfFile,
+  };
+}
+
+const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+export class RunRecords {
+  readonly #dir: string;
+  /** True when other processes append to the same files (parallel workers): counts are read from disk. */
+  readonly #shared: boolean;
+  readonly #log: (line: string) => void;
+  #recorded = 0;
+  #total = 0;
+
+  constructor(runDir: RunDir, o: { shared: boolean; log: (line: string) => void }) {
+    this.#dir = runDir.cucumberDir;
+    this.#shared = o.shared;
+    this.#log = o.log;
+  }
+
+  #file(name: keyof typeof CUCUMBER_FILES): string { return join(this.#dir, CUCUMBER_FILES[name]); }
+
+  /** Appends a finished scenario and prints its progress line `[n/total] ok|SKIP|FAIL name — calls`. */
+  recordScenario(r: ScenarioRecord): void {
+    const file = this.#file('scenarios');
+    appendFileSync(file, `${JSON.stringify(r)}\n`);
+    this.#recorded++;
+    const n = this.#shared ? readFileSync(file, 'utf8').split('\n').length - 1 : this.#recorded;
+    const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
+    const mark = r.status === 'PASSED' ? 'ok  ' : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
+    const total = this.totalScenarios();
+    this.#log(`[${n}${total ? `/${total}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
+  }
+
+  /** Scenario records of the whole run (every worker appended to the same file). */
+  readScenarios(): ScenarioRecord[] {
+    return lines(this.#file('scenarios')).map((l) => JSON.parse(l) as ScenarioRecord);
+  }
+
+  /** Sets the number of planned scenarios; `share` writes it for the parallel workers. */
+  setTotalScenarios(n: number, o: { share: boolean }): void {
+    this.#total = n;
+    if (o.share) writeFileSync(this.#file('total'), String(n));
+  }
+
+  /** Planned scenarios (0 when unknown); a worker reads the coordinator's number once. */
+  totalScenarios(): number {
+    if (!this.#total && this.#shared) {
+      try { this.#total = Number(readFileSync(this.#file('total'), 'utf8')) || 0; } catch { /* unknown */ }
+    }
+    return this.#total;
+  }
+
+  /** Documents the final clean-up could not delete (one line each: id, type, patient, answer). */
+  writeLeftBehind(entries: readonly string[]): void {
+    if (entries.length) appendFileSync(this.#file('leftBehind'), entries.map((l) => `${l}\n`).join(''));
+  }
+  readLeftBehind(): string[] { return lines(this.#file('leftBehind')); }
+
+  /** A parallel worker's peak RSS in MB, appended when it finishes. */
+  recordWorkerRss(mb: number): void { appendFileSync(this.#file('workersRss'), `${mb}\n`); }
+  readWorkersRss(): number[] { return lines(this.#file('workersRss')).map(Number); }
+}
