@@ -13,6 +13,7 @@ import { buildMultipart } from '../request/multipart.ts';
 import { encodePathId, resourceHl7Type } from '../gateway/ids.ts';
 import { attachmentHash } from '../gateway/claims.ts';
 import { assertPatientAllowed } from '../request/interlocks.ts';
+import { describeNonJson } from '../request/non-json.ts';
 import type { ExchangeResult, GatewayClient, SendRequest } from '../request/http.ts';
 import type { Ledger } from '../evidence/ledger.ts';
 import type { DocumentState } from './document.ts';
@@ -180,6 +181,9 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     try { json = JSON.parse(result.body.toString('utf8')) as Record<string, unknown>; } catch { json = undefined; }
   }
   const failed = !!result.status && result.status >= 400;
+  // an HTML/plain-text error page (border, proxy, web server): its title or first 200 characters (issue #11 §8);
+  // the whole page stays in the exchange's response file
+  const page = !result.error && failed && !json ? describeNonJson(result.body, result.headers['content-type']) : undefined;
   const outcome: ExchangeOutcome = {
     timestamp: req.at.toISOString(),
     installation: ctx.profile.installation,
@@ -193,8 +197,8 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     traceId: str(json?.traceID),
     spanId: str(json?.spanID),
     workflowInstanceId: str(json?.workflowInstanceId),
-    errorType: result.error ? `network:${result.error.cause}` : failed ? str(json?.type) : '',
-    errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : failed ? str(json?.detail ?? json?.title) : '',
+    errorType: result.error ? `network:${result.error.cause}` : page ? page.type : failed ? str(json?.type) : '',
+    errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : page ? page.detail : failed ? str(json?.detail ?? json?.title) : '',
     expected: spec.expected,
     outcome: result.error ? 'ERROR' : result.status === spec.expected ? 'PASS' : 'FAIL',
     requestFile: files.requestFile,
