@@ -14,6 +14,8 @@ export const RUN_FILES = {
   dataJson: 'data.json',
   /** Reproducible zip of the evidence, for Toscana Compliance. */
   bundle: 'evidence-bundle.zip',
+  /** Why the run stopped early (network down, or a failed probe): support/harness/circuit.ts. Absent when it did not. */
+  networkStop: 'network-stop.json',
 } as const;
 
 /** Files in `<run>/evidence/`. */
