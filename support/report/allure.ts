@@ -27,6 +27,12 @@ export interface ReportEnv {
   /** Catalog version (commit or tag of it-fse-catalogs), or "n/d". */
   catalogs: string;
   baseUrl: string;
+  /** Credential and configuration warnings (issue #11 §4), joined; omitted when there are none. */
+  warnings?: string;
+  /** The connection probe's result (stage runs). */
+  probe?: string;
+  /** Why the run stopped early, when it did. */
+  stopped?: string;
 }
 
 /**
@@ -42,7 +48,13 @@ const ENV_KEYS: Record<keyof ReportEnv, string> = {
   application: 'Applicazione (vendor / id / versione)',
   catalogs: 'Cataloghi',
   baseUrl: 'URL gateway',
+  probe: 'Sonda di connessione',
+  warnings: 'Avvertenze',
+  stopped: 'Esecuzione interrotta',
 };
+const OPTIONAL_KEYS = new Set<keyof ReportEnv>(['warnings', 'probe', 'stopped']);
+/** The keys to show: the fixed ones always, the optional ones only when set. */
+const shownKeys = (env: ReportEnv) => (Object.keys(ENV_KEYS) as (keyof ReportEnv)[]).filter((k) => !OPTIONAL_KEYS.has(k) || !!env[k]);
 
 /**
  * Allure 3 category rules: failures grouped by where they happened. First matching category wins; Allure appends
@@ -118,7 +130,7 @@ export function environmentProperties(env: ReportEnv): string {
     }
     return out;
   };
-  return (Object.keys(ENV_KEYS) as (keyof ReportEnv)[])
+  return shownKeys(env)
     .map((k) => `${esc(ENV_KEYS[k], true)}=${esc(env[k] ?? '', false)}`)
     .join('\n') + '\n';
 }
@@ -172,7 +184,7 @@ export async function generateAllureReport(
   }, null, 2));
 
   const variables: Record<string, string> = {};
-  for (const k of Object.keys(ENV_KEYS) as (keyof ReportEnv)[]) variables[ENV_KEYS[k]] = env[k] || 'n/d';
+  for (const k of shownKeys(env)) variables[ENV_KEYS[k]] = env[k] || 'n/d';
   const name = o.name ?? defaultName(env);
 
   const core = await loadAllureCore();

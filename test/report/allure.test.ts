@@ -22,6 +22,7 @@ const env: ReportEnv = {
   application: 'FOO_SPA / BARMED / V.4.2.0',
   catalogs: 'it-fse-catalogs@abc1234',
   baseUrl: 'https://127.0.0.1:8443/gateway/v2/',
+  warnings: 'certificates.signature.cert: the CN "S1#111FTGM0000000" does not follow Regione Toscana\'s long form',
 };
 
 const FEATURE = `# language: it
@@ -100,6 +101,8 @@ describe('Allure 3 report from a real Cucumber run', () => {
     assert.equal(vars.Impianto, 'impianto-prova');
     assert.equal(vars['Applicazione (vendor / id / versione)'], 'FOO_SPA / BARMED / V.4.2.0');
     assert.equal(vars.Cataloghi, 'it-fse-catalogs@abc1234');
+    assert.match(vars.Avvertenze ?? '', /S1#111FTGM0000000/, 'credential warnings are in the report environment (issue #11 §4)');
+    assert.equal(vars['Esecuzione interrotta'], undefined, 'optional entries only when set');
     assert.match(readFileSync(join(rd.allureResultsDir, 'environment.properties'), 'utf8'), /^Impianto=impianto-prova$/m);
   });
 
