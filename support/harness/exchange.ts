@@ -16,6 +16,7 @@ import { assertPatientAllowed } from '../request/interlocks.ts';
 import { describeNonJson } from '../request/non-json.ts';
 import type { ExchangeResult, GatewayClient, SendRequest } from '../request/http.ts';
 import type { Ledger } from '../evidence/ledger.ts';
+import type { NetworkCircuit } from './circuit.ts';
 import type { DocumentState } from './document.ts';
 
 /** Negative-scenario edits of one exchange. Each changes exactly one thing. */
@@ -55,6 +56,8 @@ export interface ExchangeContext {
   readonly client: Pick<GatewayClient, 'send' | 'baseUrl'>;
   readonly ledger: Pick<Ledger, 'writeExchange' | 'savePdf' | 'append'>;
   readonly runId: string;
+  /** Consecutive calls without an HTTP response: stops the run when the network is down (support/harness/circuit.ts). */
+  readonly circuit: Pick<NetworkCircuit, 'assertMaySend' | 'record'>;
   nextSeq(): number;
 }
 
@@ -160,9 +163,16 @@ export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Pr
   return { spec, at, body, tokens, file, http };
 }
 
-/** Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). */
-export function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
-  return ctx.client.send(req.http);
+/**
+ * Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). When the run was
+ * stopped because the network is down (issue #11 §7) it throws NetworkStoppedError and sends nothing; every call
+ * tells the circuit whether an HTTP response arrived.
+ */
+export async function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
+  ctx.circuit.assertMaySend();
+  const result = await ctx.client.send(req.http);
+  ctx.circuit.record(result.status !== undefined, result.error ? `${result.error.code}: ${result.error.message}` : undefined);
+  return result;
 }
 
 /** Longest `errorDetail` written to the ledger (the whole answer is in the exchange's response file). */

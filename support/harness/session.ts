@@ -20,6 +20,7 @@ import { openTarget, targetConnection, type EmbeddedTargetStarter, type RunTarge
 import { WORKER_ENV, type WorkerOptions } from './worker.ts';
 import { RunRecords } from './run-records.ts';
 import { PublishedSet } from './published.ts';
+import { maxNetworkFailures, NetworkCircuit } from './circuit.ts';
 import type { ExchangeContext } from './exchange.ts';
 
 export interface SessionOptions {
@@ -53,6 +54,8 @@ export class Session implements ExchangeContext {
   catalogsDir: string | null = null;
   /** How this process connects to the target: TLS material, proxy, timeout (support/harness/target.ts). */
   connection!: TargetConnection;
+  /** Stops the run after N consecutive calls without an HTTP response (support/harness/circuit.ts). */
+  circuit!: NetworkCircuit;
   /** Local CDA validator (coordinator only: pre-flight information). Workers do not load the catalogs. */
   validator?: CdaValidator;
   /** Set when this process is a parallel worker of a coordinator's run. */
@@ -79,6 +82,8 @@ export class Session implements ExchangeContext {
     s.profilePath = loaded.path;
     s.profileDir = loaded.baseDir;
     const p = s.profile;
+    // a bad FSE_MAX_NETWORK_FAILURES (--max-network-failures) is refused before anything starts
+    const networkLimit = maxNetworkFailures(p, env);
 
     // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
     // (loaded lazily: the catalogs module brings libxml2-wasm, which parallel workers never need)
@@ -112,6 +117,8 @@ export class Session implements ExchangeContext {
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
     s.ledger = Ledger.open(s.runDir.evidenceDir);
     s.records = new RunRecords(s.runDir, { shared: !!s.worker, log: s.log });
+    s.circuit = new NetworkCircuit(s.runDir.dir, networkLimit);
+    s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);
     return s;
   }
 
