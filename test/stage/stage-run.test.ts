@@ -153,6 +153,22 @@ test('run against stage: probe OK, then the gateway goes silent → stop after N
   assert.ok(!r.out.includes(PROXY_PASS));
 });
 
+test('run against stage whose name does not resolve: the probe fails at DNS, no scenario sends anything, summary says why, exit 1', { timeout: 200_000 }, async () => {
+  const reports = join(dir, 'reports-nodns');
+  const r = await cli(['run', '--profile', stageProfile('nodns', { baseUrl: 'https://nonexistent.invalid/gateway/v2' }), '--reports', reports, '--tags', '@delete', '--parallel', '1', '--no-report'], { FSE_E2E_PW: 'e2e-pw', FSE_ALLOWED_HOSTS: 'nonexistent.invalid' });
+  assert.equal(r.status, 1, r.out.slice(-3000));
+  assert.match(r.out, /probe: dns\s+FAIL\s+nonexistent\.invalid does not resolve/);
+  assert.match(r.out, /IT: Il nome nonexistent\.invalid non si risolve \(DNS\)/);
+  assert.match(r.out, /EN: The name nonexistent\.invalid does not resolve \(DNS\)/);
+  assert.match(r.out, /RUN STOPPED — the connection probe failed at the dns step/);
+  const runDir = join(reports, REPORTS_DIRS.runs, readdirSync(join(reports, REPORTS_DIRS.runs))[0]!);
+  assert.equal(readLedgerCsv(join(runDir, 'evidence', EVIDENCE_FILES.ledgerCsv)).length, 0, 'nothing was sent');
+  const scenarios = readFileSync(join(runDir, 'cucumber', CUCUMBER_FILES.scenarios), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
+  assert.ok(scenarios.length > 0 && scenarios.every((x) => x.status === 'SKIPPED'));
+  assert.match(readFileSync(join(runDir, RUN_FILES.summary), 'utf8'), /\*\*Esecuzione interrotta:\*\* la sonda di connessione è fallita al passo dns: Il nome nonexistent\.invalid non si risolve/);
+  assert.match(readFileSync(join(runDir, RUN_FILES.probeMd), 'utf8'), /\| DNS \| FALLITO \|/);
+});
+
 test("simulator run with RT's short certificate names: accepted with warnings shown before the run and in summary.md; --strict-cn refuses before any connection", { timeout: 200_000 }, async () => {
   // a PKI dir for the embedded simulator (CA + server certificate), and vendor certificates with short CNs
   const pkiDir = join(dir, 'pki-short');
