@@ -119,7 +119,7 @@ export function resolveProxy(target: URL, o: { profileProxy?: string; env?: Node
   const host = target.hostname;
   if (isLoopback(host)) return null;
   const port = Number(target.port || 443);
-  const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+  const noProxy = env.no_proxy || env.NO_PROXY || '';
   if (noProxy && noProxyMatches(host, port, noProxy)) return null;
   return parseProxyUrl(env[name]!, name);
 }

@@ -38,7 +38,9 @@ const write = (name: string, data: string | Uint8Array) => { const p = join(dir,
 /** Runs the CLI asynchronously (the stand-ins live in this process and must keep answering). */
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, FSE_CATALOGS_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the machine's own proxy settings (a CI runner may have some) never leak into these runs
+    const clean = { https_proxy: '', HTTPS_PROXY: '', no_proxy: '', NO_PROXY: '' };
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...clean, FSE_CATALOGS_DIR: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
