@@ -36,7 +36,7 @@ export interface ReportEnv {
 }
 
 /**
- * The label step code may set to force a category: border | dispatcher | validator | cart | network | harness
+ * The label step code may set to force a category: border | dispatcher | validator | cart | proxy | network | harness
  * (the values of support/harness/classify.ts `failureStage`, plus `harness`).
  */
 export const FAILURE_LAYER_LABEL = 'failureLayer';
@@ -61,7 +61,8 @@ const shownKeys = (env: ReportEnv) => (Object.keys(ENV_KEYS) as (keyof ReportEnv
  * its default "Product errors"/"Test errors" for anything else. Each category matches, in this order of
  * preference, the `failureLayer` label, the stage tag the harness steps put in the message
  * (`[bordo ...]`, `[validatore CDA ...]`, ... from support/harness/classify.ts), or the raw error type/code.
- * Validator comes before dispatcher because `/msg/syntax` is also a `/msg/...` type.
+ * Validator comes before dispatcher because `/msg/syntax` is also a `/msg/...` type; proxy comes before network
+ * because a proxy's error page (quoted in the message) may itself name a network error.
  */
 export function allureCategories(): object[] {
   const failing = ['failed', 'broken'] as const;
@@ -72,6 +73,12 @@ export function allureCategories(): object[] {
       id: 'fse-harness',
       name: 'Harness / pre-flight (nessuna richiesta inviata)',
       matchers: [layer('harness'), msg(/pre-?flight|UserError|\[harness\]/i)],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-proxy',
+      name: 'Rete / proxy (risposta non JSON senza X-Cart-id)',
+      matchers: [layer('proxy'), msg(/\[rete\/proxy/)],
       groupByMessage: true,
     },
     {

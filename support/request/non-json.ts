@@ -5,6 +5,8 @@
  * `<title>`, or the first 200 characters of its text. The whole body stays in the evidence (the raw response bytes).
  */
 export const NON_JSON_DETAIL_MAX = 200;
+/** Prefix of the `errorType` of such an answer: `non-json:<media type>`. */
+export const NON_JSON_TYPE_PREFIX = 'non-json:';
 
 export interface NonJsonAnswer {
   /** `non-json:text/html`, `non-json:text/plain`, … (`non-json:unknown` without Content-Type). */
@@ -43,7 +45,7 @@ export function describeNonJson(body: Uint8Array | undefined, contentTypeHeader?
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   const text = bytes.toString(charset && /^(iso-8859-1|latin1|us-ascii|windows-1252)$/.test(charset) ? 'latin1' : 'utf8');
   if (bytes.length > 0 && looksJson(contentType, text)) return undefined;
-  const type = `non-json:${media}`;
+  const type = `${NON_JSON_TYPE_PREFIX}${media}`;
   if (bytes.length === 0) return { type, detail: '' };
   const isHtml = /html|xml/.test(media) || /^\s*(<!doctype html|<html|<head|<body|<title)/i.test(text);
   if (isHtml) {

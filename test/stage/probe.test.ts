@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../../support/paths.ts';
 import { createProbeDir } from '../../support/evidence/runDir.ts';
 import { probeSession, PROBE_SCENARIO } from '../../support/stage/session-probe.ts';
 import { renderProbeMd } from '../../support/stage/probeReport.ts';
+import { failureStage } from '../../support/harness/classify.ts';
 import { runProbe, tlsDiagnosisCode, callDiagnosis, type ProbeReport } from '../../support/stage/probe.ts';
 import { startBlackHole, startConnectProxy, startStandInGateway, notFound404, type StandInGateway } from '../net/standins.ts';
 
@@ -218,6 +219,7 @@ test('an HTML 403 page (not from CART): NOT_CART; the ledger gets the page title
   assert.equal(rows[0]!.errorType, 'non-json:text/html');
   assert.equal(rows[0]!.errorDetail, '403 Forbidden - Web filter');
   assert.equal(rows[0]!.xCartId, '');
+  assert.equal(failureStage(rows[0]!), 'proxy', 'the report does not blame CART for a page without X-Cart-id');
   assert.ok(readFileSync(join(evidenceDir, rows[0]!.responseFile), 'utf8').includes(page), 'the whole page is in the evidence');
 });
 
