@@ -4,6 +4,7 @@ import type { Command } from './command.ts';
 /** Commands are loaded lazily so `--help` stays fast and one broken module does not break the others. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./commands/run.ts')).default,
+  probe: async () => (await import('./commands/probe.ts')).default,
   pki: async () => (await import('./commands/pki.ts')).default,
   simulator: async () => (await import('./commands/simulator.ts')).default,
   check: async () => (await import('./commands/check.ts')).default,

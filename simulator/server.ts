@@ -214,6 +214,10 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
         log?.(`border ${b.status} ${req.method} ${req.url}: ${b.reason}`);
         return send(reply, b);
       }
+      if (switches.requestBodyJsonContentType && multipartOp) {
+        const why = requestBodyContentTypeProblem(mp);
+        if (why) return send(reply, borderError('InvalidRequestContent', why, why));
+      }
       if (switches.openApiConformance && multipartOp) {
         const why = openApiProblem(op, mp);
         if (why) return send(reply, borderError('InvalidRequestContent', why, why));
@@ -322,6 +326,21 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
       validator.close();
     },
   };
+}
+
+/**
+ * The `requestBody` part must be labelled `application/json` (GovWay validates the multipart against the OpenAPI,
+ * where requestBody is an object, i.e. a JSON part). Only judged when the multipart parses and the part is there:
+ * a malformed multipart or a missing part is the dispatcher's business (415/400 with its own problem types).
+ */
+export function requestBodyContentTypeProblem(mp: ReturnType<typeof parseMultipart> | undefined): string | undefined {
+  if (!mp || !mp.ok) return undefined;
+  const rb = mp.parts.find((p) => p.name === 'requestBody' && p.filename === undefined);
+  if (!rb) return undefined;
+  if (!/^application\/json\s*(;|$)/i.test(rb.contentType ?? '')) {
+    return `part 'requestBody' must have Content-Type application/json (got ${rb.contentType ? `'${rb.contentType}'` : 'none'})`;
+  }
+  return undefined;
 }
 
 /** Minimal GovWay-like OpenAPI conformance of the multipart request (only with openApiConformance on). */

@@ -30,6 +30,12 @@ export interface SimulatorSwitches {
    */
   openApiConformance: boolean;
   /**
+   * GovWay's check of the multipart `requestBody` part's Content-Type: a part without `application/json` gets
+   * 400 InvalidRequestContent from the border, as the national gateway answers vendors (it-fse-support threads).
+   * ON by default (it is the one OpenAPI rule of the multipart whose effect is documented); off = any label accepted.
+   */
+  requestBodyJsonContentType: boolean;
+  /**
    * Status of MISSING_TOKEN (only reachable with border off): 'impl' = per family (403 V, 400 P, 400 R);
    * 'guide' = 403 everywhere (guide "Interfacce REST Gateway" §14).
    */
@@ -77,6 +83,7 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   allowSingleCertificate: true,
   strictRtCn: false,
   openApiConformance: false,
+  requestBodyJsonContentType: true,
   missingTokenStatus: 'impl',
   strictBase64Jwt: false,
   allowSpecialFiscalCode: false,
@@ -103,6 +110,7 @@ export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
   allowSingleCertificate: 'accept the TLS client certificate as JWT signer (RT single-certificate mode)',
   strictRtCn: "x5c CN must follow RT's full CN rule, not just start with Sn#",
   openApiConformance: 'GovWay OpenAPI check of requestBody (400 InvalidRequestContent); off: rules unpublished',
+  requestBodyJsonContentType: "requestBody part must be labelled application/json (else 400 InvalidRequestContent at the border)",
   missingTokenStatus: "'impl' (403 V / 400 P,R) or 'guide' (always 403)",
   strictBase64Jwt: 'decode the JWT payload with standard Base64 (rejects - and _), as the Java dispatcher',
   allowSpecialFiscalCode: 'accept 11-digit / ENI / STP codes as CF',

@@ -55,6 +55,16 @@ Before(function (this: HarnessWorld, { pickle }) {
   this.nationalIds = pickle.tags.map((t) => /^@naz-(\d+)$/.exec(t.name)?.[1]).filter((x): x is string => !!x).map(Number);
 });
 
+/** The run was stopped (network down, or the probe failed): the remaining scenarios send nothing (issue #11 §7). */
+let stopAnnounced = false;
+Before(function (this: HarnessWorld) {
+  const s = currentSession();
+  const stop = s?.circuit.stopRecord();
+  if (!s || !stop) return undefined;
+  if (!stopAnnounced) { stopAnnounced = true; s.log(`SKIPPING the remaining scenarios: the run was stopped (${stop.reason})`); }
+  return 'skipped';
+});
+
 /** Against the simulator without catalogs these cannot be judged: skipped, and said loudly (never passed). */
 Before({ tags: CATALOG_TAGS }, function (this: HarnessWorld, { pickle }) {
   const s = currentSession();

@@ -86,6 +86,15 @@ export interface Profile {
   baseUrl?: string;
   /** JWT audience; default = the national validation URL (support/gateway/claims.ts DEFAULT_AUDIENCE). */
   aud?: string;
+  /**
+   * HTTP(S) proxy for the gateway (CONNECT tunnel), e.g. `http://user:pass@proxy.example:3128`; overrides
+   * HTTPS_PROXY/https_proxy and NO_PROXY/no_proxy. `"none"` = always connect directly.
+   */
+  proxy?: string;
+  /** Certificate CNs that do not follow RT's long form are an error instead of a warning (default false). */
+  strictCn?: boolean;
+  /** Stop the run after this many consecutive exchanges without an HTTP response (default 5). */
+  maxNetworkFailures?: number;
   /** Folder with vendor documents: <TYPE>.xml (CDA) or <TYPE>.pdf (already signed PDF). */
   documentsDir?: string;
   /** Catalog directory override (else FSE_CATALOGS_DIR). */

@@ -14,6 +14,9 @@ import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS } from '../../support/harness/classify.ts';
+import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV } from '../../support/harness/circuit.ts';
+import { STRICT_CN_ENV } from '../../support/pki/credentials.ts';
+import { probeBeforeRun } from '../../support/stage/session-probe.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -30,6 +33,12 @@ Options:
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
   --ci               CI mode: when catalogs are configured (FSE_CATALOGS_DIR / --catalogs), a skipped scenario
                      fails the run, because the catalogs were expected to work (used by npm test)
+  --max-network-failures N
+                     stop after N consecutive exchanges without an HTTP response (default 5, or the profile's
+                     "maxNetworkFailures"): remaining scenarios are skipped, the clean-up still runs, exit code 1
+  --strict-cn        refuse certificate CNs that do not follow RT's long form (default: a warning)
+  --no-probe         against stage, skip the connection probe that runs before the first scenario
+                     (see fse-harness probe --help)
   --help             this text
 
 Without configuration it starts the embedded simulator (HTTPS + mutual TLS on 127.0.0.1, ephemeral port),
@@ -72,7 +81,11 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel'], boolean: ['no-report', 'ci'] });
+    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel', 'max-network-failures'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe'] });
+    // by environment, so that the parallel worker processes get them too
+    if (flags['strict-cn']) process.env[STRICT_CN_ENV] = '1';
+    if (flags['max-network-failures'] !== undefined) process.env[MAX_NETWORK_FAILURES_ENV] = String(flags['max-network-failures']);
+    maxNetworkFailures({}, process.env); // a bad value is a UserError before anything starts
     const t0 = performance.now();
     const tee = teeConsole();
     try {
@@ -101,9 +114,12 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     try {
       const p = session.profile;
       out(`fse-harness: installation ${p.installation} — ${p.provider.name} (P.IVA ${p.provider.partitaIva}, CODREP ${p.codRep})`);
-      out(`fse-harness: target ${p.target} ${session.baseUrl}`);
+      const proxy = session.connection.proxy;
+      out(`fse-harness: target ${p.target} ${session.baseUrl}${proxy ? ` via proxy ${proxy.display} (from ${proxy.source === 'profile' ? 'the profile' : proxy.source})` : ''}`);
+      for (const w of session.credentials.warnings ?? []) out(`fse-harness: WARNING — ${w}`);
       out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)}`);
       await runPreflight(session, (l) => out(`  ${l}`));
+      if (p.target === 'stage' && !flags['no-probe']) await probeBeforeRun(session, (l) => out(`  ${l}`));
 
       const typeExpr = `(${p.documentTypes.map((t) => `@${t}`).join(' or ')})`;
       const tags = flags.tags ? `${typeExpr} and (${String(flags.tags)})` : typeExpr;
@@ -167,7 +183,9 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     const failed = scenarios.length - passed - skipped;
     const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv)).length;
     out('');
-    if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
+    const stop = session.circuit.stopRecord();
+    if (stop) out(`fse-harness: RUN STOPPED — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${skipped} scenarios skipped, nothing sent for them`);
+    else if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
     out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
@@ -180,6 +198,7 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       out(`fse-harness: --ci: ${skipped} scenarios were skipped although catalogs are configured (${session.catalogsDir}): failing the run`);
       return 1;
     }
+    if (stop) return 1;
     return success ? 0 : 1;
 }
 export default command;

@@ -14,6 +14,7 @@ import { isValidCf, cfCheckChar } from '../cf.ts';
 import type { CertificateSource, Profile } from '../types.ts';
 import { DEFAULT_AUDIENCE } from '../gateway/claims.ts';
 import { RT_REPOSITORY_ROOT, RT_SUBMISSION_ROOT } from '../gateway/oids.ts';
+import { normaliseBaseUrl } from './baseUrl.ts';
 
 export interface LoadedProfile {
   profile: Profile;
@@ -145,11 +146,12 @@ function semanticErrors(data: Record<string, unknown>, already: Set<string>): { 
     let host = '';
     try {
       host = new URL(baseUrl).hostname.replace(/\.$/, '');
-    } catch {
-      out.push({ path: 'baseUrl', text: `baseUrl: ${show(baseUrl)} is not a valid URL; expected an https:// URL ending in /gateway/v2/` });
-    }
+    } catch { /* reported by normaliseBaseUrl below */ }
     if (host === RT_PRODUCTION_HOST) {
       out.push({ path: 'baseUrl', text: `baseUrl: ${show(baseUrl)} is Regione Toscana's production gateway (${RT_PRODUCTION_HOST}); production is refused: this harness never sends to production` });
+    } else {
+      const n = normaliseBaseUrl(baseUrl);
+      if (!n.ok) out.push({ path: 'baseUrl', text: `baseUrl: ${n.problem}` });
     }
   }
   const certs = data['certificates'];
@@ -197,11 +199,13 @@ export function validateProfile(data: unknown): Profile {
  * baseUrl: stage → RT's stage URL; simulator → '' (the runtime knows the simulator's address).
  */
 export function profileDefaults(p: Profile): Required<Pick<Profile, 'identificativoRep' | 'identificativoSottomissione' | 'aud' | 'baseUrl'>> {
+  const own = p.baseUrl !== undefined ? normaliseBaseUrl(p.baseUrl) : undefined;
   return {
     identificativoRep: p.identificativoRep ?? `${RT_REPOSITORY_ROOT}.${p.codRep}`,
     identificativoSottomissione: p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${p.provider.partitaIva}`,
     aud: p.aud ?? DEFAULT_AUDIENCE,
-    baseUrl: p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : ''),
+    // a missing trailing slash is added silently (validateProfile refused every other deviation)
+    baseUrl: own?.ok ? own.url : (p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : '')),
   };
 }
 

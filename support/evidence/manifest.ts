@@ -1,7 +1,8 @@
 /**
  * evidence/manifest.json: SHA-256 of every evidence file, so the bundle can be checked after the fact.
- * Covered: evidence/** (except the manifest itself), summary.md, data.json files (anywhere in the run dir
- * outside allure-results/, allure-report/, cucumber/ and node_modules/).
+ * Covered: evidence/** (except the manifest itself), summary.md, the connection probe's probe.json/probe.md and
+ * the stop record network-stop.json when the run has them, data.json files (anywhere in the run dir outside
+ * allure-results/, allure-report/, cucumber/ and node_modules/).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -46,8 +47,10 @@ export function evidenceFiles(runDir: string): string[] {
   const abs: string[] = [];
   const ev = join(runDir, 'evidence');
   if (existsSync(ev)) walk(ev, abs);
-  const summary = join(runDir, RUN_FILES.summary);
-  if (existsSync(summary) && lstatSync(summary).isFile()) abs.push(summary);
+  for (const name of [RUN_FILES.summary, RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.networkStop]) {
+    const p = join(runDir, name);
+    if (existsSync(p) && lstatSync(p).isFile()) abs.push(p);
+  }
   findDataJson(runDir, runDir, abs);
   return abs
     .map((p) => toPosix(relative(runDir, p)))

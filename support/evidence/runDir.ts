@@ -14,6 +14,12 @@ export const RUN_FILES = {
   dataJson: 'data.json',
   /** Reproducible zip of the evidence, for Toscana Compliance. */
   bundle: 'evidence-bundle.zip',
+  /** Why the run stopped early (network down, or a failed probe): support/harness/circuit.ts. Absent when it did not. */
+  networkStop: 'network-stop.json',
+  /** The connection probe's result, machine-readable (support/stage/probeReport.ts); stage runs and `fse-harness probe`. */
+  probeJson: 'probe.json',
+  /** The same for a person, Italian and English. */
+  probeMd: 'probe.md',
 } as const;
 
 /** Files in `<run>/evidence/`. */
@@ -77,27 +83,44 @@ export function runDirPaths(dir: string): RunDir {
   };
 }
 
-export function createRunDir(reportsDir: string, installation: string, now: Date = new Date()): RunDir {
-  const runsDir = resolve(reportsDir, 'runs');
-  mkdirSync(runsDir, { recursive: true });
-  const base = `${utcStamp(now)}-${safeSegment(installation)}`;
+/** Folders under the reports directory: one per run, one per `fse-harness probe`. */
+export const REPORTS_DIRS = {
+  runs: 'runs',
+  /** `fse-harness probe`: probe.json, probe.md and evidence/ (never in runs/, reports/latest left alone). */
+  probes: 'probes',
+} as const;
+
+/** Claims `<parent>/<base>` or `<base>-2`, `-3`… with a non-recursive mkdir (atomic, safe against concurrent runs). */
+function claimDir(parent: string, base: string): string {
+  mkdirSync(parent, { recursive: true });
   let id = base;
   for (let n = 2; ; n++) {
     try {
-      // Non-recursive mkdir fails with EEXIST: the atomic "claim" of the name, safe against concurrent runs.
-      mkdirSync(join(runsDir, id));
-      break;
+      // Non-recursive mkdir fails with EEXIST: the atomic "claim" of the name.
+      mkdirSync(join(parent, id));
+      return join(parent, id);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       id = `${base}-${n}`;
     }
   }
-  const rd = runDirPaths(join(runsDir, id));
+}
+
+export function createRunDir(reportsDir: string, installation: string, now: Date = new Date()): RunDir {
+  const rd = runDirPaths(claimDir(resolve(reportsDir, REPORTS_DIRS.runs), `${utcStamp(now)}-${safeSegment(installation)}`));
   for (const d of [join(rd.evidenceDir, EVIDENCE_FILES.exchanges), join(rd.evidenceDir, EVIDENCE_FILES.pdf), rd.allureResultsDir, rd.cucumberDir]) {
     mkdirSync(d, { recursive: true });
   }
   pointLatest(resolve(reportsDir), rd.dir);
   return rd;
+}
+
+/**
+ * `fse-harness probe` writes into reports/probes/<UTC>-<installation>[-N]/ (never into runs/, and reports/latest is
+ * left alone): RUN_FILES.probeJson, RUN_FILES.probeMd and evidence/ (the ledger and exact bytes of the probe's call).
+ */
+export function createProbeDir(reportsDir: string, installation: string, now: Date = new Date()): RunDir {
+  return runDirPaths(claimDir(resolve(reportsDir, REPORTS_DIRS.probes), `${utcStamp(now)}-${safeSegment(installation)}`));
 }
 
 /** reports/latest → runs/<id> (relative symlink, replaced atomically by rename); on failure reports/LATEST.txt. */

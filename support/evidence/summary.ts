@@ -27,6 +27,14 @@ export interface RunMeta {
   signCn?: string;
   /** Documents published during the run and not deleted (identificativoDoc, with type/CF if the caller adds them). */
   leftBehind?: string[];
+  /** Credential/configuration warnings printed before the run (issue #11 §4). */
+  warnings?: string[];
+  /** How the gateway was reached: `diretta` or the proxy as scheme://host:port (never its credentials). */
+  route?: string;
+  /** The connection probe's result, one line (stage runs). */
+  probe?: string;
+  /** Why the run stopped early (Italian), with the last network error. */
+  stopped?: string;
 }
 
 const METHOD_LABEL: Record<string, string> = {
@@ -95,9 +103,22 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   if (meta.authCn) L.push(`| CN certificato di autenticazione | ${mdCell(meta.authCn)} |`);
   if (meta.signCn) L.push(`| CN certificato di firma | ${mdCell(meta.signCn)} |`);
   if (meta.catalogs) L.push(`| Versione cataloghi | ${mdCell(meta.catalogs)} |`);
+  if (meta.route) L.push(`| Connessione | ${mdCell(meta.route)} |`);
+  if (meta.probe) L.push(`| Sonda di connessione | ${mdCell(meta.probe)} |`);
   L.push(`| Inizio esecuzione (UTC) | ${mdCell(meta.startedAt)} |`);
   L.push(`| Fine esecuzione (UTC) | ${mdCell(meta.finishedAt ?? 'non terminata')} |`);
   L.push('');
+  if (meta.stopped) {
+    L.push(`> **Esecuzione interrotta:** ${mdText(meta.stopped)}. Gli scenari successivi non hanno inviato richieste;`
+      + ' la pulizia finale è stata comunque tentata.');
+    L.push('');
+  }
+  if (meta.warnings && meta.warnings.length > 0) {
+    L.push('## Avvertenze');
+    L.push('');
+    for (const w of meta.warnings) L.push(`- ${mdText(w)}`);
+    L.push('');
+  }
   if (convenzionato && !meta.azienda) {
     L.push('> **Attenzione:** CODREP convenzionato ma Azienda non indicata nel profilo.');
     L.push('');

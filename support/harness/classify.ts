@@ -1,13 +1,21 @@
+import { NON_JSON_TYPE_PREFIX } from '../request/non-json.ts';
+
 /** Tags of the scenarios whose expected answer comes from the official catalogs (XSD, schematron, terminology). */
 export const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
 
-/** Where a refusal happened, for messages and the report's failure categories. */
-export type FailureStage = 'border' | 'dispatcher' | 'validator' | 'cart' | 'network' | 'none';
+/**
+ * Where a refusal happened, for messages and the report's failure categories. `proxy`: an HTTP answer that is not
+ * JSON and carries no X-Cart-id — a page from a corporate proxy, a web filter or another server on the way, never
+ * CART's (CART puts an X-Cart-id on every answer it gives).
+ */
+export type FailureStage = 'border' | 'dispatcher' | 'validator' | 'cart' | 'proxy' | 'network' | 'none';
 
-/** `o` is a ledger row or an exchange outcome (`httpStatus` '' = no HTTP answer). */
-export function failureStage(o: { httpStatus: number | ''; errorType: string }): FailureStage {
+/** `o` is a ledger row or an exchange outcome (`httpStatus` '' = no HTTP answer; `xCartId` '' = none in the answer). */
+export function failureStage(o: { httpStatus: number | ''; errorType: string; xCartId: string }): FailureStage {
   if (o.errorType.startsWith('network:')) return 'network';
   if (o.httpStatus === '' || o.httpStatus < 400) return 'none';
+  // an HTML/plain-text error page: CART's only if it carries CART's X-Cart-id
+  if (o.errorType.startsWith(NON_JSON_TYPE_PREFIX)) return o.xCartId ? 'cart' : 'proxy';
   if (/govway\.org/.test(o.errorType)) return 'border';
   if (/^\/msg\/(syntax|semantic|vocabulary|validator)$/.test(o.errorType)) return 'validator';
   if (o.errorType.startsWith('/msg/')) return 'dispatcher';
@@ -19,6 +27,7 @@ const LABEL: Record<FailureStage, string> = {
   dispatcher: 'dispatcher del gateway',
   validator: 'validatore CDA (XSD/schematron/terminologia)',
   cart: 'CART',
+  proxy: 'rete/proxy (risposta non JSON senza X-Cart-id: proxy, filtro web o altro server)',
   network: 'rete/TLS (nessuna risposta HTTP)',
   none: '-',
 };

@@ -13,8 +13,10 @@ import { buildMultipart } from '../request/multipart.ts';
 import { encodePathId, resourceHl7Type } from '../gateway/ids.ts';
 import { attachmentHash } from '../gateway/claims.ts';
 import { assertPatientAllowed } from '../request/interlocks.ts';
+import { describeNonJson } from '../request/non-json.ts';
 import type { ExchangeResult, GatewayClient, SendRequest } from '../request/http.ts';
 import type { Ledger } from '../evidence/ledger.ts';
+import type { NetworkCircuit } from './circuit.ts';
 import type { DocumentState } from './document.ts';
 
 /** Negative-scenario edits of one exchange. Each changes exactly one thing. */
@@ -54,6 +56,8 @@ export interface ExchangeContext {
   readonly client: Pick<GatewayClient, 'send' | 'baseUrl'>;
   readonly ledger: Pick<Ledger, 'writeExchange' | 'savePdf' | 'append'>;
   readonly runId: string;
+  /** Consecutive calls without an HTTP response: stops the run when the network is down (support/harness/circuit.ts). */
+  readonly circuit: Pick<NetworkCircuit, 'assertMaySend' | 'record'>;
   nextSeq(): number;
 }
 
@@ -159,9 +163,16 @@ export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Pr
   return { spec, at, body, tokens, file, http };
 }
 
-/** Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). */
-export function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
-  return ctx.client.send(req.http);
+/**
+ * Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). When the run was
+ * stopped because the network is down (issue #11 §7) it throws NetworkStoppedError and sends nothing; every call
+ * tells the circuit whether an HTTP response arrived.
+ */
+export async function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
+  ctx.circuit.assertMaySend();
+  const result = await ctx.client.send(req.http);
+  ctx.circuit.record(result.status !== undefined, result.error ? `${result.error.code}: ${result.error.message}` : undefined);
+  return result;
 }
 
 /** Longest `errorDetail` written to the ledger (the whole answer is in the exchange's response file). */
@@ -180,6 +191,9 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     try { json = JSON.parse(result.body.toString('utf8')) as Record<string, unknown>; } catch { json = undefined; }
   }
   const failed = !!result.status && result.status >= 400;
+  // an HTML/plain-text error page (border, proxy, web server): its title or first 200 characters (issue #11 §8);
+  // the whole page stays in the exchange's response file
+  const page = !result.error && failed && !json ? describeNonJson(result.body, result.headers['content-type']) : undefined;
   const outcome: ExchangeOutcome = {
     timestamp: req.at.toISOString(),
     installation: ctx.profile.installation,
@@ -193,8 +207,8 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     traceId: str(json?.traceID),
     spanId: str(json?.spanID),
     workflowInstanceId: str(json?.workflowInstanceId),
-    errorType: result.error ? `network:${result.error.cause}` : failed ? str(json?.type) : '',
-    errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : failed ? str(json?.detail ?? json?.title) : '',
+    errorType: result.error ? `network:${result.error.cause}` : page ? page.type : failed ? str(json?.type) : '',
+    errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : page ? page.detail : failed ? str(json?.detail ?? json?.title) : '',
     expected: spec.expected,
     outcome: result.error ? 'ERROR' : result.status === spec.expected ? 'PASS' : 'FAIL',
     requestFile: files.requestFile,

@@ -7,6 +7,7 @@ import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
 import { buildBundle } from '../evidence/bundle.ts';
 import { generateAllureReport } from '../report/allure.ts';
+import { readProbe, probeOneLine } from '../stage/probeReport.ts';
 
 export function runMeta(s: Session): RunMeta {
   const p = s.profile;
@@ -24,6 +25,20 @@ export function runMeta(s: Session): RunMeta {
     authCn: s.credentials.auth.cn,
     signCn: s.credentials.sign.cn,
     leftBehind: s.records.readLeftBehind(),
+    ...runNotes(s),
+  };
+}
+
+/** Warnings, route, probe and stop reason of a run (issue #11 §4, §6, §7), for summary.md and the report. */
+export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'probe' | 'stopped'> {
+  const stop = s.circuit.stopRecord();
+  const probe = readProbe(s.runDir.dir);
+  const proxy = s.connection.proxy;
+  return {
+    warnings: s.credentials.warnings ?? [],
+    route: proxy ? `via proxy ${proxy.display}` : s.profile.target === 'stage' ? 'diretta' : undefined,
+    probe: probe ? probeOneLine(probe) : undefined,
+    stopped: stop ? `${stop.reasonIt}${stop.lastError ? ` (ultimo errore: ${stop.lastError})` : ''}` : undefined,
   };
 }
 
@@ -49,6 +64,9 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
       application: `${meta.application.vendor} / ${meta.application.id} / ${meta.application.version}`,
       catalogs: meta.catalogs ?? '',
       baseUrl: meta.baseUrl,
+      ...(meta.warnings?.length ? { warnings: meta.warnings.join(' | ') } : {}),
+      ...(meta.probe ? { probe: meta.probe } : {}),
+      ...(meta.stopped ? { stopped: meta.stopped } : {}),
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
     report = relative(process.cwd(), r.indexHtml);
   }

@@ -3,7 +3,7 @@
  * credentials, the target (support/harness/target.ts) and its HTTP client, the run directory with its ledger and
  * records (support/harness/run-records.ts), the published documents (support/harness/published.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Profile } from '../types.ts';
@@ -16,10 +16,11 @@ import { GatewayClient } from '../request/http.ts';
 import { createRunDir, runDirPaths, type RunDir } from '../evidence/runDir.ts';
 import { Ledger } from '../evidence/ledger.ts';
 import { DEFAULT_PKI_DIR, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../paths.ts';
-import { openTarget, usesEmbeddedSimulator, type EmbeddedTargetStarter, type RunTarget } from './target.ts';
+import { openTarget, targetConnection, type EmbeddedTargetStarter, type RunTarget, type TargetConnection } from './target.ts';
 import { WORKER_ENV, type WorkerOptions } from './worker.ts';
 import { RunRecords } from './run-records.ts';
 import { PublishedSet } from './published.ts';
+import { maxNetworkFailures, NetworkCircuit } from './circuit.ts';
 import type { ExchangeContext } from './exchange.ts';
 
 export interface SessionOptions {
@@ -51,6 +52,10 @@ export class Session implements ExchangeContext {
   runId!: string;
   records!: RunRecords;
   catalogsDir: string | null = null;
+  /** How this process connects to the target: TLS material, proxy, timeout (support/harness/target.ts). */
+  connection!: TargetConnection;
+  /** Stops the run after N consecutive calls without an HTTP response (support/harness/circuit.ts). */
+  circuit!: NetworkCircuit;
   /** Local CDA validator (coordinator only: pre-flight information). Workers do not load the catalogs. */
   validator?: CdaValidator;
   /** Set when this process is a parallel worker of a coordinator's run. */
@@ -77,6 +82,8 @@ export class Session implements ExchangeContext {
     s.profilePath = loaded.path;
     s.profileDir = loaded.baseDir;
     const p = s.profile;
+    // a bad FSE_MAX_NETWORK_FAILURES (--max-network-failures) is refused before anything starts
+    const networkLimit = maxNetworkFailures(p, env);
 
     // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
     // (loaded lazily: the catalogs module brings libxml2-wasm, which parallel workers never need)
@@ -101,15 +108,17 @@ export class Session implements ExchangeContext {
 
     // Target: the embedded simulator, or stage. Interlocks run before any connection.
     s.target = await openTarget({ profile: p, pkiDir, catalogsDir: s.catalogsDir, env, log: s.log, worker: s.worker, startEmbedded: o.startEmbedded });
-    // the embedded simulator's TLS certificate comes from the run's test PKI (also in the workers); else the profile's serverCa
-    const serverCaPem = usesEmbeddedSimulator(p) ? readFileSync(join(pkiDir, 'ca.pem'), 'utf8') : s.credentials.serverCaPem;
-    s.client = new GatewayClient(s.baseUrl, { certPem: s.credentials.auth.certPem, keyPem: s.credentials.auth.keyPem, caPem: serverCaPem }, { timeoutMs: Number(env.FSE_TIMEOUT_MS ?? 30_000) });
+    // how this process reaches it: client chain (leaf + intermediates), trusted server CA, proxy (stage), timeout
+    s.connection = targetConnection({ profile: p, baseUrl: s.baseUrl, pkiDir, auth: s.credentials.auth, serverCaPem: s.credentials.serverCaPem, env });
+    s.client = new GatewayClient(s.baseUrl, s.connection.tls, { timeoutMs: s.connection.timeoutMs, proxy: s.connection.proxy });
 
     if (!s.worker) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
     s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
     s.ledger = Ledger.open(s.runDir.evidenceDir);
     s.records = new RunRecords(s.runDir, { shared: !!s.worker, log: s.log });
+    s.circuit = new NetworkCircuit(s.runDir.dir, networkLimit);
+    s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);
     return s;
   }
 

@@ -3,10 +3,15 @@
  * or a simulator started elsewhere), or — in a parallel worker — the target the coordinator already opened.
  * The safety interlocks (production refused, loopback only for the simulator, listed hosts only for stage) run
  * here, before any request. Starting the embedded simulator is composition, done above support/ (cli/target.ts):
- * this module only receives the function that does it.
+ * this module only receives the function that does it. `targetConnection` says how this process reaches the target
+ * (client certificate chain, trusted server CA, proxy, timeout): the run's HTTP client and the probe use it alike.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Profile } from '../types.ts';
 import { assertTargetAllowed, RT_STAGE_BASE_URL } from '../request/interlocks.ts';
+import type { TlsMaterial } from '../request/http.ts';
+import { resolveProxy, type ProxyConfig } from '../net/proxy.ts';
 import type { WorkerOptions } from './worker.ts';
 
 /** An open target. `close()` stops what the run started (the embedded simulator); it never throws. */
@@ -72,4 +77,36 @@ export async function openTarget(o: OpenTargetOptions): Promise<RunTarget> {
     throw e;
   }
   return target;
+}
+
+/** How this process connects to the target: the options of its GatewayClient, and what the probe opens by hand. */
+export interface TargetConnection {
+  /** The authentication certificate followed by its intermediates (sent in the handshake), its key, the trusted server CA. */
+  tls: TlsMaterial;
+  /** CONNECT proxy towards the gateway (stage only: the profile's `proxy`, else HTTPS_PROXY/NO_PROXY), null = direct. */
+  proxy: ProxyConfig | null;
+  /** Per-call limit (FSE_TIMEOUT_MS, default 30 s). */
+  timeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function targetConnection(o: {
+  profile: Profile;
+  baseUrl: string;
+  /** The run's test PKI (its ca.pem signed the embedded simulator's server certificate). */
+  pkiDir: string;
+  auth: { tlsCertPem: string; keyPem: string };
+  /** The profile's `serverCa` (undefined = the system trust store). */
+  serverCaPem?: string;
+  env: NodeJS.ProcessEnv;
+}): TargetConnection {
+  const p = o.profile;
+  // the embedded simulator's TLS certificate comes from the run's test PKI (also in the workers); else the profile's serverCa
+  const caPem = usesEmbeddedSimulator(p) ? readFileSync(join(o.pkiDir, 'ca.pem'), 'utf8') : o.serverCaPem;
+  return {
+    tls: { certPem: o.auth.tlsCertPem, keyPem: o.auth.keyPem, ...(caPem ? { caPem } : {}) },
+    proxy: p.target === 'stage' ? resolveProxy(new URL(o.baseUrl), { profileProxy: p.proxy, env: o.env }) : null,
+    timeoutMs: Number(o.env.FSE_TIMEOUT_MS || DEFAULT_TIMEOUT_MS),
+  };
 }

@@ -41,6 +41,17 @@ export function buildRtCn(prefix: 'A' | 'S', n: number, partitaIva: string, tipD
   return `${prefix}${n}#${RT_REGION_CODE}${partitaIva}${tipDominio}${vendor}${istat}`;
 }
 
+/**
+ * The role prefix alone: `An#` (authentication) or `Sn#` (signature), n = 1, 2, … — the part of the CN the
+ * gateway relies on (GovWay checks that the JWT signer is an `Sn#` certificate). RT's own example signature token
+ * carries `integrity:S1#111FTGM0000000` (RT specification §14), a CN with the prefix but not the long form.
+ */
+export function rolePrefix(cn: string): { kind: 'A' | 'S'; n: number } | undefined {
+  const m = /^([AS])(\d+)#/.exec(typeof cn === 'string' ? cn : '');
+  if (!m || Number(m[2]) < 1) return undefined;
+  return { kind: m[1] as 'A' | 'S', n: Number(m[2]) };
+}
+
 /** Parses an RT CN. Never throws: `{ ok: false, reason }` says what is wrong, in English. */
 export function parseRtCn(cn: string): ParsedRtCn {
   if (typeof cn !== 'string' || cn.length === 0) return { ok: false, reason: 'the CN is empty' };

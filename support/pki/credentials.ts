@@ -10,7 +10,8 @@ import forge from 'node-forge';
 import * as x509 from './x509.ts';
 import { UserError } from '../errors.ts';
 import type { CertificateSource, Profile } from '../types.ts';
-import { parseRtCn, RT_CN_RULE } from './cn.ts';
+import { parseRtCn, rolePrefix, RT_CN_RULE } from './cn.ts';
+import { derToPem, orderChain, tlsChainPem } from './chain.ts';
 
 export interface KeyMaterial {
   certPem: string;
@@ -20,6 +21,13 @@ export interface KeyMaterial {
   privateKeyPkcs8Der: Uint8Array;
   /** Further certificates found beside the leaf (intermediate/root), DER. */
   chainDer: Uint8Array[];
+  /**
+   * What the TLS handshake sends: the leaf followed by the intermediates of its chain found in the .p12 / PEM
+   * bundle, in path order (issuer of the leaf first); the self-signed root and unrelated certificates are left out.
+   */
+  tlsCertPem: string;
+  /** Number of intermediates in `tlsCertPem`. */
+  intermediates: number;
   cn: string;
   notBefore: Date;
   notAfter: Date;
@@ -38,6 +46,20 @@ export interface LoadCredentialsOptions {
   baseDir: string;
   env?: NodeJS.ProcessEnv;
   now?: Date;
+  /**
+   * Refuse CNs that do not follow RT's long form instead of warning. Default: the profile's `strictCn`, or the
+   * environment variable FSE_STRICT_CN=1 (set by `--strict-cn`).
+   */
+  strictCn?: boolean;
+}
+
+/** Environment variable of strict CN mode (set by the `--strict-cn` flag, so that parallel workers see it too). */
+export const STRICT_CN_ENV = 'FSE_STRICT_CN';
+
+/** Strict CN mode: the option, else the profile's `strictCn`, else FSE_STRICT_CN=1 (the `--strict-cn` flag). */
+export function strictCnMode(profile: Pick<Profile, 'strictCn'>, env: NodeJS.ProcessEnv, option?: boolean): boolean {
+  if (option !== undefined) return option;
+  return profile.strictCn === true || /^(1|true|yes)$/i.test(env[STRICT_CN_ENV] ?? '');
 }
 
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -53,6 +75,8 @@ interface Loaded extends KeyMaterial {
   keyObject: KeyObject;
   keyUsage: number | undefined;
   extKeyUsage: string[] | undefined;
+  /** Certificates of the bundle that are not on the leaf's chain (not sent). */
+  unrelated: number;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -85,10 +109,6 @@ function pemToDer(pem: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-function derToPem(der: Uint8Array, label = 'CERTIFICATE'): string {
-  const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
-}
 
 /** Certificates in a PEM or DER file; throws UserError if there are none. */
 function readCertificates(field: string, path: string, buf: Buffer): Uint8Array[] {
@@ -245,6 +265,7 @@ async function loadSource(role: Role, src: CertificateSource | undefined, baseDi
   }
   const leafDer = certs[leafIdx]!;
   const chainDer = certs.filter((_, i) => i !== leafIdx);
+  const ordered = orderChain(leafDer, chainDer);
   const cert = new x509.X509Certificate(leafDer);
   const cn = cert.subjectName.getField('CN')[0] ?? '';
   const notBefore = cert.notBefore;
@@ -268,6 +289,9 @@ async function loadSource(role: Role, src: CertificateSource | undefined, baseDi
     keyPem,
     privateKeyPkcs8Der,
     chainDer,
+    tlsCertPem: tlsChainPem(leafDer, ordered.intermediates),
+    intermediates: ordered.intermediates.length,
+    unrelated: ordered.unrelated.length,
     cn,
     notBefore,
     notAfter,
@@ -291,6 +315,8 @@ function strip(l: Loaded): KeyMaterial {
     keyPem: l.keyPem,
     privateKeyPkcs8Der: l.privateKeyPkcs8Der,
     chainDer: l.chainDer,
+    tlsCertPem: l.tlsCertPem,
+    intermediates: l.intermediates,
     cn: l.cn,
     notBefore: l.notBefore,
     notAfter: l.notAfter,
@@ -323,6 +349,25 @@ function checkSigningUsage(l: Loaded, warnings: string[]): void {
   }
 }
 
+/**
+ * RT's long form (`A1#090<P.IVA><TipDominio><vendor><ISTAT>`) is checked, but the certificates Sogei actually
+ * issued do not always follow it (RT's own example token carries `S1#111FTGM0000000`): a deviation is a warning,
+ * or an error in strict mode (`strictCn` / `--strict-cn`). The An#/Sn# role prefix is checked separately, always.
+ */
+function longFormCheck(l: Loaded, parsed: ReturnType<typeof parseRtCn>, strict: boolean, warnings: string[]): void {
+  if (parsed.ok) return;
+  if (strict) {
+    throw new UserError('CRED_CN_RULE', `${l.field}: the CN "${l.cn}" of ${l.file} does not follow Regione Toscana's rule: ${parsed.reason} (strict CN mode)`, `Expected: ${RT_CN_RULE}. Ask the issuer for a certificate with a conforming CN, or drop strict mode ("strictCn": false, no --strict-cn) to accept it with a warning.`);
+  }
+  warnings.push(`${l.field}: the CN "${l.cn}" does not follow Regione Toscana's long form (${parsed.reason}); accepted with this warning (strict mode — "strictCn": true or --strict-cn — refuses it)`);
+}
+
+function bundleWarnings(l: Loaded, warnings: string[]): void {
+  if (l.unrelated > 0) {
+    warnings.push(`${l.field}: ${l.unrelated} certificate(s) in ${l.file} are not on the chain of "${l.cn}" and are not sent in the TLS handshake`);
+  }
+}
+
 function soonWarning(l: Loaded, now: Date, warnings: string[]): void {
   const days = (l.notAfter.getTime() - now.getTime()) / 86_400_000;
   if (days < 30) warnings.push(`${l.field}: the certificate "${l.cn}" expires in ${Math.max(0, Math.floor(days))} day(s) (${l.notAfter.toISOString()})`);
@@ -343,6 +388,7 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
     throw new UserError('CRED_MODE', `certificates.mode must be "separate" or "single" (got ${JSON.stringify(mode)})`);
   }
   const warnings: string[] = [];
+  const strict = strictCnMode(profile, env, o.strictCn);
   let serverCaPem: string | undefined;
   if (certs.serverCa) {
     const p = resolvePath(o.baseDir, certs.serverCa);
@@ -360,8 +406,8 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
     }
     const one = await loadSource('authentication', certs.authentication, o.baseDir, env, now);
     requireRsa(one, 'single');
-    const parsed = parseRtCn(one.cn);
-    if (!parsed.ok) warnings.push(`${one.field}: the CN "${one.cn}" does not follow Regione Toscana's rule (${parsed.reason})`);
+    longFormCheck(one, parseRtCn(one.cn), strict, warnings);
+    bundleWarnings(one, warnings);
     if (one.extKeyUsage === undefined) {
       // No EKU extension = no restriction (RFC 5280); RT's transitional single certificate is not specified further.
       warnings.push(`${one.field}: the certificate "${one.cn}" has no extended key usage extension (clientAuth expected for mutual TLS)`);
@@ -389,8 +435,10 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
 
   const pa = parseRtCn(auth.cn);
   const ps = parseRtCn(sign.cn);
-  const authIsS = pa.ok ? pa.kind === 'S' : /^S\d+#/.test(auth.cn);
-  const signIsA = ps.ok ? ps.kind === 'A' : /^A\d+#/.test(sign.cn);
+  const authRole = rolePrefix(auth.cn);
+  const signRole = rolePrefix(sign.cn);
+  const authIsS = authRole?.kind === 'S';
+  const signIsA = signRole?.kind === 'A';
   const ekuSwapped = !hasClientAuth(auth) && hasClientAuth(sign) && looksLikeSignatureCert(auth);
   if ((authIsS && signIsA) || ekuSwapped) {
     throw new UserError(
@@ -405,12 +453,16 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
   if (signIsA) {
     throw new UserError('CRED_SWAPPED', `${sign.field} (${sign.file}) holds "${sign.cn}", an authentication certificate (An#): the signature certificate's CN must start with Sn#`, 'Put the signature certificate (Sn#...) in certificates.signature; the authentication certificate (An#...) belongs in certificates.authentication.');
   }
-  if (!pa.ok) {
-    throw new UserError('CRED_CN_RULE', `${auth.field}: the CN "${auth.cn}" of ${auth.file} does not follow Regione Toscana's rule: ${pa.reason}`, `Expected: ${RT_CN_RULE}. Ask the issuer for a certificate with a conforming CN, or use certificates.mode "single" for RT's transitional single certificate.`);
+  if (authRole?.kind !== 'A') {
+    throw new UserError('CRED_CN_PREFIX', `${auth.field}: the CN "${auth.cn}" of ${auth.file} does not start with An# (A1#, A2#, …), the prefix Regione Toscana requires of the authentication certificate`, `Use the authentication certificate issued by Sogei (CN A1#…). Expected long form: ${RT_CN_RULE}. Or use certificates.mode "single" for RT's transitional single certificate.`);
   }
-  if (!ps.ok) {
-    throw new UserError('CRED_CN_RULE', `${sign.field}: the CN "${sign.cn}" of ${sign.file} does not follow Regione Toscana's rule: ${ps.reason}`, `Expected: ${RT_CN_RULE}.`);
+  if (signRole?.kind !== 'S') {
+    throw new UserError('CRED_CN_PREFIX', `${sign.field}: the CN "${sign.cn}" of ${sign.file} does not start with Sn# (S1#, S2#, …), the prefix Regione Toscana requires of the signature certificate (the gateway's border accepts only Sn# certificates as JWT signers)`, `Use the signature certificate issued by Sogei (CN S1#…). Expected long form: ${RT_CN_RULE}.`);
   }
+  longFormCheck(auth, pa, strict, warnings);
+  longFormCheck(sign, ps, strict, warnings);
+  bundleWarnings(auth, warnings);
+  bundleWarnings(sign, warnings);
   checkClientAuth(auth, 'authentication');
   requireRsa(sign, 'signature');
   checkSigningUsage(sign, warnings);
@@ -419,10 +471,10 @@ export async function loadCredentials(profile: Profile, o: LoadCredentialsOption
   if (suffix(auth.cn) !== suffix(sign.cn)) {
     warnings.push(`the CNs "${auth.cn}" and "${sign.cn}" differ after the An#/Sn# prefix (RT issues matching pairs)`);
   }
-  if (profile.provider?.partitaIva && pa.partitaIva !== profile.provider.partitaIva) {
+  if (pa.ok && profile.provider?.partitaIva && pa.partitaIva !== profile.provider.partitaIva) {
     warnings.push(`the certificate CN carries partita IVA ${pa.partitaIva}, the profile's provider.partitaIva is ${profile.provider.partitaIva}`);
   }
-  if (profile.provider?.istat && pa.istat !== profile.provider.istat) {
+  if (pa.ok && profile.provider?.istat && pa.istat !== profile.provider.istat) {
     warnings.push(`the certificate CN carries ISTAT code ${pa.istat}, the profile's provider.istat is ${profile.provider.istat}`);
   }
   soonWarning(auth, now, warnings);

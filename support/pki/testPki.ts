@@ -119,7 +119,7 @@ async function wrap(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<Is
 }
 
 /** Self-signed test CA (CA:true, keyCertSign + cRLSign). */
-export async function createTestCa(o: { cn?: string; notBefore?: Date; notAfter?: Date; days?: number } = {}): Promise<IssuedCert> {
+export async function createTestCa(o: { cn?: string; notBefore?: Date; notAfter?: Date; days?: number; /** basicConstraints pathLen (default 0: no intermediates below) */ pathLength?: number } = {}): Promise<IssuedCert> {
   const keys = await generateRsaKeyPair();
   const v = defaultValidity(o.days ?? 3650);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
@@ -131,9 +131,38 @@ export async function createTestCa(o: { cn?: string; notBefore?: Date; notAfter?
       keys,
       signingAlgorithm: RSA_ALG,
       extensions: [
+        new x509.BasicConstraintsExtension(true, o.pathLength ?? 0, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, cryptoImpl),
+      ],
+    },
+    cryptoImpl,
+  );
+  return wrap(cert, keys);
+}
+
+/**
+ * An intermediate CA issued by `parent` (CA:true, pathLen 0, keyCertSign + cRLSign): for three-level test PKIs
+ * (root → intermediate → leaf), the shape of Sogei's hierarchy. The root needs `createTestCa({ pathLength: 1 })`.
+ */
+export async function createTestIntermediate(parent: IssuedCert, o: { cn: string; days?: number }): Promise<IssuedCert> {
+  const keys = await generateRsaKeyPair();
+  const v = defaultValidity(o.days ?? 3650);
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: serial(),
+      subject: [{ CN: [o.cn] }, { O: ['FSE harness test PKI (not trusted anywhere)'] }, { C: ['IT'] }],
+      issuer: parent.cert.subjectName.toJSON(),
+      notBefore: v.notBefore,
+      notAfter: v.notAfter,
+      publicKey: keys.publicKey,
+      signingKey: parent.keys.privateKey,
+      signingAlgorithm: RSA_ALG,
+      extensions: [
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, cryptoImpl),
+        await x509.AuthorityKeyIdentifierExtension.create(parent.cert, false, cryptoImpl),
       ],
     },
     cryptoImpl,

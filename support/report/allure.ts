@@ -27,10 +27,16 @@ export interface ReportEnv {
   /** Catalog version (commit or tag of it-fse-catalogs), or "n/d". */
   catalogs: string;
   baseUrl: string;
+  /** Credential and configuration warnings (issue #11 §4), joined; omitted when there are none. */
+  warnings?: string;
+  /** The connection probe's result (stage runs). */
+  probe?: string;
+  /** Why the run stopped early, when it did. */
+  stopped?: string;
 }
 
 /**
- * The label step code may set to force a category: border | dispatcher | validator | cart | network | harness
+ * The label step code may set to force a category: border | dispatcher | validator | cart | proxy | network | harness
  * (the values of support/harness/classify.ts `failureStage`, plus `harness`).
  */
 export const FAILURE_LAYER_LABEL = 'failureLayer';
@@ -42,14 +48,21 @@ const ENV_KEYS: Record<keyof ReportEnv, string> = {
   application: 'Applicazione (vendor / id / versione)',
   catalogs: 'Cataloghi',
   baseUrl: 'URL gateway',
+  probe: 'Sonda di connessione',
+  warnings: 'Avvertenze',
+  stopped: 'Esecuzione interrotta',
 };
+const OPTIONAL_KEYS = new Set<keyof ReportEnv>(['warnings', 'probe', 'stopped']);
+/** The keys to show: the fixed ones always, the optional ones only when set. */
+const shownKeys = (env: ReportEnv) => (Object.keys(ENV_KEYS) as (keyof ReportEnv)[]).filter((k) => !OPTIONAL_KEYS.has(k) || !!env[k]);
 
 /**
  * Allure 3 category rules: failures grouped by where they happened. First matching category wins; Allure appends
  * its default "Product errors"/"Test errors" for anything else. Each category matches, in this order of
  * preference, the `failureLayer` label, the stage tag the harness steps put in the message
  * (`[bordo ...]`, `[validatore CDA ...]`, ... from support/harness/classify.ts), or the raw error type/code.
- * Validator comes before dispatcher because `/msg/syntax` is also a `/msg/...` type.
+ * Validator comes before dispatcher because `/msg/syntax` is also a `/msg/...` type; proxy comes before network
+ * because a proxy's error page (quoted in the message) may itself name a network error.
  */
 export function allureCategories(): object[] {
   const failing = ['failed', 'broken'] as const;
@@ -60,6 +73,12 @@ export function allureCategories(): object[] {
       id: 'fse-harness',
       name: 'Harness / pre-flight (nessuna richiesta inviata)',
       matchers: [layer('harness'), msg(/pre-?flight|UserError|\[harness\]/i)],
+      groupByMessage: true,
+    },
+    {
+      id: 'fse-proxy',
+      name: 'Rete / proxy (risposta non JSON senza X-Cart-id)',
+      matchers: [layer('proxy'), msg(/\[rete\/proxy/)],
       groupByMessage: true,
     },
     {
@@ -118,7 +137,7 @@ export function environmentProperties(env: ReportEnv): string {
     }
     return out;
   };
-  return (Object.keys(ENV_KEYS) as (keyof ReportEnv)[])
+  return shownKeys(env)
     .map((k) => `${esc(ENV_KEYS[k], true)}=${esc(env[k] ?? '', false)}`)
     .join('\n') + '\n';
 }
@@ -172,7 +191,7 @@ export async function generateAllureReport(
   }, null, 2));
 
   const variables: Record<string, string> = {};
-  for (const k of Object.keys(ENV_KEYS) as (keyof ReportEnv)[]) variables[ENV_KEYS[k]] = env[k] || 'n/d';
+  for (const k of shownKeys(env)) variables[ENV_KEYS[k]] = env[k] || 'n/d';
   const name = o.name ?? defaultName(env);
 
   const core = await loadAllureCore();

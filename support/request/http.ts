@@ -1,5 +1,7 @@
 import { Client, buildConnector, errors as undiciErrors } from 'undici';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { ProxyTunnel, ProxyTunnelError, type ProxyConfig } from '../net/proxy.ts';
 
 /**
  * HTTP/1.1 client for the gateway over mutual TLS (undici `Client` + connector from the SAME package).
@@ -11,8 +13,13 @@ import type { Duplex } from 'node:stream';
  * only idempotent for the registry, not for the evidence RT expects (one X-Cart-id per call). Every failure is
  * recorded as it is and reported; the operator decides. `pipelining: 1` and one request at a time per client
  * keep the capture unambiguous.
+ *
+ * Behind a corporate proxy (support/net/proxy.ts) the TCP connection is a CONNECT tunnel and the TLS session runs
+ * inside it, end to end with the gateway: the capture tap sits on the TLS socket either way, so the evidence holds
+ * the same plaintext bytes, and the CONNECT request (with any Proxy-Authorization) is never part of it.
  */
 export interface TlsMaterial {
+  /** The client certificate, optionally followed by its intermediates (PEM, leaf first): sent in the handshake. */
   certPem: string;
   keyPem: string;
   /** CA bundle that must have issued the server certificate; undefined = system trust store. */
@@ -35,8 +42,8 @@ export interface ExchangeResult {
   status?: number;
   headers: Record<string, string>;
   body?: Buffer;
-  /** Set when no complete HTTP response arrived (TLS failure, reset, timeout). */
-  error?: { code: string; message: string; cause: 'tls' | 'reset' | 'timeout' | 'refused' | 'other' };
+  /** Set when no complete HTTP response arrived (TLS failure, reset, timeout, name not resolved, proxy refusal). */
+  error?: { code: string; message: string; cause: 'tls' | 'reset' | 'timeout' | 'refused' | 'dns' | 'proxy' | 'other' };
   elapsedMs: number;
 }
 
@@ -45,30 +52,42 @@ interface Capture { w: Buffer[]; r: Buffer[] }
 export class GatewayClient {
   readonly baseUrl: URL;
   private readonly client: Client;
+  private readonly tunnel: ProxyTunnel | null;
   private capture: Capture = { w: [], r: [] };
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(baseUrl: string, tls: TlsMaterial, o: { timeoutMs?: number } = {}) {
+  /** `proxy`: a CONNECT proxy (support/net/proxy.ts resolveProxy), or null/undefined for a direct connection. */
+  constructor(baseUrl: string, tls: TlsMaterial, o: { timeoutMs?: number; proxy?: ProxyConfig | null } = {}) {
     this.baseUrl = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+    const timeout = o.timeoutMs ?? 30_000;
     const connector = buildConnector({
       cert: tls.certPem,
       key: tls.keyPem,
       ca: tls.caPem,
       servername: tls.servername,
       rejectUnauthorized: true,
+      // a custom `connect` bypasses the Client's connectTimeout: the TCP + TLS handshake limit is set here
+      timeout: Math.min(timeout, 10_000),
     } as buildConnector.BuildOptions);
     const self = this;
-    const timeout = o.timeoutMs ?? 30_000;
+    const tunnel = o.proxy ? new ProxyTunnel(o.proxy, { timeoutMs: timeout }) : null;
+    this.tunnel = tunnel;
     this.client = new Client(this.baseUrl.origin, {
       pipelining: 1,
       headersTimeout: timeout,
       bodyTimeout: timeout,
       connectTimeout: Math.min(timeout, 10_000),
       connect(opts, cb) {
-        connector(opts, (err, socket) => {
+        const done: buildConnector.Callback = (err, socket) => {
           if (socket) self.tap(socket as Duplex);
           cb(err, socket as never);
-        });
+        };
+        if (!tunnel) { connector(opts, done); return; }
+        // CONNECT tunnel first, then TLS over it (undici's `httpSocket`), as undici's ProxyAgent does
+        tunnel.open(opts.hostname, Number(opts.port) || 443).then(
+          (raw) => { connector({ ...opts, httpSocket: raw as Socket }, done); },
+          (err: unknown) => { cb(err as Error, null); },
+        );
       },
     });
   }
@@ -124,6 +143,7 @@ export class GatewayClient {
 
   async close(): Promise<void> {
     await this.client.close().catch(() => this.client.destroy());
+    await this.tunnel?.close();
   }
 }
 
@@ -132,6 +152,8 @@ export function classifyError(err: unknown): NonNullable<ExchangeResult['error']
   const code = e?.code ?? e?.cause?.code ?? 'UNKNOWN';
   const message = [e?.message, e?.cause?.message].filter(Boolean).join(': ') || String(err);
   let cause: NonNullable<ExchangeResult['error']>['cause'] = 'other';
+  if (err instanceof ProxyTunnelError || /^FSE_PROXY_/.test(code)) return { code, message, cause: 'proxy' };
+  if (/^(ENOTFOUND|EAI_AGAIN|EAI_NONAME|EAI_FAIL|EAI_NODATA)$/.test(code)) return { code, message, cause: 'dns' };
   if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || err instanceof undiciErrors.ConnectTimeoutError || /TIMEOUT/i.test(code)) cause = 'timeout';
   else if (/ECONNRESET|UND_ERR_SOCKET|EPIPE/.test(code) || /other side closed|socket hang up/i.test(message)) cause = 'reset';
   else if (/ECONNREFUSED/.test(code)) cause = 'refused';

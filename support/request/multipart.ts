@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 /**
  * Byte-exact multipart/form-data for the gateway (OpenAPI `POST /documents/validate-and-create`, multipart `file` +
  * `requestBody`):
- *  - `requestBody`: a plain text field WITHOUT filename (read with getParameter on the gateway side);
+ *  - `requestBody`: a field WITHOUT filename (read with getParameter on the gateway side), labelled
+ *    `Content-Type: application/json`: the national border (GovWay) validates the multipart against the OpenAPI and
+ *    answers 400 InvalidRequestContent to a JSON part without that label (issue #11 §9);
  *  - `file`: the PDF, `filename="…"`, `Content-Type: application/pdf`, bytes untouched (never through string APIs).
  * The PDF bytes are copied verbatim, so SHA-256(file part) === attachment_hash.
  */
@@ -13,11 +15,20 @@ export interface Multipart {
   body: Buffer;
 }
 
-export function buildMultipart(parts: { requestBody?: string | null; file?: { bytes: Uint8Array; filename: string; contentType?: string } | null }, boundary?: string): Multipart {
+/** Content-Type of the `requestBody` part. */
+export const REQUEST_BODY_CONTENT_TYPE = 'application/json';
+
+export function buildMultipart(parts: {
+  requestBody?: string | null;
+  /** Content-Type of the requestBody part; `null` leaves the header out (negative tests only). */
+  requestBodyContentType?: string | null;
+  file?: { bytes: Uint8Array; filename: string; contentType?: string } | null;
+}, boundary?: string): Multipart {
   const b = boundary ?? `----fse-harness-${randomBytes(12).toString('hex')}`;
   const chunks: Buffer[] = [];
   if (parts.requestBody !== undefined && parts.requestBody !== null) {
-    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="requestBody"\r\n\r\n`, 'latin1'));
+    const ct = parts.requestBodyContentType === undefined ? REQUEST_BODY_CONTENT_TYPE : parts.requestBodyContentType;
+    chunks.push(Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="requestBody"\r\n${ct === null ? '' : `Content-Type: ${ct}\r\n`}\r\n`, 'latin1'));
     chunks.push(Buffer.from(parts.requestBody, 'utf8'));
     chunks.push(Buffer.from('\r\n', 'latin1'));
   }

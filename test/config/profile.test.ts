@@ -153,6 +153,7 @@ test('schema and the Profile type list the same fields; defaults pass the schema
     locality: 'N^^^^^&1.2&ISO^^^^C', subjectRole: 'AAS', operatorCf: 'BNCLCU75C42D612K', identificativoRep: '1.2', identificativoSottomissione: '1.2',
     tipDominio: 'REF', cnVendor: 'ACME', certificates: { mode: 'single', authentication: { p12: 'a.p12' } }, target: 'stage',
     baseUrl: 'https://fse20gwstage.regione.toscana.it/gateway/v2/', aud: DEFAULT_AUD, documentsDir: 'd', catalogsDir: 'c', accreditedListCsv: 'r.csv',
+    proxy: 'http://proxy.example:3128', strictCn: true, maxNetworkFailures: 5,
   };
   assert.deepEqual(Object.keys(schema.properties).filter((k) => k !== '$comment').sort(), Object.keys(full).sort());
   assert.deepEqual(Object.keys(schema.properties['provider']!.properties!).sort(), Object.keys(full.provider).sort());
@@ -160,4 +161,41 @@ test('schema and the Profile type list the same fields; defaults pass the schema
   const p = validateProfile(example());
   const d = profileDefaults(p);
   assert.doesNotThrow(() => validateProfile({ ...example(), identificativoRep: d.identificativoRep, identificativoSottomissione: d.identificativoSottomissione, aud: d.aud }));
+});
+
+test('baseUrl: https and exactly /gateway/v2/; a missing trailing slash is added, everything else refused with the expected form', () => {
+  const stage = (baseUrl: string) => ({ ...example(), target: 'stage', baseUrl });
+  for (const bad of [
+    'https://fse20gwstage.regione.toscana.it/',
+    'https://fse20gwstage.regione.toscana.it',
+    'https://fse20gwstage.regione.toscana.it/gateway/v1/',
+    'https://fse20gwstage.regione.toscana.it/gateway/v2//',
+    'https://fse20gwstage.regione.toscana.it/gateway/v2/documents/',
+    'https://fse20gwstage.regione.toscana.it/gateway/x/../v2/',
+    'https://fse20gwstage.regione.toscana.it/gateway/v2/?a=1',
+    'https://user:pw@fse20gwstage.regione.toscana.it/gateway/v2/',
+  ]) {
+    const msg = invalid(stage(bad), /baseUrl: /, /expected https:\/\/<host>\[:<port>\]\/gateway\/v2\/ \(e\.g\. https:\/\/fse20gwstage\.regione\.toscana\.it\/gateway\/v2\/\)/);
+    assert.ok(!msg.includes('pw@'), 'credentials are not echoed');
+  }
+  invalid(stage('http://fse20gwstage.regione.toscana.it/gateway/v2/'), /baseUrl: must use https:\/\//);
+  const noSlash = validateProfile(stage('https://fse20gwstage.regione.toscana.it/gateway/v2'));
+  assert.equal(profileDefaults(noSlash).baseUrl, 'https://fse20gwstage.regione.toscana.it/gateway/v2/');
+  assert.equal(profileDefaults(validateProfile(stage('https://127.0.0.1:8443/gateway/v2'))).baseUrl, 'https://127.0.0.1:8443/gateway/v2/');
+  const dir = mkdtempSync(join(tmpdir(), 'fse-baseurl-'));
+  try {
+    const f = join(dir, 'p.json');
+    writeFileSync(f, JSON.stringify(stage('https://FSE20GWSTAGE.regione.toscana.it:443/gateway/v2')));
+    assert.equal(loadProfile(f, { env: {} }).profile.baseUrl, 'https://fse20gwstage.regione.toscana.it/gateway/v2/', 'loadProfile completes the normalised URL');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('proxy, strictCn, maxNetworkFailures: validated with readable messages', () => {
+  assert.doesNotThrow(() => validateProfile({ ...example(), proxy: 'http://user:pass@proxy.example:3128', strictCn: false, maxNetworkFailures: 3 }));
+  assert.doesNotThrow(() => validateProfile({ ...example(), proxy: 'none' }));
+  invalid({ ...example(), proxy: 'socks5://proxy.example:1080' }, /proxy: expected an HTTP proxy URL/);
+  invalid({ ...example(), maxNetworkFailures: 0 }, /maxNetworkFailures: expected a whole number from 1 to 1000/);
+  invalid({ ...example(), strictCn: 'yes' }, /strictCn: expected true to refuse/);
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../../support/evidence/bundle.ts';
 import { Ledger } from '../../support/evidence/ledger.ts';
 import { verifyManifest, writeManifest } from '../../support/evidence/manifest.ts';
+import { RUN_FILES } from '../../support/evidence/runDir.ts';
 import { sampleRow } from './fixtures/rows.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fse-bundle-test-'));
@@ -71,6 +72,18 @@ describe('manifest', () => {
     ]);
     assert.equal(m.files['summary.md'], createHash('sha256').update('# Riepilogo\n').digest('hex'));
     assert.deepEqual(verifyManifest(dir), { ok: true, problems: [] });
+  });
+
+  it('covers the probe record and the stop record of a stage run when they exist (issue #11 §6, §7)', () => {
+    const dir = makeRun();
+    writeFileSync(join(dir, RUN_FILES.probeJson), '{"ok":true}\n');
+    writeFileSync(join(dir, RUN_FILES.probeMd), '# Sonda\n');
+    writeFileSync(join(dir, RUN_FILES.networkStop), '{"reason":"x"}\n');
+    assert.deepEqual(writeManifest(dir), { files: 10 });
+    const m = JSON.parse(readFileSync(join(dir, 'evidence/manifest.json'), 'utf8')) as { files: Record<string, string> };
+    for (const f of [RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.networkStop]) assert.ok(m.files[f], `${f} in the manifest`);
+    writeFileSync(join(dir, RUN_FILES.networkStop), '{"reason":"edited"}\n');
+    assert.equal(verifyManifest(dir).ok, false, 'an edited stop record is detected');
   });
 
   it('reports every tampered, deleted and added file', () => {

@@ -65,6 +65,20 @@ describe('summary.md', () => {
     assert.match(sim, /Azienda non indicata/);
     assert.doesNotMatch(md, /NON provengono/);
   });
+  it('shows credential warnings, the route, the probe and why the run stopped (issue #11 §4, §6, §7)', () => {
+    const noted = renderSummary({
+      ...meta,
+      warnings: ['certificates.signature.cert: the CN "S1#111FTGM0000000" does not follow Regione Toscana\'s long form'],
+      route: 'via proxy http://proxy.example:3128',
+      probe: 'OK: DELETE di un documento inesistente → HTTP 404, X-Cart-id 1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      stopped: '5 chiamate consecutive senza risposta HTTP (limite 5): il gateway non è raggiungibile o non risponde',
+    }, rows);
+    assert.match(noted, /## Avvertenze\n\n- certificates.signature.cert: the CN "S1#111FTGM0000000"/);
+    assert.match(noted, /\| Connessione \| via proxy http:\/\/proxy.example:3128 \|/);
+    assert.match(noted, /\| Sonda di connessione \| OK: DELETE di un documento inesistente → HTTP 404, X-Cart-id 1b4e28ba/);
+    assert.match(noted, /> \*\*Esecuzione interrotta:\*\* 5 chiamate consecutive senza risposta HTTP/);
+    assert.doesNotMatch(md, /Avvertenze|Esecuzione interrotta/, 'nothing when there is nothing to say');
+  });
   it('writes summary.md in the run dir', () => {
     const p = writeSummary(tmp, meta, rows);
     assert.equal(p, join(tmp, 'summary.md'));

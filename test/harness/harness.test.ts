@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maskTokens } from '../../support/harness/masking.ts';
-import { failureStage } from '../../support/harness/classify.ts';
+import { failureStage, stageLabel } from '../../support/harness/classify.ts';
 
 test('maskTokens hides raw JWTs and the PDF bytes but keeps the rest of the request', () => {
   const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXZhbHVlLWhlcmU';
@@ -14,11 +14,23 @@ test('maskTokens hides raw JWTs and the PDF bytes but keeps the rest of the requ
 });
 
 test('failures are grouped by where they happened', () => {
-  assert.equal(failureStage({ httpStatus: 401, errorType: 'https://govway.org/handling-errors/401/TokenAuthenticationFailed.html' }), 'border');
-  assert.equal(failureStage({ httpStatus: 422, errorType: '/msg/semantic' }), 'validator');
-  assert.equal(failureStage({ httpStatus: 400, errorType: '/msg/syntax' }), 'validator');
-  assert.equal(failureStage({ httpStatus: 403, errorType: '/msg/jwt-validation' }), 'dispatcher');
-  assert.equal(failureStage({ httpStatus: '', errorType: 'network:timeout' }), 'network');
-  assert.equal(failureStage({ httpStatus: 202, errorType: '' }), 'none');
-  assert.equal(failureStage({ httpStatus: 404, errorType: '' }), 'cart');
+  const cart = 'f1c2a3b4-0000-4000-8000-000000000001';
+  assert.equal(failureStage({ httpStatus: 401, errorType: 'https://govway.org/handling-errors/401/TokenAuthenticationFailed.html', xCartId: cart }), 'border');
+  assert.equal(failureStage({ httpStatus: 422, errorType: '/msg/semantic', xCartId: cart }), 'validator');
+  assert.equal(failureStage({ httpStatus: 400, errorType: '/msg/syntax', xCartId: cart }), 'validator');
+  assert.equal(failureStage({ httpStatus: 403, errorType: '/msg/jwt-validation', xCartId: cart }), 'dispatcher');
+  assert.equal(failureStage({ httpStatus: '', errorType: 'network:timeout', xCartId: '' }), 'network');
+  assert.equal(failureStage({ httpStatus: 202, errorType: '', xCartId: cart }), 'none');
+  assert.equal(failureStage({ httpStatus: 404, errorType: '', xCartId: cart }), 'cart');
+});
+
+test('a non-JSON error page is CART\'s only with an X-Cart-id; without one it is the network/proxy (issue #11 §8)', () => {
+  // a corporate proxy's or web filter's HTML 403: no X-Cart-id, so never "CART"
+  assert.equal(failureStage({ httpStatus: 403, errorType: 'non-json:text/html', xCartId: '' }), 'proxy');
+  assert.equal(failureStage({ httpStatus: 502, errorType: 'non-json:text/plain', xCartId: '' }), 'proxy');
+  assert.equal(failureStage({ httpStatus: 404, errorType: 'non-json:unknown', xCartId: '' }), 'proxy');
+  // the same page with CART's X-Cart-id: CART answered
+  assert.equal(failureStage({ httpStatus: 403, errorType: 'non-json:text/html', xCartId: 'f1c2a3b4-0000-4000-8000-000000000001' }), 'cart');
+  assert.match(stageLabel('proxy'), /^rete\/proxy /);
+  assert.notEqual(stageLabel('proxy'), stageLabel('cart'));
 });

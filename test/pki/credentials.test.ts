@@ -228,18 +228,38 @@ test('authentication and signature swapped (by key usages, CNs not telling)', as
   );
 });
 
-test('CN not following the RT rule (separate mode)', async () => {
+test('CN not following the long form (separate mode): a warning by default, an error in strict mode', async () => {
   const bad = await issue({ cn: 'A1#090123REFACME048017', profile: 'auth' });
+  const lenient = await loadCredentials(profileWith({ cert: bad.cert, key: bad.key }, pemSign()), { baseDir: fx.dir, env: {} });
+  assert.equal(lenient.auth.cn, 'A1#090123REFACME048017');
+  assert.ok(lenient.warnings?.some((w) => /certificates\.authentication\.cert: the CN "A1#090123REFACME048017" does not follow Regione Toscana's long form \(.*11-digit partita IVA.*\); accepted/.test(w)), JSON.stringify(lenient.warnings));
   const err = await rejectsWith(
-    loadCredentials(profileWith({ cert: bad.cert, key: bad.key }, pemSign()), { baseDir: fx.dir, env: {} }),
-    /certificates\.authentication\.cert: the CN "A1#090123REFACME048017" .* does not follow Regione Toscana's rule: .*11-digit partita IVA/,
+    loadCredentials({ ...profileWith({ cert: bad.cert, key: bad.key }, pemSign()), strictCn: true }, { baseDir: fx.dir, env: {} }),
+    /certificates\.authentication\.cert: the CN "A1#090123REFACME048017" .* does not follow Regione Toscana's rule: .*11-digit partita IVA.*strict/,
   );
+  assert.equal(err.code, 'CRED_CN_RULE');
   assert.match(err.hint ?? '', /A1#09001386030488REFPIPP0048017/);
+  // the --strict-cn flag reaches loadCredentials as FSE_STRICT_CN=1
+  await rejectsWith(loadCredentials(profileWith({ cert: bad.cert, key: bad.key }, pemSign()), { baseDir: fx.dir, env: { FSE_STRICT_CN: '1' } }), /strict/);
+});
+
+test("RT's short certificate names (S1#111FTGM0000000, RT spec §14): accepted with a warning shown to the user; prefixes still checked", async () => {
+  const a = await issue({ cn: 'A1#111FTGM0000000', profile: 'auth' });
+  const sgn = await issue({ cn: 'S1#111FTGM0000000', profile: 'sign' });
+  const c = await loadCredentials(profileWith({ cert: a.cert, key: a.key }, { cert: sgn.cert, key: sgn.key }), { baseDir: fx.dir, env: {} });
+  assert.equal(c.sign.cn, 'S1#111FTGM0000000');
+  assert.equal(c.warnings?.filter((w) => /does not follow Regione Toscana's long form/.test(w)).length, 2, JSON.stringify(c.warnings));
+  assert.ok(!c.warnings?.some((w) => /partita IVA \d+, the profile/.test(w)), 'no P.IVA comparison against a CN that carries none');
+  await rejectsWith(loadCredentials({ ...profileWith({ cert: a.cert, key: a.key }, { cert: sgn.cert, key: sgn.key }), strictCn: true }, { baseDir: fx.dir, env: {} }), /S1#111FTGM0000000|A1#111FTGM0000000/);
+  // no role prefix at all: always refused
   const plain = await issue({ cn: 'client.example.it', profile: 'sign' });
-  await rejectsWith(
+  const e1 = await rejectsWith(
     loadCredentials(profileWith(pemAuth(), { cert: plain.cert, key: plain.key }), { baseDir: fx.dir, env: {} }),
-    /certificates\.signature\.cert: the CN "client\.example\.it" .* does not follow Regione Toscana's rule/,
+    /certificates\.signature\.cert: the CN "client\.example\.it" .* does not start with Sn#/,
   );
+  assert.equal(e1.code, 'CRED_CN_PREFIX');
+  const plainA = await issue({ cn: 'gateway-client.example.it', profile: 'auth' });
+  await rejectsWith(loadCredentials(profileWith({ cert: plainA.cert, key: plainA.key }, pemSign()), { baseDir: fx.dir, env: {} }), /does not start with An#/);
 });
 
 test('signature certificate lacking digitalSignature/nonRepudiation', async () => {

@@ -22,6 +22,7 @@ const env: ReportEnv = {
   application: 'FOO_SPA / BARMED / V.4.2.0',
   catalogs: 'it-fse-catalogs@abc1234',
   baseUrl: 'https://127.0.0.1:8443/gateway/v2/',
+  warnings: 'certificates.signature.cert: the CN "S1#111FTGM0000000" does not follow Regione Toscana\'s long form',
 };
 
 const FEATURE = `# language: it
@@ -100,6 +101,8 @@ describe('Allure 3 report from a real Cucumber run', () => {
     assert.equal(vars.Impianto, 'impianto-prova');
     assert.equal(vars['Applicazione (vendor / id / versione)'], 'FOO_SPA / BARMED / V.4.2.0');
     assert.equal(vars.Cataloghi, 'it-fse-catalogs@abc1234');
+    assert.match(vars.Avvertenze ?? '', /S1#111FTGM0000000/, 'credential warnings are in the report environment (issue #11 §4)');
+    assert.equal(vars['Esecuzione interrotta'], undefined, 'optional entries only when set');
     assert.match(readFileSync(join(rd.allureResultsDir, 'environment.properties'), 'utf8'), /^Impianto=impianto-prova$/m);
   });
 
@@ -141,7 +144,7 @@ describe('Allure 3 report from a real Cucumber run', () => {
 describe('allure helpers', () => {
   it('allureCategories covers the failure places, validator before dispatcher', () => {
     const ids = allureCategories().map((c) => (c as { id: string }).id);
-    assert.deepEqual(ids, ['fse-harness', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
+    assert.deepEqual(ids, ['fse-harness', 'fse-proxy', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
   });
   it('classifies the messages the harness steps produce (first matching category wins)', () => {
     type Rule = { id: string; matchers: { labels?: Record<string, RegExp>; message?: RegExp }[] };
@@ -155,6 +158,9 @@ describe('allure helpers', () => {
     assert.equal(classify('replace LAB → 400 [dispatcher del gateway] /msg/document-hash: Verifica hash fallita.'), 'fse-dispatcher');
     assert.equal(classify('delete LAB → no HTTP response [rete/TLS (nessuna risposta HTTP)] network:ECONNRESET: socket hang up'), 'fse-network');
     assert.equal(classify('delete LAB → 502 [CART] cart-error: bad gateway'), 'fse-cart');
+    assert.equal(classify('delete LAB → 403 [rete/proxy (risposta non JSON senza X-Cart-id: proxy, filtro web o altro server)] non-json:text/html: 403 Forbidden - Web filter'), 'fse-proxy');
+    assert.equal(classify('delete LAB → 502 [rete/proxy (risposta non JSON senza X-Cart-id: proxy, filtro web o altro server)] non-json:text/html: ERROR: (110) ETIMEDOUT connecting upstream'), 'fse-proxy', 'the page may name a network error: still the proxy');
+    assert.equal(classify('delete LAB → 403 [CART] non-json:text/html: Accesso negato'), 'fse-cart', 'a non-JSON page with an X-Cart-id is CART\'s');
     assert.equal(classify('pre-flight: the CDA fails the XSD'), 'fse-harness');
     assert.equal(classify('anything', { failureLayer: 'validator' }), 'fse-validator');
     assert.equal(classify('AssertionError: expected 201'), undefined);

@@ -33,12 +33,12 @@ test('path ids are percent-encoded (^ → %5E) and master-id rule matches the ga
   assert.equal(isValidMasterId('   '), false);
 });
 
-test('multipart is byte-exact: requestBody text field without filename, file part application/pdf with untouched bytes', () => {
+test('multipart is byte-exact: requestBody JSON field without filename, file part application/pdf with untouched bytes', () => {
   const pdf = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x0d, 0x0a, 0x80]);
   const mp = buildMultipart({ requestBody: '{"a":"è"}', file: { bytes: pdf, filename: 'doc.pdf' } }, 'XYZ');
   const text = mp.body.toString('latin1');
   assert.equal(mp.contentType, 'multipart/form-data; boundary=XYZ');
-  assert.ok(text.startsWith('--XYZ\r\nContent-Disposition: form-data; name="requestBody"\r\n\r\n'));
+  assert.ok(text.startsWith('--XYZ\r\nContent-Disposition: form-data; name="requestBody"\r\nContent-Type: application/json\r\n\r\n'), 'the JSON part is labelled application/json (issue #11 §9)');
   assert.ok(!/name="requestBody"; filename/.test(text), 'requestBody must not have a filename');
   assert.ok(text.includes('Content-Disposition: form-data; name="file"; filename="doc.pdf"\r\nContent-Type: application/pdf\r\n\r\n'));
   assert.ok(text.endsWith('\r\n--XYZ--\r\n'));

@@ -124,14 +124,34 @@ simTest('border: configurable audience', async () => {
 simTest('border: OpenAPI conformance (switch on) → 400 InvalidRequestContent; off by default the dispatcher answers', async () => {
   const { sim: s2, client: c2 } = await startTestSimulator({ switches: { openApiConformance: true } });
   try {
-    // requestBody part without Content-Type: application/json
-    const r = await validCreate();
+    // an additional property in the requestBody
+    const r = await validCreate({ bodyExtra: { extra: 1 } });
     const a = await sendMultipart(c2, s2, 'POST', PATH, r);
-    expectBorder(a, 400, 'InvalidRequestContent', 'requestBody not JSON-typed');
+    expectBorder(a, 400, 'InvalidRequestContent', 'additional property');
     assert.match(String(a.json!.detail), /^Request content not conform to API specification: /);
     const d = await sendMultipart(client, sim, 'POST', PATH, await validCreate({ bodyExtra: { extra: 1 } }));
     assert.equal(d.status, 400);
     assert.equal(d.json!.type, '/msg/mandatory-element');
+  } finally {
+    await c2.close();
+    await s2.close();
+  }
+});
+
+simTest('border: a requestBody part without Content-Type application/json → 400 InvalidRequestContent by default; the switch turns it off', async () => {
+  const unlabelled = await validCreate();
+  const a = await sendMultipart(client, sim, 'POST', PATH, { ...unlabelled, requestBodyContentType: null });
+  expectBorder(a, 400, 'InvalidRequestContent', 'unlabelled JSON part');
+  assert.match(String(a.json!.detail), /requestBody.*application\/json/);
+  const textPlain = await sendMultipart(client, sim, 'POST', PATH, { ...(await validCreate()), requestBodyContentType: 'text/plain' });
+  expectBorder(textPlain, 400, 'InvalidRequestContent', 'text/plain JSON part');
+  // the harness's own multipart (labelled application/json) passes the same border
+  const labelled = await sendMultipart(client, sim, 'POST', PATH, await validCreate());
+  assert.equal(labelled.status, 202, labelled.text);
+  const { sim: s2, client: c2 } = await startTestSimulator({ switches: { requestBodyJsonContentType: false } });
+  try {
+    const off = await sendMultipart(c2, s2, 'POST', PATH, { ...(await validCreate()), requestBodyContentType: null });
+    assert.equal(off.status, 202, `switch off: the unlabelled part reaches the dispatcher: ${off.text}`);
   } finally {
     await c2.close();
     await s2.close();

@@ -257,10 +257,10 @@ export async function send(client: Agent, sim: RunningSimulator, o: { method: 'P
   return a;
 }
 
-export interface RequestParts { bearer?: string; signature?: string; requestBody?: string | null; file?: Buffer | null; extraHeaders?: Record<string, string> }
+export interface RequestParts { bearer?: string; signature?: string; requestBody?: string | null; requestBodyContentType?: string | null; file?: Buffer | null; extraHeaders?: Record<string, string> }
 
 export async function sendMultipart(client: Agent, sim: RunningSimulator, method: 'POST' | 'PUT', path: string, p: RequestParts): Promise<Answer> {
-  const mp = buildMultipart({ requestBody: p.requestBody, file: p.file ? { bytes: p.file, filename: 'doc.pdf' } : null });
+  const mp = buildMultipart({ requestBody: p.requestBody, requestBodyContentType: p.requestBodyContentType, file: p.file ? { bytes: p.file, filename: 'doc.pdf' } : null });
   const headers: Record<string, string> = { 'content-type': mp.contentType, accept: 'application/json', ...(p.extraHeaders ?? {}) };
   if (p.bearer !== undefined) headers.authorization = `Bearer ${p.bearer}`;
   if (p.signature !== undefined) headers['fse-jwt-signature'] = p.signature;
