@@ -1,9 +1,11 @@
-// Cucumber configuration. `fse-harness run` (npm run accreditation) loads this file and adds the run-specific
-// reporters (Allure results, JUnit, HTML, messages) in the run directory. For a quick manual run of one slice:
-//   NODE_OPTIONS="--import tsx" npx cucumber-js --tags "@LAB and @positivo"
+// Cucumber configuration. `fse-harness run` (npm run accreditation) loads this file, passes the feature paths
+// (features/**/*.feature, or the ones given on its command line) and adds the run-specific reporters (Allure
+// results, JUnit) in the run directory. There are no `paths` here on purpose: Cucumber ADDS configured paths to the
+// ones given on its command line, so a path given to cucumber-js runs only that path. For a quick manual run:
+//   NODE_OPTIONS="--import tsx" npx cucumber-js features/04-eliminazione.feature --tags @LAB
+// (without a path, Cucumber's default features/**/*.feature runs everything).
 export default {
-  paths: ['features/**/*.feature'],
-  import: ['steps/**/*.ts'],
-  format: ['summary'],
+  import: ['steps/*.ts'],
+  format: ['./steps/formatters/summary.ts'],
   publishQuiet: true,
 };

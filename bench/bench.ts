@@ -61,7 +61,7 @@ const types: DocType[] = session.profile.documentTypes.length ? session.profile.
 const captured: Buffer[] = [];
 const runOne = async (i: number) => {
   const docType = types[i % types.length]!;
-  const doc = await prepareDocument({ docType, patientCf: CFS[i % 5]!, profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+  const doc = await prepareDocument({ docType, patientCf: CFS[i % 5]!, profile: session.profile, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   const o = await performExchange(session, { scenario: 'bench', method: 'validate-and-create', document: doc, expected: 202 });
   if (o.httpStatus !== 202) throw new Error(`bench exchange refused: ${o.httpStatus} ${o.errorType} ${o.errorDetail}`);
   return o.result.requestBytes;

@@ -34,7 +34,7 @@ async function prepare(w: HarnessWorld, docType: DocType, cf: string, o: { mutat
   const pdfVariant = o.file ? FILE_VARIANTS[o.file] : undefined;
   if (o.file && !pdfVariant) throw new Error(`unknown file variant "${o.file}" (known: ${Object.keys(FILE_VARIANTS).join(', ')})`);
   const doc = await prepareDocument({
-    docType, patientCf: cf, profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign,
+    docType, patientCf: cf, profile: s.profile, vendor: s.vendorDocuments.byType[docType], sign: s.credentials.sign,
     runId: s.runId, seq: s.nextSeq(), replaces: o.replaces, cdaMutation: o.mutation, pdfVariant,
   });
   w.doc = doc;
@@ -58,14 +58,20 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   w.purposeOfUse = undefined;
   w.last = o;
   w.outcomes.push(o);
-  await report(w, o);
+  await report(o);
   return o;
 }
 
-/** Report entry: X-Cart-id label, decoded claims, request/response with the raw tokens masked (the bundle keeps them). */
-async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
-  const title = `${o.spec.method} ${o.spec.document.docType} → ${o.httpStatus || o.errorType}`;
-  if (o.xCartId) await allure.label('X-Cart-id', o.xCartId);
+/**
+ * Report entry of one call: a step named `<method> <type> → <status> · X-Cart-id <uuid>` (the id whole, tied to its
+ * call) holding the summary, the decoded claims and the request/response with the raw tokens masked (the bundle
+ * keeps them), and a parameter `X-Cart-id n. <call> <method> → <status>` = the id, which the report's search box
+ * finds (it searches names, parameters, tags, not steps or custom labels).
+ */
+async function report(o: ExchangeOutcome): Promise<void> {
+  const status = String(o.httpStatus || o.errorType);
+  const title = `${o.spec.method} ${o.spec.document.docType} → ${status} · X-Cart-id ${o.xCartId || '— (assente)'}`;
+  if (o.xCartId) await allure.parameter(`X-Cart-id n. ${o.seq} ${o.spec.method} → ${status}`, o.xCartId, { excluded: true });
   const lines = [
     `Chiamata n. ${o.seq}: ${o.spec.method} ${o.url}`,
     `Stato HTTP: ${o.httpStatus || '— (nessuna risposta)'}  (atteso ${o.spec.expected})`,
@@ -76,10 +82,12 @@ async function report(w: HarnessWorld, o: ExchangeOutcome): Promise<void> {
     `Evidenze: evidence/${o.requestFile}  evidence/${o.responseFile || '(nessuna risposta)'}`,
     o.spec.document.variants.length ? `Varianti negative: ${o.spec.document.variants.join(', ')}` : '',
   ].filter(Boolean);
-  await w.attach(lines.join('\n'), { mediaType: 'text/plain', fileName: `${title} — riepilogo` });
-  await w.attach(JSON.stringify(describeClaims(o.tokens), null, 2), { mediaType: 'application/json', fileName: `${title} — claims JWT (decodificati)` });
-  await w.attach(maskTokens(o.result.requestBytes), { mediaType: 'text/plain', fileName: `${title} — richiesta HTTP (token mascherati)` });
-  await w.attach(o.result.responseBytes ? o.result.responseBytes.toString('utf8') : `Nessuna risposta HTTP: ${o.errorDetail}`, { mediaType: 'text/plain', fileName: `${title} — risposta HTTP` });
+  await allure.step(title, async () => {
+    await allure.attachment('riepilogo', lines.join('\n'), { contentType: 'text/plain' });
+    await allure.attachment('claims JWT (decodificati)', JSON.stringify(describeClaims(o.tokens), null, 2), { contentType: 'application/json' });
+    await allure.attachment('richiesta HTTP (token mascherati)', maskTokens(o.result.requestBytes), { contentType: 'text/plain' });
+    await allure.attachment('risposta HTTP', o.result.responseBytes ? o.result.responseBytes.toString('utf8') : `Nessuna risposta HTTP: ${o.errorDetail}`, { contentType: 'text/plain' });
+  });
 }
 
 function describe(o: ExchangeOutcome | undefined): string {
@@ -103,7 +111,7 @@ Given('un documento {tipo} pubblicato per il paziente {cf}', async function (thi
   const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
   session().published.track('validate-and-create', o.httpStatus, this.doc!);
   this.outcomes.push(o);
-  await report(this, o);
+  await report(o);
   assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
   this.published = this.doc;
 });

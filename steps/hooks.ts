@@ -1,5 +1,5 @@
 import 'allure-cucumberjs'; // registers the Allure runtime (labels, attachments) for the steps
-import { After, AfterAll, Before, BeforeAll, Status, setDefaultTimeout } from '@cucumber/cucumber';
+import { After, AfterAll, Before, BeforeAll, BeforeStep, Status, setDefaultTimeout, setParallelCanAssign, supportCodeLibraryBuilder } from '@cucumber/cucumber';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session, currentSession, setCurrentSession } from '../support/harness/session.ts';
@@ -7,7 +7,9 @@ import { summariseOutcome } from '../support/harness/run-records.ts';
 import { workerOptionsFromEnv } from '../support/harness/worker.ts';
 import { expectedStatuses } from '../support/harness/expectations.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
-import { CATALOG_TAGS } from '../support/harness/classify.ts';
+import { CATALOG_TAGS, SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
+import { vendorPdfKey, vendorPdfSkipReason } from '../support/harness/vendor-documents.ts';
+import { describeUndefinedSteps, undefinedSteps, type StepMatcher } from '../support/harness/step-suggest.ts';
 import { RUN_FILES } from '../support/evidence/runDir.ts';
 import { startEmbeddedSimulator } from '../cli/target.ts';
 import type { HarnessWorld } from './world.ts';
@@ -48,36 +50,85 @@ AfterAll(async function () {
   }
 });
 
-Before(function (this: HarnessWorld, { pickle }) {
-  this.scenarioName = pickle.name;
-  // every request declares its expected status: a feature file that forgets one fails here, before any call
-  this.expectedStatuses = expectedStatuses(pickle.name, pickle.steps.map((s) => s.text));
-  this.nationalIds = pickle.tags.map((t) => /^@naz-(\d+)$/.exec(t.name)?.[1]).filter((x): x is string => !!x).map(Number);
+/** allure-cucumberjs does not show a hook with this name as a fixture ("Unknown test" on every scenario page). */
+const NOT_IN_REPORT = 'ALLURE_FIXTURE_IGNORE';
+const CATALOG_TAG_NAMES = new Set(CATALOG_TAGS.split(' or '));
+
+/** Scenarios sending the same vendor PDF (same patient, same document ids) never run at the same time. */
+setParallelCanAssign((pickle, inProgress) => {
+  const docs = currentSession()?.vendorDocuments;
+  const key = vendorPdfKey(pickle.steps.map((s) => s.text), docs);
+  return !key || !inProgress.some((p) => vendorPdfKey(p.steps.map((s) => s.text), docs) === key);
 });
 
 /** The run was stopped (network down, or the probe failed): the remaining scenarios send nothing (issue #11 §7). */
 let stopAnnounced = false;
-Before(function (this: HarnessWorld) {
-  const s = currentSession();
-  const stop = s?.circuit.stopRecord();
-  if (!s || !stop) return undefined;
-  if (!stopAnnounced) { stopAnnounced = true; s.log(`SKIPPING the remaining scenarios: the run was stopped (${stop.reason})`); }
-  return 'skipped';
-});
 
-/** Against the simulator without catalogs these cannot be judged: skipped, and said loudly (never passed). */
-Before({ tags: CATALOG_TAGS }, function (this: HarnessWorld, { pickle }) {
+let definitions: StepMatcher[] | undefined;
+/** This process's step definitions (public API of the builder; built once, after the support code is loaded). */
+function stepDefinitions(): StepMatcher[] {
+  definitions ??= supportCodeLibraryBuilder.buildStepDefinitions().stepDefinitions.map((d) => ({
+    pattern: typeof d.pattern === 'string' ? d.pattern : d.pattern.source,
+    matchesStepName: (text: string) => d.matchesStepName(text),
+  }));
+  return definitions;
+}
+
+Before({ name: NOT_IN_REPORT }, async function (this: HarnessWorld, { pickle, gherkinDocument }) {
+  this.scenarioName = pickle.name;
+  this.nationalIds = pickle.tags.map((t) => /^@naz-(\d+)$/.exec(t.name)?.[1]).filter((x): x is string => !!x).map(Number);
+  const texts = pickle.steps.map((s) => s.text);
+  // Problems of the scenario itself stop it at its first step (BeforeStep below): nothing is sent for it.
+  const undef = undefinedSteps({ name: pickle.name, uri: pickle.uri, steps: pickle.steps.map((s) => ({ text: s.text, line: stepLine(gherkinDocument, s.astNodeIds[0]) })) }, stepDefinitions());
+  if (undef.length) {
+    this.blocked = new Error(`nothing sent for this scenario: ${undef.length} step(s) match no step definition\n${describeUndefinedSteps(undef).join('\n')}`);
+  } else {
+    // every request declares its expected status: a feature file that forgets one fails before any call
+    try { this.expectedStatuses = expectedStatuses(pickle.name, texts); } catch (e) { this.blocked = e as Error; }
+  }
   const s = currentSession();
-  if (s && s.profile.target === 'simulator' && !s.simulatorValidates) {
-    s.log(`SKIPPED (no official catalogs in the simulator: set FSE_CATALOGS_DIR): ${pickle.name}`);
+  if (!s) return undefined;
+  const stop = s.circuit.stopRecord();
+  if (stop) {
+    if (!stopAnnounced) { stopAnnounced = true; s.log(`SKIPPING the remaining scenarios: the run was stopped (${stop.reason})`); }
+    this.skip = 'stopped';
     return 'skipped';
   }
+  // Against the simulator without catalogs these cannot be judged: skipped, and said loudly (never passed).
+  if (s.profile.target === 'simulator' && !s.simulatorValidates && pickle.tags.some((t) => CATALOG_TAG_NAMES.has(t.name))) {
+    return skip(this, s.log, 'catalogs', `no official catalogs in the simulator: set FSE_CATALOGS_DIR`);
+  }
+  // A vendor PDF carries its own patient: a scenario written for another one is not sent under a false label.
+  const why = vendorPdfSkipReason(texts, s.vendorDocuments);
+  if (why) return skip(this, s.log, 'vendor-pdf', why);
   return undefined;
 });
 
+BeforeStep(function (this: HarnessWorld) {
+  if (this.blocked) {
+    const e = this.blocked;
+    this.blocked = undefined;
+    throw e;
+  }
+});
 
-After(function (this: HarnessWorld, { result }) {
+async function skip(w: HarnessWorld, log: (l: string) => void, reason: SkipReason, detail: string): Promise<'skipped'> {
+  w.skip = reason;
+  log(`SKIPPED (${detail}): ${w.scenarioName}`);
+  await w.attach(`Scenario saltato, nessuna richiesta inviata.\n${detail}\n(${SKIP_REASONS[reason]})`, { mediaType: 'text/plain', fileName: 'Scenario saltato — motivo' });
+  return 'skipped';
+}
+
+function stepLine(doc: { feature?: { children: readonly { scenario?: { steps: readonly { id: string; location: { line: number } }[] }; background?: { steps: readonly { id: string; location: { line: number } }[] } }[] } }, id: string | undefined): number | undefined {
+  for (const c of doc.feature?.children ?? []) {
+    const st = [...(c.scenario?.steps ?? []), ...(c.background?.steps ?? [])].find((x) => x.id === id);
+    if (st) return st.location.line;
+  }
+  return undefined;
+}
+
+After({ name: NOT_IN_REPORT }, function (this: HarnessWorld, { result }) {
   const s = currentSession();
   if (!s) return;
-  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds });
+  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds, ...(this.skip ? { skip: this.skip } : {}) });
 });

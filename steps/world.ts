@@ -1,6 +1,7 @@
 import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumber';
 import type { DocumentState } from '../support/harness/document.ts';
 import type { ExchangeOutcome, Tweaks } from '../support/harness/exchange.ts';
+import type { SkipReason } from '../support/harness/classify.ts';
 
 /** Per-scenario state. Domain logic lives in support/harness; steps only wire Gherkin to it. */
 export class HarnessWorld extends World {
@@ -18,6 +19,10 @@ export class HarnessWorld extends World {
   sendIndex = 0;
   scenarioName = '';
   nationalIds: number[] = [];
+  /** A problem of the scenario itself (undefined step, undeclared status): thrown at its first step, before any call. */
+  blocked?: Error;
+  /** Why the scenario was skipped, when it was. */
+  skip?: SkipReason;
 
   constructor(options: IWorldOptions) {
     super(options);

@@ -114,6 +114,8 @@ export interface CdaValidationResult {
   skipped: string[];
   schematron?: { file: string; version: string };
   schema?: string;
+  /** The validations that actually ran on this document, in order (a pass means a pass of these only). */
+  checked?: ('well-formedness' | 'XSD' | 'schematron' | 'terminology')[];
 }
 
 /** One row of evidence/ledger.csv — column order is fixed (README, "Where the results land"). */

@@ -87,7 +87,9 @@ const command: Command = {
       process.stdout.write(`${MARK[x.level]} ${x.check}: ${x.message}\n${x.fix ? `        → ${x.fix}\n` : ''}`);
     }
     const errors = findings.filter((x) => x.level === 'error').length;
-    process.stdout.write(`\n${errors} error(s), ${findings.filter((x) => x.level === 'warning').length} warning(s), ${findings.filter((x) => x.level === 'skipped').length} check(s) skipped\n`);
+    const skipped = findings.filter((x) => x.level === 'skipped').length;
+    process.stdout.write(`\n${errors} error(s), ${findings.filter((x) => x.level === 'warning').length} warning(s), ${skipped} check(s) skipped\n`);
+    if (skipped) process.stdout.write(`${errors ? '' : 'No error among the checks that ran, but this is NOT a full pass: '}${skipped} check(s) did not run (SKIPPED above)\n`);
     return errors ? 1 : 0;
   },
 };

@@ -13,10 +13,14 @@ import { finishRun } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
-import { CATALOG_TAGS } from '../../support/harness/classify.ts';
+import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
 import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV } from '../../support/harness/circuit.ts';
 import { STRICT_CN_ENV } from '../../support/pki/credentials.ts';
 import { probeBeforeRun } from '../../support/stage/session-probe.ts';
+import { loadProfile } from '../../support/config/profile.ts';
+import { describeVendorDocuments } from '../../support/harness/vendor-documents.ts';
+import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
+import { planRun } from '../plan.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -81,7 +85,7 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel', 'max-network-failures'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe'] });
+    const { flags, positionals } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
     // by environment, so that the parallel worker processes get them too
     if (flags['strict-cn']) process.env[STRICT_CN_ENV] = '1';
     if (flags['max-network-failures'] !== undefined) process.env[MAX_NETWORK_FAILURES_ENV] = String(flags['max-network-failures']);
@@ -89,16 +93,21 @@ const command: Command = {
     const t0 = performance.now();
     const tee = teeConsole();
     try {
-      return await runSuite(flags, t0, tee);
+      return await runSuite(flags, positionals, t0, tee);
     } finally {
       tee.detach();
     }
   },
 };
 
-async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attach(f: string): void }): Promise<number> {
+async function runSuite(flags: Record<string, unknown>, paths: string[], t0: number, tee: { attach(f: string): void }): Promise<number> {
     const profilePath = resolve(String(flags.profile ?? process.env.FSE_PROFILE ?? DEFAULT_PROFILE));
     out(`fse-harness: profile ${relative(process.cwd(), profilePath) || profilePath}`);
+    const keep = flags.keep === undefined ? undefined : keepCount(flags.keep);
+
+    // Before anything is created (run directory, reports/latest, PKI, simulator): the tags, the paths, the planned
+    // scenarios and their steps. A mistake there is one message and nothing else.
+    const plan = await planRun({ profile: loadProfile(profilePath).profile, userTags: flags.tags === undefined ? undefined : String(flags.tags), paths });
 
     // Everything a user can get wrong is checked here, before any network call.
     const session = await Session.open({
@@ -118,18 +127,18 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       out(`fse-harness: target ${p.target} ${session.baseUrl}${proxy ? ` via proxy ${proxy.display} (from ${proxy.source === 'profile' ? 'the profile' : proxy.source})` : ''}`);
       for (const w of session.credentials.warnings ?? []) out(`fse-harness: WARNING — ${w}`);
       out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)}`);
+      session.addNotices(describeVendorDocuments(session.vendorDocuments, plan.scenarios.map((sc) => sc.steps.map((st) => st.text))).map((text) => ({ level: /WARNING/.test(text) ? 'warning' as const : 'info' as const, text })));
+      for (const n of session.notices) out(`fse-harness: ${n.text}`);
       await runPreflight(session, (l) => out(`  ${l}`));
       if (p.target === 'stage' && !flags['no-probe']) await probeBeforeRun(session, (l) => out(`  ${l}`));
 
-      const typeExpr = `(${p.documentTypes.map((t) => `@${t}`).join(' or ')})`;
-      const tags = flags.tags ? `${typeExpr} and (${String(flags.tags)})` : typeExpr;
-      out(`fse-harness: scenarios ${tags}`);
+      out(`fse-harness: scenarios ${plan.tags}${paths.length ? ` in ${paths.join(' ')}` : ''}`);
       if (p.target === 'simulator' && !session.simulatorValidates) {
         out('fse-harness: WARNING — the simulator has NO official catalogs: CDA XSD/schematron/terminology checks are OFF and the');
         out(`             scenarios tagged ${CATALOG_TAGS} will be SKIPPED (set FSE_CATALOGS_DIR to run them)`);
       }
 
-      const { loadConfiguration, loadSources, runCucumber } = await import('@cucumber/cucumber/api');
+      const { runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
       const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? 2) || 1));
       // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
@@ -141,24 +150,27 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
         ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
       } : process.env;
       if (parallel > 1) out(`fse-harness: ${parallel} parallel workers`);
-      const { runConfiguration } = await loadConfiguration({
-        file: 'cucumber.js',
-        provided: {
-          tags,
-          format: [
-            ['allure-cucumberjs/reporter', resolve(rd.cucumberDir, CUCUMBER_FILES.allureLog)] as [string, string],
-            ['junit', resolve(rd.cucumberDir, CUCUMBER_FILES.junit)] as [string, string],
-            ['html', resolve(rd.cucumberDir, CUCUMBER_FILES.html)] as [string, string],
-            ['message', resolve(rd.cucumberDir, CUCUMBER_FILES.messages)] as [string, string],
-          ],
-          formatOptions: { resultsDir: rd.allureResultsDir },
-          parallel: parallel > 1 ? parallel : 0,
+      // The run's outputs: the Allure results (→ the HTML report), JUnit for CI; Cucumber's own HTML report and its
+      // message stream (large, and repeating what the Allure report and the evidence hold) only when asked.
+      const intermediate = !!flags['keep-intermediate'];
+      const rc = plan.runConfiguration;
+      const runConfiguration = {
+        ...rc,
+        support: plan.support,
+        formats: {
+          ...rc.formats,
+          files: {
+            ...rc.formats.files,
+            [resolve(rd.cucumberDir, CUCUMBER_FILES.allureLog)]: 'allure-cucumberjs/reporter',
+            [resolve(rd.cucumberDir, CUCUMBER_FILES.junit)]: 'junit',
+            ...(intermediate ? { [resolve(rd.cucumberDir, CUCUMBER_FILES.html)]: 'html', [resolve(rd.cucumberDir, CUCUMBER_FILES.messages)]: 'message' } : {}),
+          },
+          options: { ...rc.formats.options, resultsDir: rd.allureResultsDir },
         },
-      }, { cwd: PROJECT_ROOT, env: cucumberEnv });
-      const plan = await loadSources(runConfiguration.sources);
-      out(`fse-harness: ${plan.plan.length} scenarios planned`);
-      if (plan.plan.length === 0) throw new Error(`no scenario matches ${tags}`);
-      session.records.setTotalScenarios(plan.plan.length, { share: parallel > 1 });
+        runtime: { ...rc.runtime, parallel: parallel > 1 ? parallel : 0 },
+      };
+      out(`fse-harness: ${plan.scenarios.length} scenarios planned`);
+      session.records.setTotalScenarios(plan.scenarios.length, { share: parallel > 1 });
       const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr, env: cucumberEnv });
       success = result.success;
       if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
@@ -175,7 +187,7 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
       await session.close();
       setCurrentSession(null);
     }
-    const finished = await finishRun(session, { report: !flags['no-report'], log: (l) => out(`  ${l}`) });
+    const finished = await finishRun(session, { report: !flags['no-report'], keepIntermediate: !!flags['keep-intermediate'], log: (l) => out(`  ${l}`) });
     const wall = (performance.now() - t0) / 1000;
     const scenarios = session.records.readScenarios();
     const passed = scenarios.filter((s) => s.status === 'PASSED').length;
@@ -184,15 +196,20 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv)).length;
     out('');
     const stop = session.circuit.stopRecord();
-    if (stop) out(`fse-harness: RUN STOPPED — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${skipped} scenarios skipped, nothing sent for them`);
-    else if (skipped) out(`fse-harness: WARNING — ${skipped} scenarios SKIPPED: they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)`);
+    if (stop) out(`fse-harness: RUN STOPPED — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);
+    for (const [why, n] of skipCounts(scenarios.filter((s) => !stop || s.skip !== 'stopped'))) out(`fse-harness: WARNING — ${n} scenarios SKIPPED: ${why}`);
     out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
+    out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
     out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+    if (keep !== undefined) {
+      const pruned = pruneRuns(resolve(session.runDir.dir, '..', '..'), { keep });
+      for (const l of describePrune(pruned)) out(`fse-harness: ${l}`);
+    }
     if (!existsSync(session.runDir.dir)) return 1;
     if (flags.ci && session.catalogsDir && skipped > 0) {
       out(`fse-harness: --ci: ${skipped} scenarios were skipped although catalogs are configured (${session.catalogsDir}): failing the run`);
@@ -200,5 +217,16 @@ async function runSuite(flags: Record<string, unknown>, t0: number, tee: { attac
     }
     if (stop) return 1;
     return success ? 0 : 1;
+}
+
+/** Skipped scenarios by reason (the one the hook recorded). */
+function skipCounts(scenarios: readonly { status: string; skip?: keyof typeof SKIP_REASONS }[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of scenarios) {
+    if (s.status !== 'SKIPPED') continue;
+    const why = SKIP_REASONS[s.skip ?? 'catalogs'];
+    m.set(why, (m.get(why) ?? 0) + 1);
+  }
+  return m;
 }
 export default command;

@@ -235,7 +235,8 @@ class CatalogValidator implements CdaValidator {
     const text = typeof cda === 'string' ? cda : new TextDecoder('utf-8').decode(cda);
     const header = extractHeader(text);
     const skipped = [...this.skipped];
-    const result: CdaValidationResult = { result: 'OK', messages: [], skipped, schema: header.typeIdExtension };
+    const checked: NonNullable<CdaValidationResult['checked']> = [];
+    const result: CdaValidationResult = { result: 'OK', messages: [], skipped, schema: header.typeIdExtension, checked };
     const idx = this.info?.schematronIndex[header.templateIdRoot];
     if (idx) result.schematron = { file: idx.file, version: idx.version };
 
@@ -255,13 +256,16 @@ class CatalogValidator implements CdaValidator {
     try {
       doc = parseCda(cda);
     } catch {
+      checked.push('well-formedness');
       return fail('SYNTAX_ERROR', [MSG_XSD_GENERIC]);
     }
+    checked.push('well-formedness');
     try {
       const schema = this.info && this.info.schemas.length > 0 ? this.schema(header.typeIdExtension) : null;
       if (schema instanceof Error) {
         skipped.push(`XSD ${header.typeIdExtension} could not be compiled, XSD validation is OFF for it: ${schema.message}`);
       } else if (schema) {
+        checked.push('XSD');
         let r: { ok: boolean; messages: string[] };
         try {
           r = schema.validate(doc);
@@ -286,6 +290,7 @@ class CatalogValidator implements CdaValidator {
         skipped.push(`Schematron ${idx.file} (v${idx.version}) cannot be used, schematron validation is OFF for this document: ${(e as Error).message}`);
       }
       if (compiled) {
+        checked.push('schematron');
         let out: { failed: string[]; reports: string[] };
         try {
           out = runSchematron(compiled, text);
@@ -306,6 +311,7 @@ class CatalogValidator implements CdaValidator {
     if (opts.terminology === false) {
       skipped.push('Terminology validation disabled by the caller.');
     } else if (this.terminology.dir) {
+      checked.push('terminology');
       const t = this.terminology.check(extractCodedElements(text));
       if (t.unchecked.length) skipped.push(`Code systems without a dictionary in the catalogs were not checked: ${t.unchecked.join(', ')}.`);
       if (!t.ok) return fail('VOCABULARY_ERROR', [t.message!]);

@@ -20,6 +20,8 @@ export const RUN_FILES = {
   probeJson: 'probe.json',
   /** The same for a person, Italian and English. */
   probeMd: 'probe.md',
+  /** What the run is (installation, target, gateway URL, start): written when it starts; `prune` reads the target. */
+  runInfo: 'run.json',
 } as const;
 
 /** Files in `<run>/evidence/`. */
@@ -45,6 +47,7 @@ export const CUCUMBER_FILES = {
   workersRss: 'workers-rss.txt',
   allureLog: 'allure.log',
   junit: 'junit.xml',
+  /** Cucumber's HTML report and message stream: only with `run --keep-intermediate`. */
   html: 'report.html',
   messages: 'messages.ndjson',
 } as const;

@@ -3,6 +3,14 @@ import { NON_JSON_TYPE_PREFIX } from '../request/non-json.ts';
 /** Tags of the scenarios whose expected answer comes from the official catalogs (XSD, schematron, terminology). */
 export const CATALOG_TAGS = '@sintassi or @schematron or @terminologia';
 
+/** Why a scenario was skipped (nothing sent for it), as the end of a run reports it. */
+export const SKIP_REASONS = {
+  catalogs: 'they need the official catalogs in the simulator (set FSE_CATALOGS_DIR)',
+  stopped: 'the run was stopped (see RUN STOPPED above): nothing sent for them',
+  'vendor-pdf': 'they are written for another patient than the one the vendor PDF carries, and a vendor PDF is sent as is (nothing sent; give <TYPE>.xml instead to run them with your content)',
+} as const;
+export type SkipReason = keyof typeof SKIP_REASONS;
+
 /**
  * Where a refusal happened, for messages and the report's failure categories. `proxy`: an HTTP answer that is not
  * JSON and carries no X-Cart-id — a page from a corporate proxy, a web filter or another server on the way, never

@@ -3,8 +3,6 @@
  * negative mutation → PDF/A-3 with cda.xml → PAdES signature (last); or the vendor's already-signed PDF as is.
  * Ids and versions come from support/cda/identity.ts, and nothing here recomputes them.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { DocType, InjectionMode, Profile } from '../types.ts';
 import { newCdaContext, nextVersion, identificativoDocOf, type CdaContext } from '../cda/identity.ts';
 import { buildCda } from '../cda/template.ts';
@@ -14,8 +12,8 @@ import { MUTATIONS } from '../cda/mutations.ts';
 import { buildPdf } from '../pdf/build.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
 import { docTypeInfo } from '../doctypes.ts';
-import { identificativoDoc } from '../gateway/ids.ts';
 import { sha256Hex } from '../hash.ts';
+import type { VendorDocument } from './vendor-documents.ts';
 
 /** One version of a document as sent: CDA, PDF (signed or not), its identifiers. */
 export interface DocumentState {
@@ -41,7 +39,8 @@ export interface PrepareOptions {
   docType: DocType;
   patientCf: string;
   profile: Profile;
-  profileDir: string;
+  /** The vendor's own document for this type (support/harness/vendor-documents.ts), read once per run. */
+  vendor?: VendorDocument | null;
   sign: KeyMaterial;
   runId: string;
   seq: number;
@@ -54,14 +53,8 @@ export interface PrepareOptions {
   pdfVariant?: PdfVariant;
 }
 
-function vendorFile(profile: Profile, profileDir: string, docType: DocType, ext: 'xml' | 'pdf'): string | null {
-  if (!profile.documentsDir) return null;
-  const p = join(resolve(profileDir, profile.documentsDir), `${docType}.${ext}`);
-  return existsSync(p) ? p : null;
-}
-
 /** The CDA's ClinicalDocument/code, the type's default where the CDA has none. */
-function codeOf(docType: DocType, facts: CdaFacts | null): DocumentState['code'] {
+function codeOf(docType: DocType, facts: Pick<CdaFacts, 'code' | 'codeSystem'> | null): DocumentState['code'] {
   const info = docTypeInfo(docType);
   return { code: facts?.code || info.loinc, codeSystem: facts?.codeSystem || info.codeSystem };
 }
@@ -75,25 +68,21 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
   const variants: string[] = [];
   const mode = o.mode ?? 'ATTACHMENT';
 
-  const vendorPdf = vendorFile(o.profile, o.profileDir, o.docType, 'pdf');
-  if (vendorPdf && !o.cdaMutation && !o.pdfVariant) {
-    // A vendor PDF is sent exactly as provided (already signed); ids come from its CDA.
-    const pdf = new Uint8Array(readFileSync(vendorPdf));
-    const { extractCda } = await import('../pdf/inspect.ts');
-    const { cda } = await extractCda(pdf, undefined);
-    const facts = cda ? readCdaFacts(cda) : null;
-    const id = facts ? identificativoDoc(facts.idRoot, facts.idExtension) : identificativoDocOf(ctx);
+  const vendor = o.vendor?.docType === o.docType ? o.vendor : null;
+  // A vendor PDF is sent exactly as provided (already signed): its patient and ids are the ones of its cda.xml, read
+  // once at start-up. A negative variant (CDA change, other file) is built from the template instead, and a new
+  // version is the vendor PDF only when the published one was (a PDF's ids cannot follow another document's).
+  if (vendor?.kind === 'pdf' && !o.cdaMutation && !o.pdfVariant && (!o.replaces || o.replaces.source === 'vendor-pdf')) {
     return {
-      docType: o.docType, patientCf: facts?.patientIds[0]?.extension ?? o.patientCf, ctx, identificativoDoc: id, code: codeOf(o.docType, facts),
-      cda: cda ?? new Uint8Array(), pdf, pdfSha256: sha256Hex(pdf), source: 'vendor-pdf', mode, variants,
+      docType: o.docType, patientCf: vendor.patientCf, ctx, identificativoDoc: vendor.identificativoDoc, code: codeOf(o.docType, vendor.code),
+      cda: vendor.cda, pdf: vendor.bytes, pdfSha256: sha256Hex(vendor.bytes), source: 'vendor-pdf', mode, variants,
     };
   }
 
-  const vendorCda = vendorFile(o.profile, o.profileDir, o.docType, 'xml');
   let cda: Uint8Array;
   let source: DocumentState['source'] = 'template';
-  if (vendorCda) {
-    cda = personaliseCda(new Uint8Array(readFileSync(vendorCda)), ctx);
+  if (vendor?.kind === 'cda') {
+    cda = personaliseCda(vendor.bytes, ctx);
     source = 'vendor-cda';
   } else {
     cda = buildCda(ctx);

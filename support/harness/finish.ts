@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
@@ -43,7 +44,7 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
 }
 
 /** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
-export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void }): Promise<{ summary: string; bundle: string; report?: string }> {
+export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; bundle: string; report?: string }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
@@ -69,6 +70,9 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
       ...(meta.stopped ? { stopped: meta.stopped } : {}),
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
     report = relative(process.cwd(), r.indexHtml);
+    // The report holds everything the results held (one self-contained file): the results are an intermediate
+    // output, removed unless asked to keep them (`run --keep-intermediate`).
+    if (!o.keepIntermediate) rmSync(s.runDir.allureResultsDir, { recursive: true, force: true });
   }
   dbg('before manifest');
   writeManifest(s.runDir.dir);

@@ -7,10 +7,15 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { CUCUMBER_FILES, type RunDir } from '../evidence/runDir.ts';
 import type { ExchangeOutcome } from './exchange.ts';
+import type { SkipReason } from './classify.ts';
 
 /** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
 export interface OutcomeSummary { at: string; method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
-export interface ScenarioRecord { name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[] }
+export interface ScenarioRecord {
+  name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[];
+  /** Why a SKIPPED scenario was skipped (support/harness/classify.ts SKIP_REASONS). */
+  skip?: SkipReason;
+}
 
 export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
   return {

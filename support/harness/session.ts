@@ -3,7 +3,7 @@
  * credentials, the target (support/harness/target.ts) and its HTTP client, the run directory with its ledger and
  * records (support/harness/run-records.ts), the published documents (support/harness/published.ts).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Profile } from '../types.ts';
@@ -13,7 +13,7 @@ import { loadCredentials, type Credentials } from '../pki/credentials.ts';
 import { generateTestPki } from '../pki/testPki.ts';
 import type { CdaValidator } from '../catalogs/index.ts';
 import { GatewayClient } from '../request/http.ts';
-import { createRunDir, runDirPaths, type RunDir } from '../evidence/runDir.ts';
+import { createRunDir, runDirPaths, RUN_FILES, type RunDir } from '../evidence/runDir.ts';
 import { Ledger } from '../evidence/ledger.ts';
 import { DEFAULT_PKI_DIR, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../paths.ts';
 import { openTarget, targetConnection, type EmbeddedTargetStarter, type RunTarget, type TargetConnection } from './target.ts';
@@ -22,6 +22,10 @@ import { RunRecords } from './run-records.ts';
 import { PublishedSet } from './published.ts';
 import { maxNetworkFailures, NetworkCircuit } from './circuit.ts';
 import type { ExchangeContext } from './exchange.ts';
+import { loadVendorDocuments, type VendorDocuments } from './vendor-documents.ts';
+
+/** One line the run prints at start-up and keeps (summary.md, report environment). */
+export interface RunNotice { level: 'info' | 'warning'; text: string }
 
 export interface SessionOptions {
   profilePath?: string;
@@ -61,10 +65,19 @@ export class Session implements ExchangeContext {
   /** Set when this process is a parallel worker of a coordinator's run. */
   worker: WorkerOptions | undefined;
   startedAt = new Date();
+  /** The vendor's own documents (profile `documentsDir`), read once before any call. */
+  vendorDocuments!: VendorDocuments;
   /** Documents currently published by this run: deleted at the end. */
   readonly published = new PublishedSet();
   log: (line: string) => void = () => {};
+  /**
+   * What the run says before it starts and keeps in its record (the vendor documents used for each type, …): printed
+   * at start-up, shown in summary.md and in the report's environment. Coordinator only.
+   */
+  readonly notices: RunNotice[] = [];
   #seq = 0;
+
+  addNotices(n: readonly RunNotice[]): void { this.notices.push(...n); }
 
   /** Next call number of this process (document ids and submission-set ids are derived from it). */
   nextSeq(): number { return ++this.#seq; }
@@ -84,6 +97,8 @@ export class Session implements ExchangeContext {
     const p = s.profile;
     // a bad FSE_MAX_NETWORK_FAILURES (--max-network-failures) is refused before anything starts
     const networkLimit = maxNetworkFailures(p, env);
+    // A documentsDir that is missing, a misnamed file, a non-test patient in a vendor PDF on stage: one message, now.
+    s.vendorDocuments = await loadVendorDocuments(p, s.profileDir);
 
     // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
     // (loaded lazily: the catalogs module brings libxml2-wasm, which parallel workers never need)
@@ -114,6 +129,7 @@ export class Session implements ExchangeContext {
 
     if (!s.worker) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
     s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
+    if (!s.worker) writeFileSync(join(s.runDir.dir, RUN_FILES.runInfo), `${JSON.stringify({ installation: p.installation, target: p.target, baseUrl: s.baseUrl, startedAt: s.startedAt.toISOString() }, null, 2)}\n`);
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
     s.ledger = Ledger.open(s.runDir.evidenceDir);
     s.records = new RunRecords(s.runDir, { shared: !!s.worker, log: s.log });

@@ -1,4 +1,4 @@
-import type { InjectionMode, Method, Profile } from '../types.ts';
+import type { CdaValidationResult, InjectionMode, Method, Profile } from '../types.ts';
 import { RT_TEST_CFS } from '../types.ts';
 import { docTypeInfo, docTypeOfLoinc } from '../doctypes.ts';
 import type { CdaValidator } from '../catalogs/index.ts';
@@ -7,10 +7,9 @@ import { readCdaFacts } from '../cda/facts.ts';
 import { decodeJwt, verifyJwtWithX5c } from '../jwt/tokens.ts';
 import { isValidCf } from '../cf.ts';
 import { checkApplication, type AccreditedList } from '../accredited.ts';
-import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, invalidIdDoc, DTO_OF } from '../gateway/body.ts';
+import { parseRequestBody, bodyProblems, DTO_OF } from '../gateway/body.ts';
 import { attachmentHash, METHOD_CLAIMS } from '../gateway/claims.ts';
-import { isValidMasterId, resourceHl7Type } from '../gateway/ids.ts';
-import { AppError } from '../gateway/problems.ts';
+import { resourceHl7Type } from '../gateway/ids.ts';
 
 export interface Finding {
   level: 'error' | 'warning' | 'ok' | 'skipped';
@@ -18,6 +17,19 @@ export interface Finding {
   message: string;
   /** What the vendor should change. */
   fix?: string;
+}
+
+/**
+ * The verdict of a CDA validation that found nothing wrong: it names exactly the validations that ran, so a check
+ * that did not run (no catalogs, no schematron for the template, …) is never reported as passed.
+ */
+export function validationPassed(r: Pick<CdaValidationResult, 'result' | 'messages' | 'checked' | 'schematron'>): Finding {
+  const ran = r.checked ?? [];
+  const names = ran.map((c) => (c === 'schematron' && r.schematron ? `schematron ${r.schematron.file} v${r.schematron.version}` : c));
+  const notRun = (['XSD', 'schematron', 'terminology'] as const).filter((c) => !ran.includes(c));
+  const what = `${names.length ? names.join(' + ') : 'nothing'} passed${notRun.length ? `; ${notRun.join(', ')} NOT checked (see SKIPPED)` : ''}`;
+  if (r.result === 'SEMANTIC_WARNING') return { level: 'warning', check: 'validation', message: `${what}; schematron warnings: ${r.messages.join(' | ')}` };
+  return { level: notRun.length ? 'warning' : 'ok', check: 'validation', message: what };
 }
 
 export interface CheckInput {
@@ -79,7 +91,7 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
       for (const s of r.skipped) f.push({ level: 'skipped', check: 'validation', message: s });
       const map: Record<string, string> = { SYNTAX_ERROR: '400 /msg/syntax', SEMANTIC_ERROR: '422 /msg/semantic', VOCABULARY_ERROR: '400 /msg/vocabulary' };
       if (map[r.result]) f.push({ level: 'error', check: 'validation', message: `${r.result} (${map[r.result]}): ${r.messages.slice(0, 10).join(' | ')}${r.messages.length > 10 ? ` (+${r.messages.length - 10} more)` : ''}` });
-      else f.push({ level: r.result === 'SEMANTIC_WARNING' ? 'warning' : 'ok', check: 'validation', message: r.result === 'OK' ? `XSD${r.schematron ? ` + schematron ${r.schematron.file} v${r.schematron.version}` : ''} + terminology passed` : `schematron warnings: ${r.messages.join(' | ')}` });
+      else f.push(validationPassed(r));
     } else {
       f.push({ level: 'skipped', check: 'validation', message: 'CDA XSD/schematron/terminology NOT checked: no catalogs directory (set FSE_CATALOGS_DIR or --catalogs)' });
     }
@@ -100,31 +112,35 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   }
 
   if (i.body !== undefined && i.method !== 'delete') {
-    // The gateway's body rules (the same the simulator applies): the vendor sees the verdict of the dispatcher.
-    const dto = DTO_OF[i.method];
-    try {
+    // The gateway's body rules (the same the simulator applies), but every problem, each with its field and value:
+    // the gateway itself answers only the first one it meets.
+    const problems = bodyProblems(i.body, i.method, { descriptionsRegionalOidBug: true });
+    problems.forEach((p, n) => f.push({
+      level: 'error', check: 'body',
+      message: `${p.field}${'value' in p ? ` = ${JSON.stringify(p.value)}` : ''}: ${p.problem} → ${p.gateway.type}${n === 0 && problems.length > 1 ? ' (the gateway answers this first one only)' : ''}; gateway: "${p.gateway.detail}"`,
+    }));
+    if (problems.length === 0) {
+      const dto = DTO_OF[i.method];
       const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' });
-      if (i.method === 'update-metadata') checkMetadataBody(b, { descriptionsRegionalOidBug: true });
-      else {
-        checkPublicationBody(b, i.method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
-        if (!isValidMasterId(b.identificativoDoc)) throw invalidIdDoc();
-        checkIdentificativoRep(b.identificativoRep);
-      }
       f.push({ level: 'ok', check: 'body', message: `requestBody conforms to ${dto} and the gateway's reference tables` });
       const known = facts ? docTypeOfLoinc(facts.code) : undefined;
       const info = known ? docTypeInfo(known) : undefined;
       if (info && b.tipoDocumentoLivAlto && b.tipoDocumentoLivAlto !== info.classCode) {
-        f.push({ level: 'error', check: 'body', message: `tipoDocumentoLivAlto ${String(b.tipoDocumentoLivAlto)} does not correlate with the CDA type ${facts!.code} (expected ${info.classCode}) → 400 /msg/validator`, fix: `set tipoDocumentoLivAlto to ${info.classCode}` });
+        f.push({ level: 'error', check: 'body', message: `tipoDocumentoLivAlto = ${JSON.stringify(b.tipoDocumentoLivAlto)} does not correlate with the CDA type ${facts!.code} (expected ${info.classCode}) → 400 /msg/validator`, fix: `set tipoDocumentoLivAlto to ${info.classCode}` });
       }
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      f.push({ level: 'error', check: 'body', message: `${e.detail} → 400 (${e.kind})` });
     }
   }
 
-  if (i.signatureJwt) {
-    const { header, payload } = decodeJwt(i.signatureJwt);
-    const v = await verifyJwtWithX5c(i.signatureJwt);
+  const token = i.signatureJwt?.trim().replace(/^Bearer\s+/i, '');
+  let decoded: ReturnType<typeof decodeJwt> | undefined;
+  if (token !== undefined) {
+    try { decoded = decodeJwt(token); } catch (e) {
+      f.push({ level: 'error', check: 'jwt', message: `the FSE-JWT-Signature token is malformed: ${(e as Error).message.replace(/^Malformed JWT: /, '')} → 403/401 at the gateway's border`, fix: 'give the token itself: three base64url parts separated by dots (a leading "Bearer " is accepted)' });
+    }
+  }
+  if (token !== undefined && decoded) {
+    const { header, payload } = decoded;
+    const v = await verifyJwtWithX5c(token).catch((e: Error) => ({ ok: false as const, reason: e.message }));
     if (!v.ok) f.push({ level: 'error', check: 'jwt', message: `FSE-JWT-Signature does not verify against its x5c: ${v.reason} → 401 TokenAuthenticationFailed` });
     if (header.alg !== 'RS256' || header.typ !== 'JWT' || !Array.isArray(header.x5c)) f.push({ level: 'error', check: 'jwt', message: `header must be {alg: RS256, typ: JWT, x5c: [...]}, got ${JSON.stringify({ alg: header.alg, typ: header.typ, x5c: Array.isArray(header.x5c) ? '[…]' : header.x5c })}` });
     const exp = METHOD_CLAIMS[i.method];

@@ -194,6 +194,7 @@ export async function generateAllureReport(
   for (const k of shownKeys(env)) variables[ENV_KEYS[k]] = env[k] || 'n/d';
   const name = o.name ?? defaultName(env);
 
+  tidyAllureResults(resultsDir);
   const core = await loadAllureCore();
   const config = await core.resolveConfig(
     {
@@ -211,6 +212,8 @@ export async function generateAllureReport(
             reportLanguage: 'it',
             theme: 'light',
             groupBy: ['feature'],
+            // every call's step (`<method> <type> → <status> · X-Cart-id <uuid>`) visible without a click
+            stepTreeExpansion: 'expanded',
           },
         },
       },
@@ -233,6 +236,43 @@ export async function generateAllureReport(
   }
   writeFileSync(indexHtml, html);
   return { indexHtml };
+}
+
+/** Labels allure-cucumberjs adds to every scenario that tell an auditor nothing (English names, machine details). */
+const NOISE_LABELS = new Set(['language', 'framework', 'package', 'host', 'thread']);
+
+/**
+ * Removes the noise allure-cucumberjs writes on every scenario page, before the report is generated: the
+ * `Examples: …` CSV attachments (one per Examples block of the outline, on every scenario of it — the scenario's own
+ * values are its parameters already), the labels of NOISE_LABELS, and containers left without any fixture (the
+ * harness's own hooks are not fixtures: steps/hooks.ts). Returns what it removed.
+ */
+export function tidyAllureResults(resultsDir: string): { attachments: number; labels: number; containers: number } {
+  const removed = { attachments: 0, labels: 0, containers: 0 };
+  if (!existsSync(resultsDir)) return removed;
+  for (const f of readdirSync(resultsDir)) {
+    const file = join(resultsDir, f);
+    if (f.endsWith('-container.json')) {
+      try {
+        const c = JSON.parse(readFileSync(file, 'utf8')) as { befores?: unknown[]; afters?: unknown[] };
+        if ((c.befores?.length ?? 0) === 0 && (c.afters?.length ?? 0) === 0) { rmSync(file); removed.containers++; }
+      } catch { /* unreadable: left to Allure */ }
+      continue;
+    }
+    if (!f.endsWith('-result.json')) continue;
+    let r: { attachments?: { name?: string; type?: string; source?: string }[]; labels?: { name: string }[] };
+    try { r = JSON.parse(readFileSync(file, 'utf8')); } catch { continue; }
+    const examples = (r.attachments ?? []).filter((a) => a.type === 'text/csv' && /^Examples(:|$)/.test(a.name ?? ''));
+    for (const a of examples) if (a.source) rmSync(join(resultsDir, a.source), { force: true });
+    const labels = (r.labels ?? []).filter((l) => !NOISE_LABELS.has(l.name));
+    if (examples.length === 0 && labels.length === (r.labels ?? []).length) continue;
+    removed.attachments += examples.length;
+    removed.labels += (r.labels ?? []).length - labels.length;
+    r.attachments = (r.attachments ?? []).filter((a) => !examples.includes(a));
+    r.labels = labels;
+    writeFileSync(file, JSON.stringify(r));
+  }
+  return removed;
 }
 
 /**

@@ -103,9 +103,9 @@ test('the same certificates work (control case: the table fails for the reasons 
   // on stage only RT's five test fiscal codes: refused before the call, no connection
   const { prepareDocument } = await import('../../support/harness/document.ts');
   const { performExchange } = await import('../../support/harness/exchange.ts');
-  await assert.rejects(prepareDocument({ docType: 'LAB', patientCf: 'RSSMRA80A01H501U', profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() }), (e: unknown) => e instanceof UserError);
+  await assert.rejects(prepareDocument({ docType: 'LAB', patientCf: 'RSSMRA80A01H501U', profile: s.profile, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() }), (e: unknown) => e instanceof UserError);
   // a document whose patient is not a test CF (e.g. a vendor PDF) is refused by the exchange itself
-  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: s.profile, profileDir: s.profileDir, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() });
+  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: s.profile, sign: s.credentials.sign, runId: s.runId, seq: s.nextSeq() });
   const before = connections;
   await assert.rejects(performExchange(s, { scenario: 'cf non di test', method: 'validate-and-create', document: { ...doc, patientCf: 'RSSMRA80A01H501U' }, expected: 202 }), (e: unknown) => e instanceof UserError && e.code === 'NON_TEST_CF');
   assert.equal(connections - before, 0, 'no connection for a non-test CF on stage');

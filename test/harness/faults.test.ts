@@ -38,7 +38,7 @@ const faults = () => simulator.faults;
 const served = () => simulator.stats().requests;
 
 async function createOnce(scenario: string): Promise<ExchangeOutcome> {
-  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   return performExchange(session, { scenario, method: 'validate-and-create', document: doc, expected: 202 });
 }
 const lastRow = () => session.ledger.rows().at(-1)!;

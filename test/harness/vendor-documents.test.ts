@@ -4,7 +4,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session } from '../../support/harness/session.ts';
@@ -14,6 +14,12 @@ import { PROJECT_ROOT } from '../../support/paths.ts';
 import { prepareDocument } from '../../support/harness/document.ts';
 import { performExchange } from '../../support/harness/exchange.ts';
 import { readCdaFacts } from '../../support/cda/facts.ts';
+import { buildCda } from '../../support/cda/template.ts';
+import { buildPdf } from '../../support/pdf/build.ts';
+import { newCdaContext } from '../../support/cda/identity.ts';
+import { UserError } from '../../support/errors.ts';
+import type { Profile } from '../../support/types.ts';
+import { describeVendorDocuments, loadVendorDocuments, vendorPdfKey, vendorPdfSkipReason } from '../../support/harness/vendor-documents.ts';
 
 const SAMPLE = join(SAMPLES_DIR, 'LAB.xml');
 let dir: string;
@@ -23,7 +29,6 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fse-vendor-'));
   const profile = JSON.parse(readFileSync(join(PROJECT_ROOT, 'testdata', 'profile.example.json'), 'utf8'));
   writeFileSync(join(dir, 'profile.json'), JSON.stringify({ ...profile, documentsDir: 'docs', documentTypes: ['LAB', 'RAD'] }));
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, 'docs'));
   if (existsSync(SAMPLE)) writeFileSync(join(dir, 'docs', 'LAB.xml'), readFileSync(SAMPLE));
   session = await Session.open({ profilePath: join(dir, 'profile.json'), reportsDir: join(dir, 'reports'), catalogsDir: null, env: { ...process.env, FSE_CATALOGS_DIR: '' }, startEmbedded: startEmbeddedSimulator });
@@ -35,7 +40,7 @@ after(async () => {
 
 test('a vendor CDA is personalised (RT test patient, run-unique ids) and published', async (t) => {
   if (!existsSync(SAMPLE)) { t.skip(missingData('samples')); return; }
-  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'MNTMRA03M71C615V', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+  const doc = await prepareDocument({ docType: 'LAB', patientCf: 'MNTMRA03M71C615V', profile: session.profile, vendor: session.vendorDocuments.byType.LAB, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   assert.equal(doc.source, 'vendor-cda');
   const facts = readCdaFacts(doc.cda);
   assert.equal(facts.patientIds[0]?.extension, 'MNTMRA03M71C615V');
@@ -48,14 +53,114 @@ test('a vendor CDA is personalised (RT test patient, run-unique ids) and publish
   assert.equal(o.httpStatus, 202, `${o.errorType} ${o.errorDetail}`);
 
   // the same document, signed by the vendor, is sent byte for byte
-  writeFileSync(join(dir, 'docs', 'LAB.pdf'), doc.pdf);
-  const asIs = await prepareDocument({ docType: 'LAB', patientCf: 'MNTMRA03M71C615V', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+  mkdirSync(join(dir, 'docs-pdf'));
+  writeFileSync(join(dir, 'docs-pdf', 'LAB.pdf'), doc.pdf);
+  const docs = await loadVendorDocuments({ ...session.profile, documentsDir: 'docs-pdf' }, dir);
+  const vendor = docs.byType.LAB;
+  assert.equal(vendor?.kind, 'pdf');
+  assert.equal(vendor.kind === 'pdf' && vendor.patientCf, 'MNTMRA03M71C615V', 'the patient is read from the cda.xml once, at start-up');
+  // the scenario asks for another patient: the PDF still carries its own (the hooks skip such scenarios)
+  const asIs = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, vendor, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   assert.equal(asIs.source, 'vendor-pdf');
+  assert.equal(asIs.patientCf, 'MNTMRA03M71C615V', 'the document says the patient it was sent for');
   assert.deepEqual(Buffer.from(asIs.pdf), Buffer.from(doc.pdf), 'a vendor PDF is never rebuilt or re-signed');
   assert.equal(asIs.identificativoDoc, doc.identificativoDoc, 'ids come from the CDA inside the vendor PDF');
+  // a negative variant of the type is built from the template; so is a new version of a template document
+  const mutated = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, vendor, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq(), pdfVariant: 'unsigned' });
+  assert.equal(mutated.source, 'template');
+  const next = await prepareDocument({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, vendor, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq(), replaces: mutated });
+  assert.equal(next.source, 'template');
+
+  // on stage, a vendor PDF for a patient who is not one of RT's test fiscal codes is refused at start-up
+  // (the harness builds only test patients: the vendor's PDF for another one is made by hand here)
+  const otherCda = Buffer.from(Buffer.from(buildCda(newCdaContext({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, runId: 't', seq: 9 }))).toString('utf8').replaceAll('RMSLSO31M04Z404R', 'RSSMRA80A01H501U'));
+  const otherPdf = await buildPdf({ cda: otherCda, sign: { key: { certDer: session.credentials.sign.certDer, privateKeyPkcs8Der: session.credentials.sign.privateKeyPkcs8Der } } });
+  mkdirSync(join(dir, 'docs-nontest'));
+  writeFileSync(join(dir, 'docs-nontest', 'LAB.pdf'), otherPdf);
+  await assert.rejects(loadVendorDocuments({ ...session.profile, target: 'stage', documentsDir: 'docs-nontest' }, dir), (e: unknown) => e instanceof UserError && /LAB\.pdf is for patient RSSMRA80A01H501U/.test(e.message));
+  // on the simulator it is allowed (and listed with its patient)
+  const sim = await loadVendorDocuments({ ...session.profile, documentsDir: 'docs-nontest' }, dir);
+  assert.match(describeVendorDocuments(sim).join('\n'), /LAB ← vendor PDF .*patient RSSMRA80A01H501U/);
 });
 
 test('types without a vendor document fall back to the harness templates', async () => {
-  const doc = await prepareDocument({ docType: 'RAD', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, profileDir: session.profileDir, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+  const doc = await prepareDocument({ docType: 'RAD', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, vendor: session.vendorDocuments.byType.RAD, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
   assert.equal(doc.source, 'template');
+});
+
+/** A folder with the given files (name → content) beside a profile; returns [profile, base dir]. */
+function folder(files: Record<string, string | Uint8Array>, extra: Partial<Profile> = {}): [Profile, string] {
+  const base = mkdtempSync(join(tmpdir(), 'fse-docs-'));
+  mkdirSync(join(base, 'docs'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(base, 'docs', name), content);
+  return [{ ...session.profile, documentsDir: 'docs', documentTypes: ['LAB', 'RAD'], ...extra }, base];
+}
+const rejects = async (p: Profile, base: string, re: RegExp) => {
+  try {
+    await assert.rejects(loadVendorDocuments(p, base), (e: unknown) => {
+      assert.ok(e instanceof UserError, String(e));
+      assert.match(e.message, re);
+      return true;
+    });
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+};
+
+test('documentsDir mistakes are one clear error each, before any call (never a silent fall-back)', async () => {
+  const cda = buildCda(newCdaContext({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, runId: 't', seq: 1 }));
+  // a folder that does not exist
+  await rejects({ ...session.profile, documentsDir: 'nowhere' }, dir, /documentsDir "nowhere" does not exist/);
+  // names match no type: lower case, another extension, an unknown type
+  await rejects(...folder({ 'lab.xml': cda }), /"lab\.xml" matches no document type.*did you mean LAB\.xml\?/);
+  await rejects(...folder({ 'LAB.txt': cda }), /"LAB\.txt" matches no document type/);
+  await rejects(...folder({ 'REFERTO.xml': cda }), /"REFERTO\.xml" matches no document type: names are <TYPE>\.xml or <TYPE>\.pdf/);
+  // both forms of one type
+  await rejects(...folder({ 'LAB.xml': cda, 'LAB.pdf': cda }), /LAB: both LAB\.xml and LAB\.pdf/);
+  // a type outside the profile's documentTypes would never be sent
+  await rejects(...folder({ 'VPS.xml': cda }), /VPS\.xml: VPS is not in the profile's documentTypes \(LAB, RAD\)/);
+  // a PDF that carries no CDA, a CDA that is not one
+  await rejects(...folder({ 'LAB.pdf': cda }), /LAB\.pdf is not a PDF carrying a CDA/);
+  await rejects(...folder({ 'RAD.xml': '<html><body>referto</body></html>' }), /RAD\.xml is not a readable CDA/);
+  // several problems: all of them, one line each
+  await rejects(...folder({ 'lab.xml': cda, 'RAD.pdf': cda, 'RAD.xml': cda }), /2 problems:\n  - .*lab\.xml.*\n  - RAD: both/);
+});
+
+test('a valid documentsDir: hidden files and sub-folders ignored, each type listed with its source', async () => {
+  const cda = buildCda(newCdaContext({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: session.profile, runId: 't', seq: 1 }));
+  const [p, base] = folder({ 'LAB.xml': cda, '.DS_Store': 'x' });
+  mkdirSync(join(base, 'docs', 'old'));
+  try {
+    const docs = await loadVendorDocuments(p, base);
+    assert.equal(docs.byType.LAB?.kind, 'cda');
+    assert.deepEqual(docs.builtIn, ['RAD']);
+    const lines = describeVendorDocuments(docs);
+    assert.match(lines[0]!, /^documents: LAB ← vendor CDA .*LAB\.xml \(personalised per scenario/);
+    assert.equal(lines[1], 'documents: built-in templates for RAD');
+    assert.deepEqual(describeVendorDocuments(await loadVendorDocuments({ ...p, documentsDir: undefined }, base)), ['documents: built-in templates for LAB, RAD (no "documentsDir" in the profile)']);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('scenarios on a vendor PDF: skipped when written for another patient, one at a time otherwise', () => {
+  const pdf = { kind: 'pdf', docType: 'LAB', file: '/x/LAB.pdf', bytes: new Uint8Array(), cda: new Uint8Array(), patientCf: 'RMSLSO31M04Z404R', identificativoDoc: 'r^e', code: { code: '11502-2', codeSystem: '2.16.840.1.113883.6.1' } } as const;
+  const docs = { byType: { LAB: pdf } };
+  const lifecycle = (cf: string) => [`un documento LAB per il paziente ${cf}`, 'invio la richiesta di validazione e creazione', 'la risposta ha stato HTTP 202', 'la nuova versione del documento'];
+  assert.equal(vendorPdfSkipReason(lifecycle('RMSLSO31M04Z404R'), docs), null);
+  assert.match(vendorPdfSkipReason(lifecycle('MNTMRA03M71C615V'), docs) ?? '', /carries patient RMSLSO31M04Z404R; this scenario is written for MNTMRA03M71C615V: nothing sent/);
+  assert.match(vendorPdfSkipReason(['un documento LAB pubblicato per il paziente MNTMRA03M71C615V'], docs) ?? '', /MNTMRA03M71C615V/);
+  // the correction scenario names two patients: one is not the PDF's
+  assert.ok(vendorPdfSkipReason(['un documento LAB per il paziente MNTMRA03M71C615V', 'un documento LAB per il paziente RMSLSO31M04Z404R'], docs));
+  // negative variants are built from the template with the scenario's patient: not concerned
+  const variant = ['un documento LAB per il paziente MNTMRA03M71C615V con la modifica "senza-confidentialityCode"'];
+  assert.equal(vendorPdfSkipReason(variant, docs), null);
+  assert.equal(vendorPdfKey(variant, docs), null);
+  // other types, or no vendor PDF: not concerned
+  assert.equal(vendorPdfKey(['un documento RAD per il paziente MNTMRA03M71C615V'], docs), null);
+  assert.equal(vendorPdfKey(lifecycle('RMSLSO31M04Z404R'), { byType: {} }), null);
+  assert.equal(vendorPdfKey(lifecycle('RMSLSO31M04Z404R'), docs), 'LAB', 'scenarios sending the LAB PDF share one key: never two at the same time');
+  // the start-up line says how many planned scenarios send it and how many are skipped
+  const lines = describeVendorDocuments({ dir: '/x', byType: docs.byType, builtIn: ['RAD'], warnings: [] }, [lifecycle('RMSLSO31M04Z404R'), lifecycle('MNTMRA03M71C615V'), variant]);
+  assert.match(lines[0]!, /LAB ← vendor PDF .*patient RMSLSO31M04Z404R, document r\^e; 1 planned scenarios send it, one at a time; 1 written for other patients are SKIPPED/);
 });
