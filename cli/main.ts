@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'build-pdf': async () => (await import('./commands/build-pdf.ts')).default,
   bundle: async () => (await import('./commands/bundle.ts')).default,
   'report-pdf': async () => (await import('./commands/report-pdf.ts')).default,
+  prune: async () => (await import('./commands/prune.ts')).default,
 };
 
 const USAGE_HEAD = `fse-harness — FSE 2.0 Regione Toscana accreditation harness

@@ -96,9 +96,13 @@ export function describePrune(r: PruneResult): string[] {
     lines.push(`prune: ${verb} ${r.removed.length} simulator run(s), ${formatSize(total)}:`);
     for (const x of r.removed) lines.push(`  runs/${x.id} (${formatSize(x.bytes)})`);
   }
-  const by = (why: PruneResult['kept'][number]['why']) => r.kept.filter((k) => k.why === why).length;
-  const stage = by('stage');
-  const unknown = r.kept.filter((k) => k.why === 'unknown target');
-  lines.push(`prune: kept ${by('newest') + by('latest')} simulator run(s) (the newest and reports/latest)${stage ? `, ${stage} stage run(s) (never removed)` : ''}${unknown.length ? `, ${unknown.length} run(s) whose target cannot be told (never removed: ${unknown.map((k) => k.id).join(', ')})` : ''}`);
+  const by = (why: PruneResult['kept'][number]['why']) => r.kept.filter((k) => k.why === why);
+  const kept = [
+    ...by('latest').map((k) => `reports/latest (runs/${k.id})`),
+    ...(by('newest').length ? [`the ${by('newest').length} newest other simulator run(s)`] : []),
+    ...(by('stage').length ? [`${by('stage').length} stage run(s) (never removed)`] : []),
+    ...(by('unknown target').length ? [`${by('unknown target').length} run(s) whose target cannot be told (never removed: ${by('unknown target').map((k) => k.id).join(', ')})`] : []),
+  ];
+  lines.push(`prune: kept ${kept.length ? kept.join(', ') : 'nothing'}`);
   return lines;
 }

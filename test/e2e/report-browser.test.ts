@@ -54,3 +54,45 @@ test('the run report opens from disk and shows scenarios and X-Cart-ids', { time
     assert.deepEqual(external, [], 'the report must not load anything from the network');
   }, exe);
 });
+
+test('an X-Cart-id typed in the report search finds its scenario, shown whole beside its method and status; no noise', { timeout: 180_000 }, async (t) => {
+  if (!existsSync(INDEX)) {
+    if (process.env.CI === 'true') assert.fail(`${INDEX} missing after the e2e run`);
+    t.skip(`no report in ${LATEST}: run \`npm run accreditation\` first`);
+    return;
+  }
+  const exe = requireChromium(t);
+  if (!exe) return;
+  // any call of a scenario (the final clean-up is not a scenario): one from the middle of the ledger, and a setup call
+  const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.xCartId && !r.scenario.startsWith('Pulizia'));
+  const picks = [rows[Math.floor(rows.length / 2)]!, rows.find((r) => r.scenario.endsWith(' (preparazione)')) ?? rows[0]!];
+  await withChromium(async (ctx) => {
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    for (const row of picks) {
+      await page.goto(pathToFileURL(realpathSync(INDEX)).href);
+      const search = page.getByPlaceholder(/Cerca|Search/);
+      await search.waitFor({ timeout: 60_000 });
+      await search.fill(row.xCartId);
+      const scenario = row.scenario.replace(/ \(preparazione\)$/, '');
+      // the search leaves one feature holding one scenario: open it (unless the report remembers it open)
+      // (the filter applies after the search box's debounce: wait until the tree has at most one feature left)
+      await page.waitForFunction('document.querySelectorAll(\'[data-testid="tree-section-title"]\').length <= 1', undefined, { timeout: 60_000 });
+      const section = page.locator('[data-testid="tree-section-title"]');
+      assert.equal(await section.count(), 1, `search for ${row.xCartId}: one feature`);
+      const leaves = page.locator('[data-testid="tree-leaf-title"]');
+      if (await leaves.count() === 0) await section.first().click();
+      await leaves.first().waitFor({ timeout: 60_000 });
+      assert.deepEqual(await leaves.allInnerTexts(), [scenario], `search for ${row.xCartId}`);
+      await leaves.first().click();
+      const step = `${row.method} ${row.documentType} → ${row.httpStatus || row.errorType} · X-Cart-id ${row.xCartId}`;
+      await page.getByText(step, { exact: true }).first().waitFor({ timeout: 60_000 });
+      const body = await page.locator('body').innerText();
+      assert.ok(body.includes(step), `step "${step}" shown`);
+      assert.ok(!/Unknown test/.test(body), '"Unknown test" fixtures on the scenario page');
+      assert.ok(!/Examples:/.test(body), 'Examples table attachments on the scenario page');
+      assert.ok(!/\b(language|framework|thread)\b/.test(body), 'machine labels on the scenario page');
+    }
+    await page.screenshot({ path: join(tmpdir(), 'fse-report-search.png'), fullPage: true });
+  }, exe);
+});

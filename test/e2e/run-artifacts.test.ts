@@ -88,7 +88,11 @@ test('manifest verifies, bundle, summary and report exist; summary lists the X-C
   assert.ok(v.ok, v.problems.join('\n'));
   assert.ok(statSync(join(LATEST, 'evidence-bundle.zip')).size > 0);
   assert.ok(existsSync(join(LATEST, 'allure-report', 'index.html')), 'allure-report/index.html missing');
-  for (const f of ['junit.xml', 'report.html']) assert.ok(existsSync(join(LATEST, 'cucumber', f)), `cucumber/${f} missing`);
+  assert.ok(existsSync(join(LATEST, 'cucumber', 'junit.xml')), 'cucumber/junit.xml missing');
+  // intermediate outputs are gone once the report is built (kept only with --keep-intermediate)
+  for (const f of ['allure-results', join('cucumber', 'report.html'), join('cucumber', 'messages.ndjson')]) assert.ok(!existsSync(join(LATEST, f)), `${f} left in the run directory`);
+  const info = JSON.parse(readFileSync(join(LATEST, 'run.json'), 'utf8')) as { target: string; installation: string };
+  assert.equal(info.target, 'simulator', 'run.json tells prune what the run was made against');
   const summary = readFileSync(join(LATEST, 'summary.md'), 'utf8');
   const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.xCartId);
   const missing = rows.filter((r) => !summary.includes(r.xCartId));

@@ -9,7 +9,12 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkRequest, type Finding } from '../../support/preflight/check.ts';
+import { checkRequest, validationPassed, type Finding } from '../../support/preflight/check.ts';
+import { openValidator } from '../../support/catalogs/index.ts';
+import { MUTATIONS } from '../../support/cda/mutations.ts';
+import { bodyProblems, checkIdentificativoRep, checkMetadataBody, checkPublicationBody, DTO_OF, invalidIdDoc, parseRequestBody } from '../../support/gateway/body.ts';
+import { isValidMasterId } from '../../support/gateway/ids.ts';
+import { AppError } from '../../support/gateway/problems.ts';
 import { loadProfile } from '../../support/config/profile.ts';
 import { generateTestPki } from '../../support/pki/testPki.ts';
 import { loadCredentials, type Credentials } from '../../support/pki/credentials.ts';
@@ -125,4 +130,86 @@ test('no catalogs: the CDA validation is reported as SKIPPED, never as passed', 
   assert.ok(f.some((x) => x.level === 'skipped' && /NOT checked/.test(x.message)));
   assert.ok(!f.some((x) => x.check === 'validation' && x.level === 'ok'));
   void readFileSync;
+});
+
+test('a validator without catalogs: a broken CDA is never "passed" — only what ran is named, the rest NOT checked', async () => {
+  const validator = await openValidator({ catalogsDir: null });
+  try {
+    const broken = new TextEncoder().encode(MUTATIONS['senza-confidentialityCode']!.apply(Buffer.from(cda).toString('utf8')));
+    const f = await checkRequest({ profile, method: 'validate-and-create', cda: broken, validator });
+    const v = f.filter((x) => x.check === 'validation');
+    assert.ok(v.some((x) => x.level === 'skipped' && /XSD, schematron and terminology validation are OFF/.test(x.message)), JSON.stringify(v));
+    const verdict = v.find((x) => x.level !== 'skipped');
+    assert.equal(verdict?.level, 'warning', 'a partial validation is not an ok');
+    assert.equal(verdict?.message, 'well-formedness passed; XSD, schematron, terminology NOT checked (see SKIPPED)');
+    assert.ok(!f.some((x) => /XSD[^;]*passed/.test(x.message)), 'no finding claims the XSD passed');
+  } finally {
+    validator.close();
+  }
+});
+
+test('validationPassed names exactly the validations that ran', () => {
+  assert.deepEqual(validationPassed({ result: 'OK', messages: [], checked: ['well-formedness', 'XSD', 'schematron', 'terminology'], schematron: { file: 'sch/lab.sch', version: '1.2' } }),
+    { level: 'ok', check: 'validation', message: 'well-formedness + XSD + schematron sch/lab.sch v1.2 + terminology passed' });
+  assert.deepEqual(validationPassed({ result: 'OK', messages: [], checked: ['well-formedness', 'XSD'] }),
+    { level: 'warning', check: 'validation', message: 'well-formedness + XSD passed; schematron, terminology NOT checked (see SKIPPED)' });
+  assert.equal(validationPassed({ result: 'OK', messages: [] }).message, 'nothing passed; XSD, schematron, terminology NOT checked (see SKIPPED)');
+});
+
+test('a malformed token is one finding, a pasted "Bearer " prefix is accepted', async () => {
+  for (const garbage of ['garbage', 'Bearer garbage', 'a.b.c', '']) {
+    const f = await checkRequest({ profile, method: 'validate-and-create', signatureJwt: garbage });
+    const jwt = errors(f).filter((x) => x.check === 'jwt');
+    assert.equal(jwt.length, 1, `${garbage}: ${JSON.stringify(f)}`);
+    assert.match(jwt[0]!.message, /^the FSE-JWT-Signature token is malformed: /);
+  }
+  const good = await tokens();
+  const f = await checkRequest({ profile, method: 'validate-and-create', pdf, signatureJwt: `Bearer ${good}\n` });
+  assert.deepEqual(errors(f), [], JSON.stringify(errors(f)));
+});
+
+test('body: every problem is reported, each with its field and value, the gateway wording after it', async () => {
+  const f = await checkRequest({ profile, method: 'validate-and-create', body: { ...body(), tipologiaStruttura: 'Clinica', campoSconosciuto: 1, attiCliniciRegoleAccesso: ['P99', 'XXX', 'YYY'], dataInizioPrestazione: '2022:05:09', identificativoSottomissione: '' } });
+  const b = errors(f).filter((x) => x.check === 'body').map((x) => x.message);
+  assert.equal(b.length, 6, b.join('\n'));
+  assert.match(b[0]!, /^tipologiaStruttura = "Clinica": not an allowed value; allowed: Ospedale, .* \(the gateway answers this first one only\); gateway: "Errore durante la conversione da json a oggetto it\.finanze\.sanita\.fse2\.ms\.gtw\.dispatcher\.dto\.request\.PublicationCreationReqDTO"$/);
+  assert.ok(b.some((m) => /^campoSconosciuto = 1: unknown field/.test(m)));
+  assert.ok(b.some((m) => /^identificativoSottomissione = "": is empty: it must have a value .*gateway: "Il campo identificativo sottomissione deve essere valorizzato."/.test(m)));
+  assert.ok(b.some((m) => /^attiCliniciRegoleAccesso = "XXX": .*gateway: "Il campo atti clinici XXX non è consentito"$/.test(m)));
+  assert.ok(b.some((m) => /^attiCliniciRegoleAccesso = "YYY"/.test(m)));
+  assert.ok(b.some((m) => /^dataInizioPrestazione = "2022:05:09": must be a date .*\/msg\/invalid-format/.test(m)));
+});
+
+/** What the gateway's own rules answer (the simulator's path): the first problem only. */
+function gatewayFirst(b: unknown, method: 'validate-and-create' | 'replace' | 'update-metadata'): string | null {
+  try {
+    const p = parseRequestBody(JSON.stringify(b), DTO_OF[method], { ignoreUnknown: method === 'update-metadata' });
+    if (method === 'update-metadata') checkMetadataBody(p, { descriptionsRegionalOidBug: true });
+    else {
+      checkPublicationBody(p, method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
+      if (method === 'validate-and-create' && !isValidMasterId(p.identificativoDoc)) throw invalidIdDoc();
+      checkIdentificativoRep(p.identificativoRep);
+    }
+    return null;
+  } catch (e) {
+    if (e instanceof AppError) return e.detail;
+    throw e;
+  }
+}
+
+test('bodyProblems agrees with the gateway rules on what is answered first', () => {
+  const base = body() as unknown as Record<string, unknown>;
+  const cases: Record<string, unknown>[] = [
+    base, { ...base, x: 1 }, { ...base, tipologiaStruttura: 'Clinica' }, { ...base, priorita: 'maybe' }, { ...base, descriptions: 'x' },
+    { ...base, identificativoRep: '' }, { ...base, tipoDocumentoLivAlto: null }, { ...base, assettoOrganizzativo: undefined },
+    { ...base, descriptions: ['a^b'] }, { ...base, descriptions: ['a^b^1.2.3'] }, { ...base, attiCliniciRegoleAccesso: ['P99', 'nope'] },
+    { ...base, dataInizioPrestazione: '2022' }, { ...base, dataFinePrestazione: 'x' }, { ...base, identificativoDoc: 'noCaret' },
+    { ...base, identificativoRep: '1.2.3' }, { ...base, mode: 2 }, { ...base, mode: 0 },
+  ];
+  for (const method of ['validate-and-create', 'replace', 'update-metadata'] as const) {
+    for (const c of cases) {
+      const first = bodyProblems(JSON.parse(JSON.stringify(c)), method, { descriptionsRegionalOidBug: true })[0]?.gateway.detail ?? null;
+      assert.equal(first, gatewayFirst(JSON.parse(JSON.stringify(c)), method), `${method} ${JSON.stringify(c)}`);
+    }
+  }
 });

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadConfiguration, runCucumber } from '@cucumber/cucumber/api';
 import { runDirPaths } from '../../support/evidence/runDir.ts';
 import type { RunDir } from '../../support/evidence/runDir.ts';
-import { allureCategories, environmentProperties, findMaskedLeaks, generateAllureReport, stripAnalytics } from '../../support/report/allure.ts';
+import { allureCategories, environmentProperties, findMaskedLeaks, generateAllureReport, stripAnalytics, tidyAllureResults } from '../../support/report/allure.ts';
 import type { ReportEnv } from '../../support/report/allure.ts';
 import { withChromium } from '../../support/report/chromium.ts';
 import { requireChromium } from './browser.ts';
@@ -178,5 +178,33 @@ describe('allure helpers', () => {
   });
   it('environment.properties escapes keys and non-ASCII', () => {
     assert.equal(environmentProperties({ ...env, catalogs: 'città' }).split('\n')[4 - 1], 'Cataloghi=citt\\u00e0');
+  });
+});
+
+describe('noise removed from every scenario page before the report is built', () => {
+  it('drops the Examples CSV attachments, the machine labels and fixture-less containers; keeps the rest', () => {
+    const dir = join(tmp, 'tidy-results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ex1-attachment.csv'), 'tipo,cf\nLAB,X\n');
+    writeFileSync(join(dir, 'ex2-attachment.csv'), 'tipo,cf\nRAD,Y\n');
+    writeFileSync(join(dir, 'keep-attachment.txt'), 'riepilogo');
+    writeFileSync(join(dir, 't-result.json'), JSON.stringify({
+      name: 's', status: 'passed',
+      labels: ['language', 'framework', 'package', 'host', 'thread'].map((name) => ({ name, value: 'x' })).concat([{ name: 'feature', value: 'F' }, { name: 'tag', value: '@LAB' }]),
+      attachments: [
+        { name: 'Examples: LAB — X', type: 'text/csv', source: 'ex1-attachment.csv' },
+        { name: 'Examples', type: 'text/csv', source: 'ex2-attachment.csv' },
+        { name: 'Scenario saltato — motivo', type: 'text/plain', source: 'keep-attachment.txt' },
+      ],
+      steps: [],
+    }));
+    writeFileSync(join(dir, 'c1-container.json'), JSON.stringify({ uuid: 'c1', children: ['t'], befores: [], afters: [] }));
+    writeFileSync(join(dir, 'c2-container.json'), JSON.stringify({ uuid: 'c2', children: ['t'], befores: [{ name: 'named fixture' }], afters: [] }));
+    assert.deepEqual(tidyAllureResults(dir), { attachments: 2, labels: 5, containers: 1 });
+    const r = JSON.parse(readFileSync(join(dir, 't-result.json'), 'utf8')) as { labels: { name: string }[]; attachments: { name: string }[] };
+    assert.deepEqual(r.labels.map((l) => l.name), ['feature', 'tag']);
+    assert.deepEqual(r.attachments.map((a) => a.name), ['Scenario saltato — motivo']);
+    assert.deepEqual(readdirSync(dir).sort(), ['c2-container.json', 'keep-attachment.txt', 't-result.json']);
+    assert.deepEqual(tidyAllureResults(dir), { attachments: 0, labels: 0, containers: 0 }, 'idempotent');
   });
 });
