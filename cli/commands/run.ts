@@ -18,13 +18,15 @@ import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV } from '../../support/harn
 import { STRICT_CN_ENV } from '../../support/pki/credentials.ts';
 import { probeBeforeRun } from '../../support/stage/session-probe.ts';
 import { loadProfile } from '../../support/config/profile.ts';
-import { describeVendorDocuments } from '../../support/harness/vendor-documents.ts';
+import { documentNotices } from '../../support/harness/vendor-documents.ts';
 import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
 import { planRun } from '../plan.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
-Usage: fse-harness run [options]
+Usage: fse-harness run [options] [FEATURE...]
+
+  FEATURE            feature files or folders to run instead of all of features/ (e.g. features/04-eliminazione.feature)
 
 Options:
   --profile FILE     installation profile (default: testdata/profile.example.json, or $FSE_PROFILE)
@@ -43,7 +45,16 @@ Options:
   --strict-cn        refuse certificate CNs that do not follow RT's long form (default: a warning)
   --no-probe         against stage, skip the connection probe that runs before the first scenario
                      (see fse-harness probe --help)
+  --keep N           at the end, remove old SIMULATOR runs beyond the N newest (never stage runs, never the
+                     latest; each removed run is named): see fse-harness prune --help
+  --keep-intermediate
+                     keep allure-results/ after the report is built and write Cucumber's own HTML report and
+                     message stream (cucumber/report.html, cucumber/messages.ndjson); by default they are not kept
   --help             this text
+
+Before anything is created (run directory, reports/latest, PKI, simulator) the slice is checked: a tag expression
+that does not parse, matches nothing or names a type outside the profile, a feature path that does not exist, a
+step that matches no step definition (the closest existing steps are listed) are one message, exit code 2.
 
 Without configuration it starts the embedded simulator (HTTPS + mutual TLS on 127.0.0.1, ephemeral port),
 generates a test PKI into .fse/pki and runs every scenario for the profile's document types.
@@ -57,6 +68,7 @@ Output: reports/runs/<UTC timestamp>-<installation>/ (and reports/latest pointin
 Examples:
   npm run accreditation
   fse-harness run --profile impianto-firenze.json --tags "@LAB"
+  fse-harness run features/04-eliminazione.feature --tags "@LAB" --keep 5
 `;
 
 function out(line: string): void { process.stdout.write(`${line}\n`); }
@@ -127,7 +139,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       out(`fse-harness: target ${p.target} ${session.baseUrl}${proxy ? ` via proxy ${proxy.display} (from ${proxy.source === 'profile' ? 'the profile' : proxy.source})` : ''}`);
       for (const w of session.credentials.warnings ?? []) out(`fse-harness: WARNING — ${w}`);
       out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)}`);
-      session.addNotices(describeVendorDocuments(session.vendorDocuments, plan.scenarios.map((sc) => sc.steps.map((st) => st.text))).map((text) => ({ level: /WARNING/.test(text) ? 'warning' as const : 'info' as const, text })));
+      session.addNotices(documentNotices(session.vendorDocuments, plan.scenarios.map((sc) => sc.steps.map((st) => st.text))));
       for (const n of session.notices) out(`fse-harness: ${n.text}`);
       await runPreflight(session, (l) => out(`  ${l}`));
       if (p.target === 'stage' && !flags['no-probe']) await probeBeforeRun(session, (l) => out(`  ${l}`));

@@ -29,6 +29,8 @@ export interface RunMeta {
   leftBehind?: string[];
   /** Credential/configuration warnings printed before the run (issue #11 §4). */
   warnings?: string[];
+  /** Which document each type used: the vendor's file (CDA or PDF) or the built-in template (issue #14). */
+  documents?: string[];
   /** How the gateway was reached: `diretta` or the proxy as scheme://host:port (never its credentials). */
   route?: string;
   /** The connection probe's result, one line (stage runs). */
@@ -111,6 +113,12 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   if (meta.stopped) {
     L.push(`> **Esecuzione interrotta:** ${mdText(meta.stopped)}. Gli scenari successivi non hanno inviato richieste;`
       + ' la pulizia finale è stata comunque tentata.');
+    L.push('');
+  }
+  if (meta.documents && meta.documents.length > 0) {
+    L.push('## Documenti inviati per tipo');
+    L.push('');
+    for (const d of meta.documents) L.push(`- ${mdText(d)}`);
     L.push('');
   }
   if (meta.warnings && meta.warnings.length > 0) {

@@ -30,13 +30,17 @@ export function runMeta(s: Session): RunMeta {
   };
 }
 
-/** Warnings, route, probe and stop reason of a run (issue #11 §4, §6, §7), for summary.md and the report. */
-export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'probe' | 'stopped'> {
+/**
+ * Warnings, route, probe and stop reason of a run (issue #11 §4, §6, §7), and the documents used for each type (the
+ * start-up notices, issue #14), for summary.md and the report.
+ */
+export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'probe' | 'stopped' | 'documents'> {
   const stop = s.circuit.stopRecord();
   const probe = readProbe(s.runDir.dir);
   const proxy = s.connection.proxy;
   return {
-    warnings: s.credentials.warnings ?? [],
+    warnings: [...(s.credentials.warnings ?? []), ...s.notices.filter((n) => n.level === 'warning').map((n) => n.it)],
+    documents: s.notices.filter((n) => n.level === 'info').map((n) => n.it),
     route: proxy ? `via proxy ${proxy.display}` : s.profile.target === 'stage' ? 'diretta' : undefined,
     probe: probe ? probeOneLine(probe) : undefined,
     stopped: stop ? `${stop.reasonIt}${stop.lastError ? ` (ultimo errore: ${stop.lastError})` : ''}` : undefined,
@@ -66,6 +70,7 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
       catalogs: meta.catalogs ?? '',
       baseUrl: meta.baseUrl,
       ...(meta.warnings?.length ? { warnings: meta.warnings.join(' | ') } : {}),
+      ...(meta.documents?.length ? { documents: meta.documents } : {}),
       ...(meta.probe ? { probe: meta.probe } : {}),
       ...(meta.stopped ? { stopped: meta.stopped } : {}),
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });

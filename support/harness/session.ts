@@ -24,8 +24,8 @@ import { maxNetworkFailures, NetworkCircuit } from './circuit.ts';
 import type { ExchangeContext } from './exchange.ts';
 import { loadVendorDocuments, type VendorDocuments } from './vendor-documents.ts';
 
-/** One line the run prints at start-up and keeps (summary.md, report environment). */
-export interface RunNotice { level: 'info' | 'warning'; text: string }
+/** One line the run prints at start-up (`text`) and keeps in Italian (`it`: summary.md, report environment). */
+export interface RunNotice { level: 'info' | 'warning'; text: string; it: string }
 
 export interface SessionOptions {
   profilePath?: string;

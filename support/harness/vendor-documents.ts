@@ -17,7 +17,7 @@
  * fiscal code that was not sent), and two scenarios on the same vendor PDF never run at the same time.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { DOC_TYPES, RT_TEST_CFS, type DocType, type Profile } from '../types.ts';
 import { UserError } from '../errors.ts';
 import { readCdaFacts } from '../cda/facts.ts';
@@ -57,8 +57,8 @@ export interface VendorDocuments {
   byType: Partial<Record<DocType, VendorDocument>>;
   /** Types of the profile that use the harness's built-in templates. */
   builtIn: DocType[];
-  /** Non-fatal observations (e.g. a PDF whose CDA code is another type's), printed at start-up. */
-  warnings: string[];
+  /** Non-fatal observations (e.g. a PDF whose CDA code is another type's), printed at start-up (English, Italian). */
+  warnings: { en: string; it: string }[];
 }
 
 const NAME = /^([A-Z_]+)\.(xml|pdf)$/;
@@ -122,7 +122,7 @@ function readVendorCda(type: DocType, file: string): VendorCda {
   return { kind: 'cda', docType: type, file, bytes };
 }
 
-async function readVendorPdf(type: DocType, file: string, profile: Profile, warnings: string[]): Promise<VendorPdf> {
+async function readVendorPdf(type: DocType, file: string, profile: Profile, warnings: VendorDocuments['warnings']): Promise<VendorPdf> {
   const bytes = new Uint8Array(readFileSync(file));
   const { cda } = await extractCda(bytes, undefined);
   if (!cda) throw new UserError('DOCUMENTS_DIR', `${type}.pdf is not a PDF carrying a CDA (no cda.xml attachment, no XFA resource): the gateway would answer 400 /msg/cda-element`);
@@ -135,7 +135,12 @@ async function readVendorPdf(type: DocType, file: string, profile: Profile, warn
     throw new UserError('NON_TEST_CF', `${type}.pdf is for patient ${patient}, not one of RT's five test fiscal codes: a vendor PDF is sent as is, and on stage only ${RT_TEST_CFS.join(', ')} are allowed`);
   }
   const ofCode = docTypeOfLoinc(facts.code);
-  if (ofCode && ofCode !== type) warnings.push(`${type}.pdf carries a ${ofCode} document (ClinicalDocument/code ${facts.code}): it is sent for the ${type} scenarios as is`);
+  if (ofCode && ofCode !== type) {
+    warnings.push({
+      en: `${type}.pdf carries a ${ofCode} document (ClinicalDocument/code ${facts.code}): it is sent for the ${type} scenarios as is`,
+      it: `${type}.pdf contiene un documento ${ofCode} (ClinicalDocument/code ${facts.code}): è inviato così com'è per gli scenari ${type}`,
+    });
+  }
   return {
     kind: 'pdf', docType: type, file, bytes, cda, patientCf: patient,
     identificativoDoc: identificativoDoc(facts.idRoot, facts.idExtension),
@@ -184,31 +189,44 @@ export function vendorPdfKey(stepTexts: readonly string[], docs: Pick<VendorDocu
   return vendorPdfUse(stepTexts, docs)?.pdf.docType ?? null;
 }
 
+/** One line of the start-up listing, in English (console) and Italian (summary.md, report environment). */
+export interface DocumentNotice { level: 'info' | 'warning'; text: string; it: string }
+
 /**
  * The start-up listing: which vendor file is used for which type, and which types use the built-in templates. When
- * the planned scenarios are given (step texts of each), a vendor PDF's line says how many of them it will run and
- * how many are skipped because they are written for another patient.
+ * the planned scenarios are given (step texts of each), a vendor PDF's line says how many of them send it and how
+ * many are skipped because they are written for another patient.
  */
-export function describeVendorDocuments(docs: VendorDocuments, planned?: readonly (readonly string[])[]): string[] {
-  if (!docs.dir) return [`documents: built-in templates for ${docs.builtIn.join(', ')} (no "documentsDir" in the profile)`];
-  const lines: string[] = [];
+export function documentNotices(docs: VendorDocuments, planned?: readonly (readonly string[])[]): DocumentNotice[] {
+  const info = (text: string, it: string): DocumentNotice => ({ level: 'info', text: `documents: ${text}`, it });
+  if (!docs.dir) return [info(`built-in templates for ${docs.builtIn.join(', ')} (no "documentsDir" in the profile)`, `${docs.builtIn.join(', ')}: modelli interni dell'harness (nessun documento del fornitore)`)];
+  const out: DocumentNotice[] = [];
   const rel = (f: string) => relative(process.cwd(), f) || f;
   for (const t of DOC_TYPES) {
     const d = docs.byType[t];
     if (!d) continue;
     if (d.kind === 'cda') {
-      lines.push(`documents: ${t} ← vendor CDA ${rel(d.file)} (personalised per scenario: patient, ids and version set by the harness)`);
+      out.push(info(`${t} ← vendor CDA ${rel(d.file)} (personalised per scenario: patient, ids and version set by the harness)`,
+        `${t}: CDA del fornitore ${basename(d.file)}, personalizzato per ogni scenario (paziente, identificativi e versione impostati dall'harness)`));
       continue;
     }
-    let counts = '';
+    let en = '';
+    let it = '';
     if (planned) {
       const using = planned.filter((steps) => vendorPdfKey(steps, docs) === t);
       const skipped = using.filter((steps) => vendorPdfSkipReason(steps, docs)).length;
-      counts = `; ${using.length - skipped} planned scenarios send it, one at a time${skipped ? `; ${skipped} written for other patients are SKIPPED (give ${t}.xml instead to run them all with your content)` : ''}`;
+      en = `; ${using.length - skipped} planned scenarios send it, one at a time${skipped ? `; ${skipped} written for other patients are SKIPPED (give ${t}.xml instead to run them all with your content)` : ''}`;
+      it = `; inviato da ${using.length - skipped} scenari, uno alla volta${skipped ? `; ${skipped} scenari scritti per altri pazienti NON eseguiti (nulla inviato)` : ''}`;
     }
-    lines.push(`documents: ${t} ← vendor PDF ${rel(d.file)} (sent as is: patient ${d.patientCf}, document ${d.identificativoDoc}${counts})`);
+    out.push(info(`${t} ← vendor PDF ${rel(d.file)} (sent as is: patient ${d.patientCf}, document ${d.identificativoDoc}${en})`,
+      `${t}: PDF del fornitore ${basename(d.file)}, inviato così com'è (paziente ${d.patientCf}, documento ${d.identificativoDoc}${it})`));
   }
-  if (docs.builtIn.length) lines.push(`documents: built-in templates for ${docs.builtIn.join(', ')}`);
-  for (const w of docs.warnings) lines.push(`documents: WARNING — ${w}`);
-  return lines;
+  if (docs.builtIn.length) out.push(info(`built-in templates for ${docs.builtIn.join(', ')}`, `${docs.builtIn.join(', ')}: modelli interni dell'harness`));
+  for (const w of docs.warnings) out.push({ level: 'warning', text: `documents: WARNING — ${w.en}`, it: w.it });
+  return out;
+}
+
+/** The start-up listing as console lines (see documentNotices). */
+export function describeVendorDocuments(docs: VendorDocuments, planned?: readonly (readonly string[])[]): string[] {
+  return documentNotices(docs, planned).map((n) => n.text);
 }

@@ -29,6 +29,11 @@ export interface ReportEnv {
   baseUrl: string;
   /** Credential and configuration warnings (issue #11 §4), joined; omitted when there are none. */
   warnings?: string;
+  /**
+   * The document each type used (vendor CDA, vendor PDF or built-in template), one `"<TYPES>: <what>"` line each
+   * (issue #14): shown as one entry per line, `Documenti <TYPES>`.
+   */
+  documents?: string[];
   /** The connection probe's result (stage runs). */
   probe?: string;
   /** Why the run stopped early, when it did. */
@@ -42,7 +47,7 @@ export interface ReportEnv {
 export const FAILURE_LAYER_LABEL = 'failureLayer';
 
 /** Italian display names of the environment keys (report header + environment.properties). */
-const ENV_KEYS: Record<keyof ReportEnv, string> = {
+const ENV_KEYS: Record<Exclude<keyof ReportEnv, 'documents'>, string> = {
   target: 'Target',
   installation: 'Impianto',
   application: 'Applicazione (vendor / id / versione)',
@@ -53,8 +58,15 @@ const ENV_KEYS: Record<keyof ReportEnv, string> = {
   stopped: 'Esecuzione interrotta',
 };
 const OPTIONAL_KEYS = new Set<keyof ReportEnv>(['warnings', 'probe', 'stopped']);
-/** The keys to show: the fixed ones always, the optional ones only when set. */
-const shownKeys = (env: ReportEnv) => (Object.keys(ENV_KEYS) as (keyof ReportEnv)[]).filter((k) => !OPTIONAL_KEYS.has(k) || !!env[k]);
+/** The entries to show (display name → value): the fixed ones always, the optional ones only when set, then the documents. */
+function shownEntries(env: ReportEnv): [string, string][] {
+  const fixed = (Object.keys(ENV_KEYS) as (keyof typeof ENV_KEYS)[]).filter((k) => !OPTIONAL_KEYS.has(k) || !!env[k]).map((k): [string, string] => [ENV_KEYS[k], env[k] ?? '']);
+  const docs = (env.documents ?? []).map((line): [string, string] => {
+    const i = line.indexOf(': ');
+    return i > 0 ? [`Documenti ${line.slice(0, i)}`, line.slice(i + 2)] : ['Documenti', line];
+  });
+  return [...fixed, ...docs];
+}
 
 /**
  * Allure 3 category rules: failures grouped by where they happened. First matching category wins; Allure appends
@@ -137,8 +149,8 @@ export function environmentProperties(env: ReportEnv): string {
     }
     return out;
   };
-  return shownKeys(env)
-    .map((k) => `${esc(ENV_KEYS[k], true)}=${esc(env[k] ?? '', false)}`)
+  return shownEntries(env)
+    .map(([k, v]) => `${esc(k, true)}=${esc(v, false)}`)
     .join('\n') + '\n';
 }
 
@@ -191,7 +203,7 @@ export async function generateAllureReport(
   }, null, 2));
 
   const variables: Record<string, string> = {};
-  for (const k of shownKeys(env)) variables[ENV_KEYS[k]] = env[k] || 'n/d';
+  for (const [k, v] of shownEntries(env)) variables[k] = v || 'n/d';
   const name = o.name ?? defaultName(env);
 
   tidyAllureResults(resultsDir);
