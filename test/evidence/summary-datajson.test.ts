@@ -79,6 +79,11 @@ describe('summary.md', () => {
     assert.match(noted, /> \*\*Esecuzione interrotta:\*\* 5 chiamate consecutive senza risposta HTTP/);
     assert.doesNotMatch(md, /Avvertenze|Esecuzione interrotta/, 'nothing when there is nothing to say');
   });
+  it('lists the document each type used (issue #14), only when told', () => {
+    const noted = renderSummary({ ...meta, documents: ["LAB: PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", "RAD: modelli interni dell'harness"] }, rows);
+    assert.match(noted, /## Documenti inviati per tipo\n\n- LAB: PDF del fornitore LAB\.pdf, inviato così com'è \(paziente RMSLSO31M04Z404R\)\n- RAD: modelli interni dell'harness\n/);
+    assert.doesNotMatch(md, /Documenti inviati per tipo/);
+  });
   it('writes summary.md in the run dir', () => {
     const p = writeSummary(tmp, meta, rows);
     assert.equal(p, join(tmp, 'summary.md'));

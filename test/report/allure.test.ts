@@ -23,6 +23,7 @@ const env: ReportEnv = {
   catalogs: 'it-fse-catalogs@abc1234',
   baseUrl: 'https://127.0.0.1:8443/gateway/v2/',
   warnings: 'certificates.signature.cert: the CN "S1#111FTGM0000000" does not follow Regione Toscana\'s long form',
+  documents: ["LAB: PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", "RAD, LDO: modelli interni dell'harness"],
 };
 
 const FEATURE = `# language: it
@@ -103,6 +104,8 @@ describe('Allure 3 report from a real Cucumber run', () => {
     assert.equal(vars.Cataloghi, 'it-fse-catalogs@abc1234');
     assert.match(vars.Avvertenze ?? '', /S1#111FTGM0000000/, 'credential warnings are in the report environment (issue #11 §4)');
     assert.equal(vars['Esecuzione interrotta'], undefined, 'optional entries only when set');
+    assert.equal(vars['Documenti LAB'], "PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", 'the document of each type (issue #14)');
+    assert.equal(vars['Documenti RAD, LDO'], "modelli interni dell'harness");
     assert.match(readFileSync(join(rd.allureResultsDir, 'environment.properties'), 'utf8'), /^Impianto=impianto-prova$/m);
   });
 
