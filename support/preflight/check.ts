@@ -7,7 +7,9 @@ import { readCdaFacts } from '../cda/facts.ts';
 import { decodeJwt, verifyJwtWithX5c } from '../jwt/tokens.ts';
 import { isValidCf } from '../cf.ts';
 import { checkApplication, type AccreditedList } from '../accredited.ts';
-import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, invalidIdDoc, DTO_OF } from '../gateway/body.ts';
+import { parseRequestBody, checkPublicationBody, checkMetadataBody, checkIdentificativoRep, invalidIdDoc, DTO_OF, BORDER_SCHEMA_OF } from '../gateway/body.ts';
+import { validateJsonBody, validateMultipartView } from '../gateway/border-content.ts';
+import type { JsonValue } from '../gateway/json.ts';
 import { attachmentHash, METHOD_CLAIMS } from '../gateway/claims.ts';
 import { isValidMasterId, resourceHl7Type } from '../gateway/ids.ts';
 import { AppError } from '../gateway/problems.ts';
@@ -63,8 +65,10 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
           if (last && last.subFilter !== 'ETSI.CAdES.detached') f.push({ level: 'warning', check: 'pades', message: `SubFilter is ${last.subFilter}, not ETSI.CAdES.detached (PAdES baseline)` });
           if (last && !last.hasSigningCertificateV2) f.push({ level: 'warning', check: 'pades', message: 'the CMS lacks the signing-certificate-v2 attribute required by PAdES-B-B' });
           if (last?.hasSigningTime) f.push({ level: 'warning', check: 'pades', message: 'the CMS carries signing-time, forbidden by PAdES baseline (use the /M entry)' });
+        } else if ('unreadable' in pades) {
+          f.push({ level: 'error', check: 'pades', message: `the file starts with %PDF but cannot be read as a PDF → 500 /msg/generic-error "${pades.detail}"`, fix: 'send a complete, well-formed PDF' });
         } else {
-          f.push({ level: 'error', check: 'pades', message: `${pades.detail} → 400 /msg/sign-error`, fix: pades.detail === 'Il pdf non risulta firmato' ? 'sign the PDF (PAdES) after embedding cda.xml' : 'the PDF changed after signing, or the CMS does not match: sign last and send the signed bytes untouched' });
+          f.push({ level: 'error', check: 'pades', message: `${pades.detail} → 400 /msg/sign-error`, fix: pades.detail === 'Il pdf non risulta firmato' ? 'sign the PDF (PAdES) after embedding cda.xml; the signature field must be a top-level /AcroForm field' : 'the PDF changed after signing, the CMS does not match, /M is missing or the signer certificate was not valid at signing time: sign last and send the signed bytes untouched' });
         }
       }
     }
@@ -100,17 +104,27 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   }
 
   if (i.body !== undefined && i.method !== 'delete') {
-    // The gateway's body rules (the same the simulator applies): the vendor sees the verdict of the dispatcher.
+    // 1. The national border's content check (GovWay against the OpenAPI): the same schemas and wording the simulator's
+    //    border applies (support/gateway/border-content.ts); RT's replace is validate-and-replace (ValidateAndReplaceDTO).
+    const oas = BORDER_SCHEMA_OF[i.method];
+    const border = i.method === 'update-metadata'
+      ? validateJsonBody(oas, i.body as JsonValue)
+      : validateMultipartView(oas, { requestBody: i.body as JsonValue, file: 'documento.pdf' });
+    for (const v of border) {
+      f.push({ level: 'error', check: 'body (border)', message: `${v.data ? `${v.data}: ` : ''}${v.message} → 400 InvalidRequestContent (GovWay, code ${v.code})` });
+    }
+    // 2. The dispatcher's body rules (the same the simulator applies): the vendor sees the verdict of the dispatcher.
     const dto = DTO_OF[i.method];
     try {
       const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' });
+      if (b === null) throw new AppError('GENERIC_ERROR', 'the body is the JSON literal null: the gateway answers 500', '', 500);
       if (i.method === 'update-metadata') checkMetadataBody(b, { descriptionsRegionalOidBug: true });
       else {
         checkPublicationBody(b, i.method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
         if (!isValidMasterId(b.identificativoDoc)) throw invalidIdDoc();
         checkIdentificativoRep(b.identificativoRep);
       }
-      f.push({ level: 'ok', check: 'body', message: `requestBody conforms to ${dto} and the gateway's reference tables` });
+      if (border.length === 0) f.push({ level: 'ok', check: 'body', message: `requestBody conforms to the OpenAPI ${oas}, to ${dto} and the gateway's reference tables` });
       const known = facts ? docTypeOfLoinc(facts.code) : undefined;
       const info = known ? docTypeInfo(known) : undefined;
       if (info && b.tipoDocumentoLivAlto && b.tipoDocumentoLivAlto !== info.classCode) {
@@ -118,7 +132,7 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
       }
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
-      f.push({ level: 'error', check: 'body', message: `${e.detail} → 400 (${e.kind})` });
+      f.push({ level: 'error', check: 'body', message: `${e.detail} → ${e.fixedStatus ?? 400} (${e.kind})` });
     }
   }
 
