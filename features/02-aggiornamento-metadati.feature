@@ -437,12 +437,14 @@ Funzionalità: Aggiornamento metadati (PUT documents/{identificativoDocUpdate}/m
       | SING_VACC | DRCGNN12A46A326K |
 
   @negativo @corpo
-  Schema dello scenario: <tipo>: aggiornamento con un campo sconosciuto (ignorato dal gateway di riferimento)
+  Schema dello scenario: <tipo>: aggiornamento con un campo sconosciuto (rifiutato dal bordo: additionalProperties false)
     Dato un documento <tipo> pubblicato per il paziente <cf>
     E il corpo della richiesta contiene il campo "campoSconosciuto" con valore "x"
     Quando invio la richiesta di aggiornamento metadati
-    Allora la risposta ha stato HTTP 200
+    Allora la risposta ha stato HTTP 400
+    E il tipo di errore è "https://govway.org/handling-errors/400/InvalidRequestContent.html"
     E l'X-Cart-id è stato registrato nelle evidenze
+    E il dettaglio dell'errore contiene "body: Additional property 'campoSconosciuto' is not allowed. (code: 1000)"
 
     @LAB @RMSLSO31M04Z404R
     Esempi: LAB — RMSLSO31M04Z404R

@@ -769,14 +769,15 @@ Funzionalità: Sostituzione documento (PUT documents/{identificativoDocUpdate})
       | SING_VACC | DRCGNN12A46A326K |
 
   @negativo @corpo
-  Schema dello scenario: <tipo>: sostituzione con campo sconosciuto nel corpo
+  Schema dello scenario: <tipo>: sostituzione con campo sconosciuto nel corpo (rifiutato dal bordo: additionalProperties false)
     Dato un documento <tipo> pubblicato per il paziente <cf>
     E la nuova versione del documento
     E il corpo della richiesta contiene il campo "campoSconosciuto" con valore "x"
     Quando invio la richiesta di sostituzione
     Allora la risposta ha stato HTTP 400
-    E il tipo di errore è "/msg/mandatory-element"
+    E il tipo di errore è "https://govway.org/handling-errors/400/InvalidRequestContent.html"
     E l'X-Cart-id è stato registrato nelle evidenze
+    E il dettaglio dell'errore contiene "body.requestBody: Additional property 'campoSconosciuto' is not allowed. (code: 1000)"
 
     @LAB @RMSLSO31M04Z404R
     Esempi: LAB — RMSLSO31M04Z404R

@@ -47,13 +47,20 @@ export function jsonAnswer(status: number, body: Record<string, unknown>, conten
 export function errorAnswer(e: AppError, family: Family, o: StatusOptions & { traceHex?: 16 | 32; wii?: string }): HttpAnswer {
   const effFamily: Family = family === 'V' && e.publicationPhase ? 'P' : family;
   const status = e.fixedStatus ?? familyStatus(e.kind, effFamily, o);
-  const { type, title } = CATALOGUE[e.kind];
+  const { type } = CATALOGUE[e.kind];
+  const title = e.title ?? CATALOGUE[e.kind].title;
   const ids = newTraceIds(o.traceHex ?? 32);
   const body: Record<string, unknown> = { traceID: ids.traceID, spanID: ids.spanID, type, title, detail: cleanDetail(e.detail) };
   if (effFamily !== 'R' || e.fixedStatus !== undefined) body.status = status;
   body.instance = e.instance;
   if (effFamily === 'V' && e.fixedStatus === undefined) body.workflowInstanceId = o.wii ?? UNKNOWN_WORKFLOW_ID;
   return jsonAnswer(status, body, 'application/problem+json');
+}
+
+/** A body passed through from a downstream service (INI client, status-check): its own keys, new traceID/spanID first. */
+export function passthroughAnswer(status: number, body: Record<string, unknown>, traceHex: 16 | 32 = 32): HttpAnswer {
+  const ids = newTraceIds(traceHex);
+  return jsonAnswer(status, { traceID: ids.traceID, spanID: ids.spanID, ...body }, 'application/problem+json');
 }
 
 /** Spring's own ProblemDetail (ResponseEntityExceptionHandler defaults): no traceID. */

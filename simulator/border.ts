@@ -4,10 +4,11 @@
  * it-fse-support issues).
  *  1. both tokens present (`Authorization: Bearer …` and `FSE-JWT-Signature`) → else 401 TokenAuthenticationRequired;
  *  2. each token: JWS RS256/384/512 verified with x5c[0]; x5c[0] issued by the configured CA and valid now; a
- *     signature certificate (CN `Sn#…`, or the TLS client certificate itself in RT single-certificate mode);
  *     `exp`/`iat` window with skew; `aud` equal to the configured audience → else 401 TokenAuthenticationFailed;
- *  3. `iss` = `auth:<CN>` (bearer) / `integrity:<CN>` (signature) and the two tokens consistent (same CN, sub, aud)
- *     → else 403 AuthorizationContentDeny.
+ *  3. `iss` = `auth:<CN>` (bearer) / `integrity:<CN>` (signature), a signature certificate (CN `Sn#…`, or the TLS
+ *     client certificate itself in RT single-certificate mode), the two tokens consistent (same CN, sub, aud)
+ *     → else 403 AuthorizationContentDeny;
+ *  4. the content against the OpenAPI (`borderContent`, below) → else 400 InvalidRequestContent.
  * Bodies: `{type, title, status, detail, govway_id}` (no traceID), application/problem+json.
  */
 import { X509Certificate, randomUUID } from 'node:crypto';
@@ -15,6 +16,13 @@ import { compactVerify, decodeProtectedHeader } from 'jose';
 import { parseRtCn } from '../support/pki/cn.ts';
 import { jsonAnswer, type HttpAnswer } from './answers.ts';
 import type { SimulatorSwitches } from './switches.ts';
+import type { MultipartResult } from './multipart.ts';
+import type { OasDtoName } from '../support/gateway/body.ts';
+import {
+  contentTypeCharsetProblem, contentTypeMissing, contentTypeNotAllowed, formatViolations, INVALID_REQUEST_CONTENT_PREFIX,
+  jsonBodyView, multipartUnreadable, multipartView, validateJsonBody, validateMultipartView, validatePathId,
+  type BorderViolation,
+} from '../support/gateway/border-content.ts';
 
 const ALGS = ['RS256', 'RS384', 'RS512'];
 
@@ -27,8 +35,11 @@ const BORDER: Record<BorderName, { status: number; detail: string }> = {
   InvalidRequestContent: { status: 400, detail: 'Request content not conform to API specification' },
 };
 
-/** A GovWay error answer; `reason` (simulator diagnostic) goes to the `X-Simulator-Reason` header and the log. */
-export function borderError(name: BorderName, reason: string, detailSuffix?: string): HttpAnswer & { reason: string } {
+/**
+ * A GovWay error answer; `reason` (simulator diagnostic) goes to the `X-Simulator-Reason` header and the log.
+ * `detail`: the text after the fixed detail (`<fixed>: <suffix>`), or with `wholeDetail` the whole detail.
+ */
+export function borderError(name: BorderName, reason: string, detailSuffix?: string, wholeDetail = false): HttpAnswer & { reason: string } {
   const { status, detail } = BORDER[name];
   const govwayId = randomUUID();
   const headers: Record<string, string> = {
@@ -45,7 +56,7 @@ export function borderError(name: BorderName, reason: string, detailSuffix?: str
     type: `https://govway.org/handling-errors/${status}/${name}.html`,
     title: name,
     status,
-    detail: detailSuffix ? `${detail}: ${detailSuffix}` : detail,
+    detail: wholeDetail && detailSuffix !== undefined ? detailSuffix : detailSuffix ? `${detail}: ${detailSuffix}` : detail,
     govway_id: govwayId,
   };
   return { ...jsonAnswer(status, body, 'application/problem+json', headers), reason };
@@ -97,7 +108,8 @@ export class Border {
     if (hit !== undefined) return hit;
     let info: CertInfo | null = null;
     try {
-      if (!/^[A-Za-z0-9+/=\s]+$/.test(b64)) throw new Error('not base64');
+      // No whitespace: an x5c entry with an embedded \r or \n is refused (#343).
+      if (!/^[A-Za-z0-9+/=]+$/.test(b64)) throw new Error('not base64');
       const der = Buffer.from(b64, 'base64');
       const cert = new X509Certificate(der);
       const issuedByCa = this.cas.some((ca) => {
@@ -127,13 +139,17 @@ export class Border {
     const deny = (why: string) => borderError('AuthorizationContentDeny', why);
     if (bearer.payload.iss !== `auth:${bearer.cn}`) return deny(`bearer iss must be "auth:${bearer.cn}" (the x5c CN)`);
     if (signature.payload.iss !== `integrity:${signature.cn}`) return deny(`FSE-JWT-Signature iss must be "integrity:${signature.cn}" (the x5c CN)`);
+    // Tokens signed with the authentication (A1#) certificate instead of the signature one: 403 (#183).
+    for (const [label, t] of [['Authorization bearer', bearer], ['FSE-JWT-Signature', signature]] as const) {
+      if (!t.signatureCertificate) return deny(`${label}: x5c[0] CN=${t.cn} is not a signature certificate (Sn#…)`);
+    }
     if (bearer.cn !== signature.cn) return deny('the two tokens are signed by different certificates (CN differs)');
     if (bearer.payload.sub !== signature.payload.sub) return deny('sub differs between the two tokens');
     if (bearer.payload.aud !== signature.payload.aud) return deny('aud differs between the two tokens');
     return { ok: true, cn: signature.cn, bearerPayload: bearer.payload, signaturePayload: signature.payload };
   }
 
-  private async verifyToken(token: string, label: string, i: BorderInput): Promise<{ cn: string; payload: Record<string, unknown> } | (HttpAnswer & { reason: string })> {
+  private async verifyToken(token: string, label: string, i: BorderInput): Promise<{ cn: string; payload: Record<string, unknown>; signatureCertificate: boolean } | (HttpAnswer & { reason: string })> {
     const fail = (why: string) => borderError('TokenAuthenticationFailed', `${label}: ${why}`);
     if (token.length > 64 * 1024) return fail('token too long');
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -157,9 +173,7 @@ export class Border {
     const isTlsCert = i.peerCertDer !== undefined && info.der.equals(i.peerCertDer);
     const rt = parseRtCn(info.cn);
     const isSignatureCn = sw.strictRtCn ? rt.ok && rt.kind === 'S' : /^S\d+#/.test(info.cn);
-    if (!isSignatureCn && !(sw.allowSingleCertificate && isTlsCert)) {
-      return fail(`x5c[0] CN=${info.cn} is not a signature certificate (Sn#…)`);
-    }
+    const signatureCertificate = isSignatureCn || (sw.allowSingleCertificate && isTlsCert);
     let payloadBytes: Uint8Array;
     try {
       const r = await compactVerify(token, info.cert.publicKey, { algorithms: ALGS });
@@ -183,10 +197,58 @@ export class Border {
     if (p.exp < p.iat) return fail('exp before iat');
     if (sw.maxTokenLifetimeSeconds > 0 && p.exp - p.iat > sw.maxTokenLifetimeSeconds) return fail('token lifetime too long');
     if (p.aud !== this.cfg.audience) return fail(`aud must be "${this.cfg.audience}"`);
-    return { cn: info.cn, payload: p };
+    return { cn: info.cn, payload: p, signatureCertificate };
   }
 }
 
 export function splitPem(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+// ---- content: the request against the operation of the OpenAPI (B-04…B-12) -----------------------------------------
+
+export interface BorderContentInput {
+  /** The operation's request body: a multipart with the DTO's `requestBody`, a JSON DTO, or none (delete). */
+  body: { kind: 'multipart'; dto: OasDtoName } | { kind: 'json'; dto: OasDtoName } | { kind: 'none' };
+  contentType: string | undefined;
+  /** Decoded `{idDoc}` (replace, metadata, delete). */
+  pathId?: string;
+  multipart?: MultipartResult;
+  raw?: Buffer;
+}
+
+/**
+ * GovWay's content check (switch `openApiConformance`, on by default): B-04 (charset before boundary), then every
+ * OpenAPI violation of the path parameter and of the body in one 400 InvalidRequestContent. Undefined = conforms.
+ */
+export function borderContent(i: BorderContentInput, sw: SimulatorSwitches): (HttpAnswer & { reason: string }) | undefined {
+  const prefix = INVALID_REQUEST_CONTENT_PREFIX;
+  if (i.body.kind !== 'none') {
+    const charset = contentTypeCharsetProblem(i.contentType);
+    if (charset !== undefined) return borderError('InvalidRequestContent', `Content-Type charset "${charset}"`, `${prefix}: ${charset}`, true);
+  }
+  const violations: BorderViolation[] = [];
+  if (i.pathId !== undefined) violations.push(...validatePathId(i.pathId));
+  const type = (i.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (i.body.kind === 'multipart') {
+    if (type !== 'multipart/form-data') violations.push(contentTypeNotAllowed(i.contentType));
+    else if (!i.multipart || !i.multipart.ok) violations.push(multipartUnreadable(i.contentType!, !!i.multipart && !i.multipart.ok && i.multipart.noBoundary));
+    else {
+      const parts = i.multipart.parts.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, text: p.data.toString('utf8') }));
+      const v = multipartView(parts, i.contentType!, { unlabelledPartIsJson: !sw.requestBodyJsonContentType });
+      if ('violation' in v) violations.push(v.violation);
+      else violations.push(...validateMultipartView(i.body.dto, v.view));
+    }
+  } else if (i.body.kind === 'json') {
+    if (i.contentType === undefined) violations.push(contentTypeMissing());
+    else if (type !== 'application/json') violations.push(contentTypeNotAllowed(i.contentType));
+    else {
+      const v = jsonBodyView(i.raw && i.raw.length > 0 ? i.raw.toString('utf8') : undefined, i.contentType);
+      if ('violation' in v) violations.push(v.violation);
+      else violations.push(...validateJsonBody(i.body.dto, v.value));
+    }
+  }
+  if (violations.length === 0) return undefined;
+  const detail = `${prefix}: ${formatViolations(violations)}`;
+  return borderError('InvalidRequestContent', violations.map((v) => `${v.data || '-'} (${v.code})`).join('; '), detail, true);
 }

@@ -1,24 +1,27 @@
 /**
- * The national dispatcher's pipelines (`it-fse-gtw-dispatcher` `PublicationCTL.validateAndCreate`, `replace`,
- * `validateAndReplace`, `updateMetadata`, `delete`, `ValidationCTL.validate`), one method per operation,
- * each running its stages in the reference order so that the FIRST error reported matches the real gateway.
+ * The national dispatcher's pipelines (`it-fse-gtw-dispatcher` `release`: `PublicationCTL.validateAndCreate`,
+ * `validateAndReplace`, `replace`, `AbstractCTL.updateAbstract`, `PublicationCTL.delete`, `ValidationCTL.validate`),
+ * one method per operation, each running its stages in the reference order so that the FIRST error reported matches
+ * the real gateway (docs/gateway-conditions.md §4–§8). It receives what Spring resolved (simulator/spring.ts): the
+ * `file` bytes and the `requestBody` parameter, or the metadata body as Spring's mapper read it.
  *
- * Families (support/gateway/problems.ts): validation-phase errors of contextual operations → V (with workflowInstanceId, possibly
- * UNKNOWN_WORKFLOW_ID); publication-phase → P; delete and path-id checks → R (no `status` in the body).
+ * Families (support/gateway/problems.ts): validation-phase errors of contextual operations → V (with
+ * workflowInstanceId, possibly UNKNOWN_WORKFLOW_ID); publication-phase → P; delete and path-id checks → R (no
+ * `status`); exceptions the pipelines do not catch → 500 `/msg/generic-error` with the exception message (G).
  *
- * RT replace (CART `PUT documents/{id}`): CART exposes no validation endpoint, so by default replace validates the
- * new document itself, like validate-and-replace (family V for the validation phase), after E4's path-id check.
- * `replaceRequiresPriorValidation` selects the national E4 (family P throughout; prior validation → else cda-match).
+ * RT replace (CART `PUT documents/{id}`) is by default the national validate-and-replace (§6.1). The switch
+ * `replaceRequiresPriorValidation` selects the national two-step E4 `PUT /v1/documents/{idDoc}` (§6.2).
  */
-import { AppError, appError, INSTANCE, publication, type Family } from '../support/gateway/problems.ts';
-import { attachmentHash, extractJwtPayload, validateClaims, type JwtOperation, type JwtPayload } from '../support/gateway/claims.ts';
+import { AppError, appError, connectionRefused, INSTANCE, publication, uncaught, type Family } from '../support/gateway/problems.ts';
+import { attachmentHash, extractJwtPayload, javaSplit, validateClaims, type JwtOperation, type JwtPayload } from '../support/gateway/claims.ts';
 import {
-  checkIdentificativoRep, checkMetadataBody, checkPublicationBody, invalidIdDoc, parseRequestBody, type ParsedBody,
+  checkIdentificativoRep, checkMetadataBody, checkPublicationBody, DTO_PACKAGE, invalidIdDoc, parseRequestBody, type ParsedBody,
 } from '../support/gateway/body.ts';
 import { isValidMasterId } from '../support/gateway/ids.ts';
 import { checkCorrelation, checkJwtVsCda, type CdaView } from '../support/gateway/cross-checks.ts';
+import { TextDecoder } from 'node:util';
 import { docTypeOfLoinc } from '../support/doctypes.ts';
-import { errorAnswer, jsonAnswer, newTraceIds, springProblem, type HttpAnswer } from './answers.ts';
+import { errorAnswer, jsonAnswer, newTraceIds, passthroughAnswer, type HttpAnswer } from './answers.ts';
 import { viewCda, wiiFromCda, wiiFromIdDoc } from './jwtcda.ts';
 import type { CdaValidatorStage } from './validator.ts';
 import type { Registry } from './registry.ts';
@@ -27,9 +30,9 @@ import type { SimulatorSwitches } from './switches.ts';
 export type Operation = 'validate-and-create' | 'replace' | 'update-metadata' | 'delete' | 'validation';
 
 export interface MultipartInput {
-  /** The `file` part bytes; undefined when the part is absent. */
-  file?: Buffer;
-  /** The `requestBody` text field; undefined when absent (or sent as a file part). */
+  /** The `file` part bytes (Spring guarantees it is there). */
+  file: Buffer;
+  /** The `requestBody` parameter; undefined when absent (or sent as a file part). */
   requestBody?: string;
 }
 
@@ -40,10 +43,8 @@ export interface DispatchInput {
   /** FSE-JWT-Signature header value. */
   signatureHeader?: string;
   multipart?: MultipartInput;
-  /** Metadata update: raw JSON body and its content type. */
-  json?: { raw: string | undefined; contentType: string | undefined };
-  /** The national dispatcher path (`/v1/documents/...`), used as Spring ProblemDetail `instance`. */
-  dispatcherPath: string;
+  /** Metadata update: the body as Spring's mapper read it. */
+  metadata?: ParsedBody;
 }
 
 export const ASYNC_WARNING = 'Attenzione, transazione presa in carico. Nuovo tentativo in corso';
@@ -53,15 +54,54 @@ export const EXTRACT_WARNING = 'Attenzione, non è stata selezionata la modalit�
 const PREFIXES = ['CRASH_TIMEOUT', 'SKIP_VALIDATION', 'CRASH_WF_EDS', 'CRASH_INI', 'CRASH_EDS'] as const;
 type Prefix = (typeof PREFIXES)[number];
 
-function decodeXml(bytes: Uint8Array): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return Buffer.from(bytes.subarray(2)).toString('utf16le');
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    const b = Buffer.from(bytes.subarray(2));
-    b.swap16();
-    return b.toString('utf16le');
+/** The id the accreditation hooks never look up (`AccreditamentoSimulationSRV#runSimulation`). */
+const TRIAL_ID = 'TRIAL_ID_SKIP_ACCREDITATIONCHECK';
+
+/**
+ * The text of an extracted CDA. ATTACHMENT: `PDFUtility#detectCharsetAndExtract` — a StAX reader detects the
+ * encoding (BOM, else the XML declaration, else UTF-8); when it cannot even open the bytes (empty, a malformed XML
+ * declaration, an unknown encoding) the reference throws a BusinessException: 500 (F-07). RESOURCE: UTF-8.
+ */
+export function decodeCda(bytes: Uint8Array, mode: 'ATTACHMENT' | 'RESOURCE'): string {
+  const unreadable = (): never => { throw uncaught('Error while reading extracted CDA using detected encode: UTF-8'); };
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (mode === 'RESOURCE') return b.toString('utf8');
+  if (b.length === 0) unreadable();
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) {
+    const sw = Buffer.from(b.subarray(2, 2 + ((b.length - 2) & ~1)));
+    sw.swap16();
+    return sw.toString('utf16le');
   }
-  const s = Buffer.from(bytes).toString('utf8');
-  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
+  const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  const head = b.subarray(start, start + 200).toString('latin1');
+  if (head.startsWith('<?xml')) {
+    const end = head.indexOf('?>');
+    if (end < 0) unreadable();
+    const decl = head.slice(0, end);
+    if (!/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]\1/.test(decl)) unreadable();
+    const enc = /\sencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1/.exec(decl);
+    if (/\sencoding\s*=/.test(decl) && !enc) unreadable();
+    if (enc) {
+      let decoder: TextDecoder;
+      try { decoder = new TextDecoder(enc[2]!.toLowerCase()); } catch { return unreadable(); }
+      return decoder.decode(b.subarray(start));
+    }
+  }
+  return b.subarray(start).toString('utf8');
+}
+
+/** `DateUtility#convertDateCda`: a value that none of the 7 non-lenient prefix patterns can parse (PB-04b). */
+export function isCdaEffectiveTime(v: string): boolean {
+  const validDate = (y: number, m: number, d: number): boolean => {
+    if (m < 1 || m > 12 || d < 1) return false;
+    const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+    return d <= days;
+  };
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(v);
+  if (iso && validDate(+iso[1]!, +iso[2]!, +iso[3]!) && +iso[4]! < 24 && +iso[5]! < 60 && +iso[6]! < 60) return true;
+  const compact = /^(\d{4})(\d{2})(\d{2})/.exec(v);
+  return !!compact && validDate(+compact[1]!, +compact[2]!, +compact[3]!);
 }
 
 export interface DispatcherDeps {
@@ -75,9 +115,14 @@ interface CdaStageResult {
   payload: JwtPayload;
   body: ParsedBody;
   file: Buffer;
-  cda: Uint8Array;
+  /** The CDA text as the dispatcher decoded it (views, hash of the validated-record store). */
+  cda: string;
+  /** The extracted bytes as found in the PDF (what the validator stage parses). */
+  cdaBytes: Uint8Array;
   view: CdaView;
   prefix?: Prefix;
+  /** The workflowInstanceId the accreditation hooks stored (AC-04); the reference sets it as the body's. */
+  hookWii?: string;
 }
 
 type PdfInspect = typeof import('../support/pdf/inspect.ts');
@@ -86,12 +131,6 @@ let pdfModule: Promise<PdfInspect> | undefined;
 export function loadPdfInspect(): Promise<PdfInspect> {
   pdfModule ??= import('../support/pdf/inspect.ts');
   return pdfModule;
-}
-async function checkPades(pdf: Uint8Array): ReturnType<PdfInspect['checkPades']> {
-  return (await loadPdfInspect()).checkPades(pdf);
-}
-async function extractCda(pdf: Uint8Array, mode?: 'ATTACHMENT' | 'RESOURCE'): ReturnType<PdfInspect['extractCda']> {
-  return (await loadPdfInspect()).extractCda(pdf, mode);
 }
 
 export class Dispatcher {
@@ -109,10 +148,11 @@ export class Dispatcher {
     return a;
   }
 
-  private success(status: number, wii: string, warning?: string): HttpAnswer {
+  /** `{traceID, spanID, warning?, workflowInstanceId}`; `warning` kept even when "" if `keepEmptyWarning` (RP4). */
+  private success(status: number, wii: string, warning?: string, keepEmptyWarning = false): HttpAnswer {
     const ids = newTraceIds(this.sw.traceIdHex);
     const body: Record<string, unknown> = { traceID: ids.traceID, spanID: ids.spanID };
-    if (warning !== undefined && warning !== '') body.warning = warning;
+    if (warning !== undefined && (warning !== '' || keepEmptyWarning)) body.warning = warning;
     body.workflowInstanceId = wii;
     return jsonAnswer(status, body);
   }
@@ -120,50 +160,73 @@ export class Dispatcher {
   async handle(i: DispatchInput): Promise<HttpAnswer> {
     try {
       switch (i.op) {
-        case 'validate-and-create': return await this.validateAndCreate(i);
-        case 'replace': return await this.replace(i);
-        case 'update-metadata': return await this.updateMetadata(i);
+        case 'validate-and-create': return await this.contextual(i, 'create');
+        case 'replace': return this.sw.replaceRequiresPriorValidation ? await this.replaceTwoStep(i) : await this.contextual(i, 'replace');
+        case 'update-metadata': return this.updateMetadata(i);
         case 'delete': return this.delete(i);
         case 'validation': return await this.validation(i);
       }
     } catch (e) {
-      // Unexpected exception → 500 generic error (ControllerExceptionHandler fallback).
+      // An exception no pipeline catches (NullPointerException, BusinessException, ConnectionRefusedException...).
+      if (e instanceof AppError) return this.err(e, 'P');
       this.d.log?.(`dispatcher: unexpected ${(e as Error).stack ?? String(e)}`);
-      return this.err(appError('GENERIC_ERROR', (e as Error).message || 'Errore generico', INSTANCE.NO_INFO, 500), 'P');
+      return this.err(uncaught((e as Error).message), 'P');
     }
-  }
-
-  private missingFile(): HttpAnswer {
-    return this.err(appError('GENERIC_ERROR', "Required part 'file' is not present.", INSTANCE.NO_INFO, 400), 'P');
   }
 
   private prefixOf(id: string | null | undefined): Prefix | undefined {
     if (!this.sw.accreditationPrefixes || !id) return undefined;
     const p = PREFIXES.find((x) => id.startsWith(x));
     if (!p) return undefined;
-    if (id.length === p.length) {
+    // `id.split(prefix).length > 1`: Java split drops trailing empty pieces, so nothing after the prefix fails.
+    if (javaSplit(id, p).length <= 1) {
       throw appError('SIMULATION_EXCEPTION', "Inserire una string randomica dopo l'id documento", INSTANCE.SIMULATION);
     }
     return p;
   }
 
-  /** Steps e–k shared by the multipart operations (file, prefixes, PAdES, extraction, JWT↔CDA, correlation). */
-  private async cdaStages(payload: JwtPayload, body: ParsedBody, file: Buffer, prefixId: string | null | undefined, o: { padesRequired: boolean; correlation: boolean }): Promise<CdaStageResult> {
+  /**
+   * Steps shared by the multipart operations after the body checks: file (F-01, F-02), accreditation hooks (AC-01…
+   * AC-04), PAdES (F-03…F-05), extraction (F-06…F-08), JWT ↔ CDA (X-01…X-05), correlation (X-06, X-07).
+   */
+  private async cdaStages(payload: JwtPayload, body: ParsedBody, file: Buffer, o: { hookId?: string | null; replace: boolean; pades: boolean; correlation: boolean }): Promise<CdaStageResult> {
     if (file.length === 0) throw appError('EMPTY_FILE_ERROR', 'File vuoto.', INSTANCE.EMPTY_FILE);
     if (!(file.length > 4 && file.subarray(0, 4).toString('latin1') === '%PDF')) {
       throw appError('DOCUMENT_TYPE_ERROR', 'Il documento non è pdf.', INSTANCE.NON_PDF_FILE);
     }
-    const prefix = this.prefixOf(prefixId);
-    if (o.padesRequired && this.sw.requirePades && payload.iss !== this.sw.tsIssuer) {
-      const pades = await checkPades(file);
-      if (!pades.ok) throw appError('SIGN_EXCEPTION', pades.detail, INSTANCE.SIGN);
+    const pdf = await loadPdfInspect();
+    let prefix: Prefix | undefined;
+    let hookWii: string | undefined;
+    if (this.sw.accreditationPrefixes && o.hookId !== undefined && o.hookId !== null) {
+      // AC-01: on replace the status-check service must know the (path) id.
+      if (o.replace && o.hookId !== TRIAL_ID && !this.d.registry.has(o.hookId)) {
+        throw new StatusCheckNotFound(o.hookId);
+      }
+      prefix = this.prefixOf(o.hookId);
+      if (prefix === 'CRASH_TIMEOUT') throw new TimeoutSimulation();
+      if (prefix !== undefined) {
+        // AC-04: the hooks store a validated record from the attachment and give its wii to the body.
+        const att = await pdf.extractCda(file, 'ATTACHMENT');
+        if (!att.cda) throw uncaught('Cannot invoke "String.length()" because "html" is null');
+        const attText = decodeCda(att.cda, 'ATTACHMENT');
+        hookWii = wiiFromCda(viewCda(attText));
+        this.d.registry.recordValidation(attText, hookWii);
+      }
     }
-    const extracted = await extractCda(file, body.mode ?? undefined);
-    if (!extracted.cda) throw appError('MINING_CDA_ERROR', 'Error while extracting CDA from PDF document', INSTANCE.CDA_EXTRACTION);
-    const view = viewCda(decodeXml(extracted.cda));
+    if (o.pades && this.sw.requirePades && payload.iss !== this.sw.tsIssuer) {
+      const pades = await pdf.checkPades(file);
+      if (!pades.ok) {
+        if ('unreadable' in pades) throw uncaught(pades.detail);
+        throw appError('SIGN_EXCEPTION', pades.detail, INSTANCE.SIGN);
+      }
+    }
+    const extracted = await pdf.extractCda(file, body.mode ?? undefined);
+    if (!extracted.cda || !extracted.mode) throw appError('MINING_CDA_ERROR', 'Error while extracting CDA from PDF document', INSTANCE.CDA_EXTRACTION);
+    const cda = decodeCda(extracted.cda, extracted.mode);
+    const view = viewCda(cda);
     checkJwtVsCda(view, payload.resource_hl7_type, payload.person_id, this.sw.allowSpecialFiscalCode);
     if (o.correlation && this.sw.correlationCheck) checkCorrelation(payload.resource_hl7_type, body.tipoDocumentoLivAlto);
-    return { payload, body, file, cda: extracted.cda, view, prefix };
+    return { payload, body, file, cda, cdaBytes: extracted.cda, view, prefix, hookWii };
   }
 
   private validateOpts(): { schematron: boolean; terminology: boolean } {
@@ -184,16 +247,21 @@ export class Dispatcher {
     };
   }
 
-  /** Publication-phase checks shared by create and replace: attachment_hash, identificativoRep. */
+  /** PB-03 and PB-04a…d (family P). */
   private publicationChecks(r: CdaStageResult): void {
     if ((r.payload.attachment_hash ?? '').toLowerCase() !== attachmentHash(r.file)) {
       throw publication(appError('DOCUMENT_HASH_VALIDATION_ERROR', 'Verifica hash fallita.', INSTANCE.DIFFERENT_HASH));
     }
+    const fhir = (detail: string) => publication(appError('GENERIC_ERROR', detail, INSTANCE.INVALID_DATE_FORMAT));
     try {
       checkIdentificativoRep(r.body.identificativoRep);
     } catch (e) {
       throw publication(e as AppError);
     }
+    const et = r.view.effectiveTime;
+    if (et !== undefined && et.trim() !== '' && !isCdaEffectiveTime(et)) throw fhir('Errore durante la creazione risorse FHIR');
+    if (r.body.administrativeRequest?.some((x) => x === null)) throw fhir('Errore durante la creazione risorse FHIR');
+    if (this.sw.downstream === 'fhir-error') throw fhir('Errore durante la trasformazione del CDA in risorse FHIR');
   }
 
   private metadataOf(b: ParsedBody): Record<string, unknown> {
@@ -202,89 +270,62 @@ export class Dispatcher {
     return m;
   }
 
-  private crashTimeoutContextual(): AppError {
-    return appError('CONNECTION_REFUSED', 'Connection refused', INSTANCE.CONNECTION_REFUSED, 500);
+  /** The 404 of an unknown id in INI: 17a (IniException) or the INI client's own body (17b / MD-09 / DL-03). */
+  private iniNotFound(kind: 'references' | 'metadata'): HttpAnswer {
+    if (this.sw.iniUnknownId === 'ini-passthrough') {
+      return kind === 'metadata'
+        ? passthroughAnswer(404, { type: '/errors/ini', title: 'Document metadata not found', detail: 'Attenzione, metadati non trovati', instance: '/missing-metadata' }, this.sw.traceIdHex)
+        : passthroughAnswer(404, { type: '/errors/ini', title: 'References not found', detail: 'Query has returned not data when trying to fetch references', instance: '/missing-references' }, this.sw.traceIdHex);
+    }
+    return this.err(appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404), 'P');
   }
 
-  // ---------------------------------------------------------------- E3 validate-and-create
-  private async validateAndCreate(i: DispatchInput): Promise<HttpAnswer> {
-    const mp = i.multipart ?? {};
-    if (!mp.file) return this.missingFile();
+  private specialAnswer(e: unknown): HttpAnswer | undefined {
+    if (e instanceof StatusCheckNotFound) {
+      // AC-01: the status-check service's 404 body, passed through with new traceID/spanID (its exact text is not in
+      // the repositories read; this is the dispatcher's own RECORD_NOT_FOUND shape).
+      return passthroughAnswer(404, { type: '/msg/record-not-found', title: 'Record non trovato.', detail: `No record found for id ${e.id}`, status: 404, instance: INSTANCE.RECORD_NOT_FOUND }, this.sw.traceIdHex);
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- validate-and-create (§5) and RT replace = validate-and-replace (§6.1)
+  private async contextual(i: DispatchInput, kind: 'create' | 'replace'): Promise<HttpAnswer> {
+    const mp = i.multipart!;
+    const pathId = i.pathId ?? '';
     let wii: string | undefined;
     let r: CdaStageResult;
     let warning: string | undefined;
     try {
-      const payload = this.claims(i.signatureHeader, 'PUBLICATION');
-      const body = parseRequestBody(mp.requestBody, 'PublicationCreationReqDTO');
-      checkPublicationBody(body, 'create', this.sw);
+      const payload = this.claims(i.signatureHeader, kind === 'create' ? 'PUBLICATION' : 'REPLACE');
+      const body = parseRequestBody(mp.requestBody, kind === 'create' ? 'PublicationCreationReqDTO' : 'PublicationUpdateReqDTO');
+      checkPublicationBody(body, kind, this.sw);
       if (!isValidMasterId(body.identificativoDoc)) throw invalidIdDoc();
-      r = await this.cdaStages(payload, body, mp.file, body.identificativoDoc, { padesRequired: true, correlation: true });
-      if (r.prefix === 'CRASH_TIMEOUT') throw this.crashTimeoutContextual();
+      r = await this.cdaStages(payload, body, mp.file, { hookId: kind === 'create' ? body.identificativoDoc : pathId, replace: kind === 'replace', pades: true, correlation: true });
       wii = wiiFromCda(r.view);
-      if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
+      if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
+      warning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
+      this.d.registry.recordValidation(r.cda, wii);
     } catch (e) {
+      const special = this.specialAnswer(e);
+      if (special) return special;
+      if (e instanceof TimeoutSimulation) return this.err(connectionRefused('Timeout simulation'), 'P');
       if (e instanceof AppError) return this.err(e, 'V', { wii });
       throw e;
     }
     try {
-      this.publicationChecks(r);
-    } catch (e) {
-      if (e instanceof AppError) return this.err(e, 'P');
-      throw e;
-    }
-    const facts = this.docFacts(r.view, r.payload);
-    this.d.registry.publish({ id: r.body.identificativoDoc!, ...facts, wii, metadata: this.metadataOf(r.body) });
-    return this.success(202, wii, warning);
-  }
-
-  // ---------------------------------------------------------------- E4 replace (RT: validates inline by default)
-  private async replace(i: DispatchInput): Promise<HttpAnswer> {
-    const mp = i.multipart ?? {};
-    if (!mp.file) return this.missingFile();
-    const pathId = i.pathId ?? '';
-    if (!isValidMasterId(pathId)) {
-      return this.err(appError('INVALID_ID_DOC', "L'identificativo documento fornito in richiesta non è valido", INSTANCE.INVALID_REQ_ID), 'P');
-    }
-    const national = this.sw.replaceRequiresPriorValidation;
-    const family: Family = national ? 'P' : 'V';
-    let wii: string | undefined;
-    let r: CdaStageResult;
-    let warning: string | undefined;
-    try {
-      const payload = this.claims(i.signatureHeader, 'REPLACE');
-      const body = parseRequestBody(mp.requestBody, 'PublicationUpdateReqDTO');
-      checkPublicationBody(body, 'replace', this.sw);
-      if (!isValidMasterId(body.identificativoDoc)) throw invalidIdDoc();
-      r = await this.cdaStages(payload, body, mp.file, pathId, { padesRequired: true, correlation: true });
-      if (r.prefix === 'CRASH_TIMEOUT') {
-        if (national) throw appError('GENERIC_TIMEOUT', 'Generic timeout.', INSTANCE.NO_INFO);
-        throw this.crashTimeoutContextual();
-      }
-      if (!national) {
-        wii = wiiFromCda(r.view);
-        if (r.prefix === undefined) warning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
-      }
-    } catch (e) {
-      if (e instanceof AppError) return this.err(e, family, { wii });
-      throw e;
-    }
-    try {
-      if (national) {
-        if (r.prefix !== undefined) {
-          wii = wiiFromCda(r.view);
-        } else {
-          const rec = this.d.registry.consumeValidation(r.cda, r.body.workflowInstanceId);
-          if (!rec) throw appError('CDA_MATCH_ERROR', 'Il CDA non risulta validato', INSTANCE.CDA_NOT_VALIDATED);
-          if ((Date.now() - rec.at.getTime()) / 86_400_000 > 5) {
-            throw appError('OLDER_DAY', 'Error: cannot publish documents older than 5 days', INSTANCE.OLDER_DAY);
-          }
-          wii = rec.wii;
-        }
+      // PB-01: the record just stored has a fresh wii, so any body workflowInstanceId (or the hooks' one) fails.
+      const bodyWii = r.hookWii ?? r.body.workflowInstanceId;
+      if (!this.d.registry.consumeValidation(r.cda, bodyWii)) {
+        throw appError('CDA_MATCH_ERROR', 'Il CDA non risulta validato', INSTANCE.CDA_NOT_VALIDATED);
       }
       this.publicationChecks(r);
       const facts = this.docFacts(r.view, r.payload);
-      const ok = this.d.registry.replace(pathId, { newId: r.body.identificativoDoc!, ...facts, wii: wii!, metadata: this.metadataOf(r.body) });
-      if (!ok) throw appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404);
+      if (kind === 'create') {
+        this.d.registry.publish({ id: r.body.identificativoDoc!, ...facts, wii: wii!, metadata: this.metadataOf(r.body) });
+      } else if (!this.d.registry.replace(pathId, { newId: r.body.identificativoDoc!, ...facts, wii: wii!, metadata: this.metadataOf(r.body) })) {
+        return this.iniNotFound('references');
+      }
     } catch (e) {
       if (e instanceof AppError) return this.err(e, 'P');
       throw e;
@@ -292,46 +333,75 @@ export class Dispatcher {
     return this.success(202, wii!, warning);
   }
 
-  // ---------------------------------------------------------------- E6/E7 metadata update
-  private async updateMetadata(i: DispatchInput): Promise<HttpAnswer> {
-    const ct = (i.json?.contentType ?? '').toLowerCase();
-    if (!/^application\/(?:[\w.+-]+\+)?json\b/.test(ct)) {
-      return springProblem(415, 'Unsupported Media Type', `Content-Type '${i.json?.contentType ?? ''}' is not supported.`, i.dispatcherPath);
-    }
-    const raw = i.json?.raw;
-    if (raw === undefined || raw.trim() === '') return springProblem(400, 'Bad Request', 'Failed to read request', i.dispatcherPath);
-    let body: ParsedBody;
+  // ---------------------------------------------------------------- national two-step replace E4 (§6.2)
+  private async replaceTwoStep(i: DispatchInput): Promise<HttpAnswer> {
+    const mp = i.multipart!;
+    const pathId = i.pathId ?? '';
+    let r: CdaStageResult;
+    let wii: string;
     try {
-      body = parseRequestBody(raw, 'PublicationMetadataReqDTO', { ignoreUnknown: this.sw.metadataUnknownFields === 'ignore' });
+      if (!isValidMasterId(pathId)) throw appError('INVALID_ID_DOC', "L'identificativo documento fornito in richiesta non è valido", INSTANCE.INVALID_REQ_ID);
+      const payload = this.claims(i.signatureHeader, 'REPLACE');
+      const body = parseRequestBody(mp.requestBody, 'PublicationUpdateReqDTO');
+      checkPublicationBody(body, 'replace', this.sw);
+      if (!isValidMasterId(body.identificativoDoc)) throw invalidIdDoc();
+      r = await this.cdaStages(payload, body, mp.file, { hookId: pathId, replace: true, pades: true, correlation: true });
+      const rec = this.d.registry.consumeValidation(r.cda, r.hookWii ?? r.body.workflowInstanceId);
+      if (!rec) throw appError('CDA_MATCH_ERROR', 'Il CDA non risulta validato', INSTANCE.CDA_NOT_VALIDATED);
+      if (Math.floor((Date.now() - rec.at.getTime()) / 86_400_000) > 5) {
+        throw appError('OLDER_DAY', 'Error: cannot publish documents older than 5 days', INSTANCE.OLDER_DAY);
+      }
+      wii = rec.wii;
+      this.publicationChecks(r);
     } catch (e) {
-      if (e instanceof AppError && e.detail.startsWith('Parametro non riconosciuto')) return this.err(e, 'V', { omitWii: true });
-      return springProblem(400, 'Bad Request', 'Failed to read request', i.dispatcherPath);
+      const special = this.specialAnswer(e);
+      if (special) return special;
+      if (e instanceof TimeoutSimulation) return this.err(appError('GENERIC_TIMEOUT', 'Generic timeout.', INSTANCE.NO_INFO), 'P');
+      if (e instanceof AppError) return this.err(e, 'P');
+      throw e;
     }
+    const facts = this.docFacts(r.view, r.payload);
+    if (!this.d.registry.replace(pathId, { newId: r.body.identificativoDoc!, ...facts, wii, metadata: this.metadataOf(r.body) })) {
+      return this.iniNotFound('references');
+    }
+    // `warning` is always in the answer: "" with `mode`, the extraction warning without (`replace` L270-277).
+    return this.success(202, wii, r.body.mode == null ? EXTRACT_WARNING : '', true);
+  }
+
+  // ---------------------------------------------------------------- metadata update (§7)
+  private updateMetadata(i: DispatchInput): HttpAnswer {
+    const body = i.metadata!;
     const pathId = i.pathId ?? '';
     if (!isValidMasterId(pathId)) return this.err(invalidIdDoc(), 'R');
-    let payload: JwtPayload;
     try {
-      payload = this.claims(i.signatureHeader, 'UPDATE');
-      checkMetadataBody(body, this.sw);
-      if (this.sw.correlationCheck) checkCorrelation(payload.resource_hl7_type, body.tipoDocumentoLivAlto);
+      const payload = this.claims(i.signatureHeader, 'UPDATE');
+      checkMetadataBody(body, this.sw, this.sw.correlationCheck ? () => checkCorrelation(payload.resource_hl7_type, body.tipoDocumentoLivAlto) : undefined);
     } catch (e) {
-      if (e instanceof AppError) return this.err(e, 'V', { omitWii: true });
+      if (e instanceof AppError && e.fixedStatus === undefined) return this.err(e, 'V', { omitWii: true });
       throw e;
     }
     const wii = wiiFromIdDoc(pathId);
+    if (this.sw.downstream === 'ini-unreachable') return this.err(uncaught('Timeout error while call merge metadati'), 'P');
     if (!this.d.registry.has(pathId)) {
       this.d.registry.update(pathId, {}, wii);
-      return this.err(appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404), 'P');
+      return this.iniNotFound('metadata');
     }
-    if (body.tipologiaStruttura == null || body.assettoOrganizzativo == null) {
-      // EDS mapping dereferences both: a NullPointerException → 500 (`AbstractCTL.updateAbstract`, EDS update).
-      return this.err(appError('GENERIC_ERROR', 'Errore generico', INSTANCE.NO_INFO, 500), 'P');
+    // EDS branch (not removed, not mocked): the DocumentReference mapping dereferences both enums (MD-11).
+    const enumPkg = 'it.finanze.sanita.fse2.ms.gtw.dispatcher.enums.';
+    if (body.tipologiaStruttura == null) {
+      return this.err(uncaught(`Cannot invoke "${enumPkg}HealthcareFacilityEnum.getCode()" because the return value of "${DTO_PACKAGE}PublicationMetadataReqDTO.getTipologiaStruttura()" is null`), 'P');
+    }
+    if (body.assettoOrganizzativo == null) {
+      return this.err(uncaught(`Cannot invoke "${enumPkg}PracticeSettingCodeEnum.getCode()" because the return value of "${DTO_PACKAGE}PublicationMetadataReqDTO.getAssettoOrganizzativo()" is null`), 'P');
+    }
+    if (this.sw.downstream === 'eds-error') {
+      return this.err(appError('EDS_EXCEPTION', 'Document cannot be found on the Server FHIR', '/msg/eds-document-missing', 404), 'P');
     }
     this.d.registry.update(pathId, this.metadataOf(body), wii, this.sw.updateAsync);
     return this.sw.updateAsync ? this.success(202, wii, ASYNC_WARNING) : this.success(200, wii);
   }
 
-  // ---------------------------------------------------------------- E8 delete
+  // ---------------------------------------------------------------- delete (§8)
   private delete(i: DispatchInput): HttpAnswer {
     const pathId = i.pathId ?? '';
     const wii = wiiFromIdDoc(pathId);
@@ -342,33 +412,51 @@ export class Dispatcher {
       if (e instanceof AppError) return this.err(e, 'R');
       throw e;
     }
-    if (!this.d.registry.delete(pathId, wii, this.sw.deleteAsync)) {
-      return this.err(appError('RECORD_NOT_FOUND', 'IniException: No record found', INSTANCE.NO_INFO, 404), 'P');
+    if (!this.d.registry.has(pathId)) {
+      this.d.registry.delete(pathId, wii);
+      return this.iniNotFound('references');
     }
+    if (this.sw.downstream === 'eds-error') {
+      return this.err(appError('EDS_EXCEPTION', 'Document cannot be found on the Server FHIR', '/msg/eds-document-missing', 404), 'P');
+    }
+    if (this.sw.downstream === 'ini-invalid-region') {
+      return passthroughAnswer(500, { type: '/msg/mocked-service', title: "Mock enabled, this exception won't stop continuing to process the request.", detail: '{INI Error Message: Invalid region ip, EDS Error Message: }', status: 500, instance: '/msg/mocked-service' }, this.sw.traceIdHex);
+    }
+    this.d.registry.delete(pathId, wii, this.sw.deleteAsync);
     return this.sw.deleteAsync ? this.success(202, wii, ASYNC_WARNING) : this.success(200, wii);
   }
 
   // ---------------------------------------------------------------- E1 validation (national v1 only)
   private async validation(i: DispatchInput): Promise<HttpAnswer> {
-    const mp = i.multipart ?? {};
-    if (!mp.file) return this.missingFile();
+    const mp = i.multipart!;
     let wii: string | undefined;
     try {
       const payload = this.claims(i.signatureHeader, 'VALIDATION');
       const body = parseRequestBody(mp.requestBody, 'ValidationCDAReqDTO');
+      if (body === null) throw uncaught(`Cannot invoke "${DTO_PACKAGE}ValidationCDAReqDTO.getActivity()" because "jsonObj" is null`);
       if (body.activity == null) throw appError('MANDATORY_ELEMENT_ERROR', 'Il campo activity deve essere valorizzato.', INSTANCE.MISSING_FIELD);
-      const r = await this.cdaStages(payload, body, mp.file, undefined, { padesRequired: false, correlation: false });
-      const pades = await checkPades(mp.file);
+      const r = await this.cdaStages(payload, body, mp.file, { replace: false, pades: false, correlation: false });
+      const pades = await (await loadPdfInspect()).checkPades(mp.file);
       const signed = pades.ok || pades.detail !== 'Il pdf non risulta firmato';
       wii = wiiFromCda(r.view);
-      const vWarning = (await this.d.validator.validate(r.cda, this.validateOpts())).warning;
+      if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
+      const vWarning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
       if (body.activity === 'VALIDATION') this.d.registry.recordValidation(r.cda, wii);
       let warning = `${signed ? SIGN_WARN : ''}${vWarning ?? ''}`;
       if (body.mode == null) warning = `[${warning}[WARNING_EXTRACT]${EXTRACT_WARNING}]`;
       return this.success(body.activity === 'VALIDATION' ? 201 : 200, wii, warning === '' ? undefined : warning);
     } catch (e) {
-      if (e instanceof AppError) return this.err(e, 'V', { wii });
+      if (e instanceof AppError && e.fixedStatus === undefined) return this.err(e, 'V', { wii });
       throw e;
     }
   }
 }
+
+/** AC-01: the status-check service does not know the id (a NoRecordFoundException in the reference). */
+class StatusCheckNotFound extends Error {
+  readonly id: string;
+  constructor(id: string) { super(`status-check: no events for ${id}`); this.id = id; }
+}
+
+/** AC-03: `CRASH_TIMEOUT…` (a ConnectionRefusedException "Timeout simulation" in the reference). */
+class TimeoutSimulation extends Error {}

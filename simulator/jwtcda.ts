@@ -52,6 +52,8 @@ export function viewCda(xml: string): CdaView {
   const view: CdaView = { patientIds: new Map() };
   const codeTag = tags.find((t) => t.name === 'code');
   if (codeTag) view.firstCode = { code: codeTag.attrs.code ?? '', codeSystem: codeTag.attrs.codesystem ?? '' };
+  const etTag = tags.find((t) => t.name === 'effectivetime');
+  if (etTag && etTag.attrs.value !== undefined) view.effectiveTime = etTag.attrs.value;
   const idTag = tags.find((t) => t.name === 'id');
   if (idTag) view.firstId = { root: idTag.attrs.root ?? '', extension: idTag.attrs.extension ?? '' };
   // patientRole > id: direct children of each <patientRole> element.

@@ -1,5 +1,8 @@
 /**
- * multipart/form-data reader with the dispatcher's semantics (Spring + Tomcat):
+ * multipart/form-data reader with the dispatcher's semantics (Spring + Tomcat), shared by the border's view of the
+ * parts (GovWay's commons-fileupload reads them the same way):
+ *  - parts without a `form-data` Content-Disposition or without a `name` are skipped (Tomcat and commons-fileupload
+ *    skip them; docs/gateway-conditions.md S-02);
  *  - `file`: the first part named `file` that has a filename (a MultipartFile); a `file` part without filename is a
  *    plain parameter, so the file counts as missing;
  *  - `requestBody`: the first part named `requestBody` WITHOUT filename (`request.getParameter`), decoded as UTF-8
@@ -16,7 +19,7 @@ export interface ParsedPart {
 
 export type MultipartResult =
   | { ok: true; parts: ParsedPart[]; file?: Buffer; requestBody?: string; fileTooLarge: boolean }
-  | { ok: false; reason: string };
+  | { ok: false; reason: string; noBoundary: boolean };
 
 const MAX_PARTS = 100;
 const MAX_PART_HEADER = 16 * 1024;
@@ -36,11 +39,11 @@ function param(header: string, name: string): string | undefined {
 
 export function parseMultipart(body: Buffer, contentType: string | undefined, o: { maxFileBytes: number }): MultipartResult {
   const boundary = boundaryOf(contentType);
-  if (!boundary) return { ok: false, reason: 'no boundary in Content-Type' };
+  if (!boundary) return { ok: false, reason: 'no boundary in Content-Type', noBoundary: true };
   const delim = Buffer.from(`--${boundary}`, 'latin1');
   const crlfDelim = Buffer.from(`\r\n--${boundary}`, 'latin1');
   let pos = body.indexOf(delim);
-  if (pos < 0) return { ok: false, reason: 'boundary not found' };
+  if (pos < 0) return { ok: false, reason: 'boundary not found', noBoundary: false };
   const parts: ParsedPart[] = [];
   let fileTooLarge = false;
   for (;;) {
@@ -49,24 +52,23 @@ export function parseMultipart(body: Buffer, contentType: string | undefined, o:
     if (body[pos] === 0x2d && body[pos + 1] === 0x2d) break;
     // Transport padding (spaces/tabs) is allowed before CRLF.
     while (body[pos] === 0x20 || body[pos] === 0x09) pos++;
-    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) return { ok: false, reason: 'malformed delimiter line' };
+    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) return { ok: false, reason: 'malformed delimiter line', noBoundary: false };
     pos += 2;
     const headerEnd = body.indexOf('\r\n\r\n', pos, 'latin1');
-    if (headerEnd < 0 || headerEnd - pos > MAX_PART_HEADER) return { ok: false, reason: 'part headers not terminated' };
+    if (headerEnd < 0 || headerEnd - pos > MAX_PART_HEADER) return { ok: false, reason: 'part headers not terminated', noBoundary: false };
     const headerText = body.subarray(pos, headerEnd).toString('utf8');
     const dataStart = headerEnd + 4;
     const next = body.indexOf(crlfDelim, dataStart - 2);
-    if (next < 0) return { ok: false, reason: 'multipart body truncated (closing boundary missing)' };
+    if (next < 0) return { ok: false, reason: 'multipart body truncated (closing boundary missing)', noBoundary: false };
     const headers = new Map<string, string>();
     for (const line of headerText.split('\r\n')) {
       const c = line.indexOf(':');
       if (c > 0) headers.set(line.slice(0, c).trim().toLowerCase(), line.slice(c + 1).trim());
     }
     const cd = headers.get('content-disposition');
-    if (!cd || !/^form-data\b/i.test(cd)) return { ok: false, reason: 'part without Content-Disposition: form-data' };
-    const name = param(cd, 'name');
-    if (name === undefined) return { ok: false, reason: 'part without a name' };
-    const filename = param(cd, 'filename');
+    const name = cd && /^form-data\b/i.test(cd) ? param(cd, 'name') : undefined;
+    if (name === undefined) { pos = next + 2; continue; }
+    const filename = param(cd!, 'filename');
     const data = next < dataStart ? body.subarray(0, 0) : body.subarray(dataStart, next);
     const part: ParsedPart = { name, data };
     if (filename !== undefined) part.filename = filename;
@@ -74,7 +76,7 @@ export function parseMultipart(body: Buffer, contentType: string | undefined, o:
     if (ct !== undefined) part.contentType = ct;
     if (filename !== undefined && data.length > o.maxFileBytes) fileTooLarge = true;
     parts.push(part);
-    if (parts.length > MAX_PARTS) return { ok: false, reason: `more than ${MAX_PARTS} parts` };
+    if (parts.length > MAX_PARTS) return { ok: false, reason: `more than ${MAX_PARTS} parts`, noBoundary: false };
     pos = next + 2;
   }
   const filePart = parts.find((p) => p.name === 'file' && p.filename !== undefined);

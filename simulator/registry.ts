@@ -85,12 +85,12 @@ export class Registry {
     return true;
   }
 
-  /** Stores a validated CDA (upsert by hash). */
-  recordValidation(cda: Uint8Array | string, wii: string): void {
+  /** Stores a validated CDA (upsert by hash). `at`: the validation time (tests of the 5-day rule, PB-02). */
+  recordValidation(cda: Uint8Array | string, wii: string, at: Date = new Date()): void {
     const h = cdaHash(cda);
     this.validations.delete(h);
     if (this.validations.size >= MAX_VALIDATIONS) this.validations.delete(this.validations.keys().next().value as string);
-    this.validations.set(h, { wii, at: new Date() });
+    this.validations.set(h, { wii, at });
   }
 
   /** Looks up and consumes a validated CDA; undefined when absent or the body wii differs. */

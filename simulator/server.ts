@@ -11,16 +11,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { DEFAULT_AUDIENCE } from '../support/gateway/claims.ts';
-import { DTO_FIELDS } from '../support/gateway/body.ts';
-import { Border, borderError } from './border.ts';
+import type { OasDtoName } from '../support/gateway/body.ts';
+import { Border, borderContent } from './border.ts';
 import { cartError, CART_ID_HEADER, CART_TITLES, newCartId } from './cart.ts';
 import { Dispatcher, loadPdfInspect, type Operation } from './dispatcher.ts';
 import { FaultController, validateFault, type FaultOptions } from './faults.ts';
 import { parseMultipart } from './multipart.ts';
-import { springProblem, type HttpAnswer } from './answers.ts';
+import { type HttpAnswer } from './answers.ts';
+import { springJsonBody, springMultipart, springPathId } from './spring.ts';
 import { Registry } from './registry.ts';
 import { resolveSwitches, type SimulatorSwitches } from './switches.ts';
-import { openCdaValidator } from './validator.ts';
+import { openCdaValidator, type CdaValidatorOptions } from './validator.ts';
 
 export interface SimulatorOptions {
   tls: { keyPem: string; certPem: string; caPem: string };
@@ -35,6 +36,8 @@ export interface SimulatorOptions {
   switches?: Partial<SimulatorSwitches>;
   /** Max size of the `file` part (default 10 MiB); above → 413. */
   maxFileBytes?: number;
+  /** Test seam: replaces the catalog validator (support/catalogs `openValidator`), e.g. to script its outcomes. */
+  validatorOpen?: CdaValidatorOptions['open'];
   log?: (line: string) => void;
 }
 
@@ -91,7 +94,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
   const log = o.log;
   const registry = new Registry();
   const faults = new FaultController();
-  const validator = openCdaValidator({ catalogsDir: o.catalogsDir, enabled: switches.cdaValidation, log });
+  const validator = openCdaValidator({ catalogsDir: o.catalogsDir, enabled: switches.cdaValidation, log, open: o.validatorOpen });
   const border = new Border({ caPem: o.tls.caPem, audience: o.audience ?? DEFAULT_AUDIENCE, switches });
   const dispatcher = new Dispatcher({ switches, registry, validator, log });
   const startedAt = new Date();
@@ -195,47 +198,53 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
 
   const dispatcherPath = (url: string): string => url.split('?')[0]!.replace(/^\/gateway\/v[12]/, '/v1');
 
+  /** The OpenAPI request schema of each operation (the border) and the DTO the controller declares (Spring). */
+  const multipartDto = (op: Operation): OasDtoName => {
+    if (op === 'validation') return 'ValidationCDAReqDTO';
+    if (op === 'replace') return switches.replaceRequiresPriorValidation ? 'PublicationUpdateReqDTO' : 'ValidateAndReplaceDTO';
+    return 'ValidateAndCreateDTO';
+  };
+
+  /** CART → GovWay (tokens, then content) → Spring → dispatcher. */
   const handle = async (req: FastifyRequest, reply: FastifyReply, op: Operation): Promise<FastifyReply> => {
     const params = req.params as { id?: string };
     const raw = req.body instanceof Buffer ? req.body : undefined;
     const ct = header(req, 'content-type');
     const multipartOp = op === 'validate-and-create' || op === 'replace' || op === 'validation';
-    let mp: ReturnType<typeof parseMultipart> | undefined;
-    const isMultipart = /^multipart\/form-data\b/i.test(ct ?? '');
-    if (multipartOp && isMultipart) {
-      mp = parseMultipart(raw ?? Buffer.alloc(0), ct, { maxFileBytes });
-      if (mp.ok && mp.fileTooLarge) {
-        return send(reply, cartError(413, `The file part is larger than ${maxFileBytes} bytes`, cartIdOf(reply)));
-      }
-    }
+    const mp = multipartOp && /^multipart\//i.test(ct ?? '') ? parseMultipart(raw ?? Buffer.alloc(0), ct, { maxFileBytes }) : undefined;
     if (switches.border) {
       const b = await border.check({ authorization: header(req, 'authorization'), signature: header(req, 'fse-jwt-signature'), peerCertDer: peerDer(req) });
       if (!('ok' in b)) {
         log?.(`border ${b.status} ${req.method} ${req.url}: ${b.reason}`);
         return send(reply, b);
       }
-      if (switches.requestBodyJsonContentType && multipartOp) {
-        const why = requestBodyContentTypeProblem(mp);
-        if (why) return send(reply, borderError('InvalidRequestContent', why, why));
-      }
-      if (switches.openApiConformance && multipartOp) {
-        const why = openApiProblem(op, mp);
-        if (why) return send(reply, borderError('InvalidRequestContent', why, why));
+      if (switches.openApiConformance) {
+        const c = borderContent({
+          body: multipartOp ? { kind: 'multipart', dto: multipartDto(op) } : op === 'update-metadata' ? { kind: 'json', dto: 'PublicationMetadataReqDTO' } : { kind: 'none' },
+          contentType: ct, pathId: params.id, multipart: mp, raw,
+        }, switches);
+        if (c) {
+          log?.(`border 400 ${req.method} ${req.url}: ${c.reason}`);
+          return send(reply, c);
+        }
       }
     }
     const path = dispatcherPath(req.url);
+    let input: Parameters<Dispatcher['handle']>[0];
     if (multipartOp) {
-      if (!isMultipart) return send(reply, springProblem(415, 'Unsupported Media Type', `Content-Type '${ct ?? ''}' is not supported.`, path));
-      if (!mp || !mp.ok) return send(reply, springProblem(400, 'Bad Request', 'Failed to parse multipart servlet request', path));
+      const s = springMultipart({ contentType: ct, multipart: mp, dto: multipartDto(op), pathId: params.id, path, maxFileBytes }, switches);
+      if ('answer' in s) return send(reply, s.answer);
+      input = { op, pathId: params.id, signatureHeader: header(req, 'fse-jwt-signature'), multipart: s.ok };
+    } else if (op === 'update-metadata') {
+      const s = springJsonBody({ contentType: ct, raw: raw?.toString('utf8'), pathId: params.id ?? '', path });
+      if ('answer' in s) return send(reply, s.answer);
+      input = { op, pathId: params.id, signatureHeader: header(req, 'fse-jwt-signature'), metadata: s.ok };
+    } else {
+      const p = springPathId(params.id ?? '', path);
+      if (p) return send(reply, p);
+      input = { op, pathId: params.id, signatureHeader: header(req, 'fse-jwt-signature') };
     }
-    const answer = await dispatcher.handle({
-      op,
-      pathId: params.id,
-      signatureHeader: header(req, 'fse-jwt-signature'),
-      multipart: mp && mp.ok ? { file: mp.file, requestBody: mp.requestBody } : undefined,
-      json: op === 'update-metadata' ? { raw: raw?.toString('utf8'), contentType: ct } : undefined,
-      dispatcherPath: path,
-    });
+    const answer = await dispatcher.handle(input);
     log?.(`${req.method} ${req.url} → ${answer.status}${answer.json && typeof answer.json.type === 'string' ? ` ${answer.json.type}` : ''}`);
     return send(reply, answer);
   };
@@ -326,37 +335,4 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
       validator.close();
     },
   };
-}
-
-/**
- * The `requestBody` part must be labelled `application/json` (GovWay validates the multipart against the OpenAPI,
- * where requestBody is an object, i.e. a JSON part). Only judged when the multipart parses and the part is there:
- * a malformed multipart or a missing part is the dispatcher's business (415/400 with its own problem types).
- */
-export function requestBodyContentTypeProblem(mp: ReturnType<typeof parseMultipart> | undefined): string | undefined {
-  if (!mp || !mp.ok) return undefined;
-  const rb = mp.parts.find((p) => p.name === 'requestBody' && p.filename === undefined);
-  if (!rb) return undefined;
-  if (!/^application\/json\s*(;|$)/i.test(rb.contentType ?? '')) {
-    return `part 'requestBody' must have Content-Type application/json (got ${rb.contentType ? `'${rb.contentType}'` : 'none'})`;
-  }
-  return undefined;
-}
-
-/** Minimal GovWay-like OpenAPI conformance of the multipart request (only with openApiConformance on). */
-function openApiProblem(op: Operation, mp: ReturnType<typeof parseMultipart> | undefined): string | undefined {
-  if (!mp || !mp.ok) return 'multipart/form-data body required';
-  if (!mp.file) return "required part 'file' missing";
-  const rb = mp.parts.find((p) => p.name === 'requestBody');
-  if (!rb) return "required part 'requestBody' missing";
-  if (!/^application\/json\b/i.test(rb.contentType ?? '')) return "part 'requestBody' must have Content-Type application/json";
-  let json: unknown;
-  try { json = JSON.parse(rb.data.toString('utf8')); } catch { return "part 'requestBody' is not valid JSON"; }
-  if (!json || typeof json !== 'object' || Array.isArray(json)) return "part 'requestBody' must be a JSON object";
-  const dto = op === 'validation' ? 'ValidationCDAReqDTO' : op === 'replace' ? 'PublicationUpdateReqDTO' : 'PublicationCreationReqDTO';
-  const allowed = DTO_FIELDS[dto];
-  for (const k of Object.keys(json)) {
-    if (!Object.hasOwn(allowed, k)) return `additional property '${k}' not allowed`;
-  }
-  return undefined;
 }

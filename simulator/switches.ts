@@ -24,15 +24,17 @@ export interface SimulatorSwitches {
   /** Require the x5c CN to parse fully with RT's rule (support/pki/cn.ts) instead of only starting with `Sn#`. */
   strictRtCn: boolean;
   /**
-   * GovWay OpenAPI conformance of the multipart `requestBody` (400 InvalidRequestContent). OFF by default:
-   * GovWay's exact validation rules are not published, only observed in support tickets, and the swagger's own
-   * `file.maxLength: 1000` would reject every real PDF; the dispatcher rules below already reject unknown fields.
+   * GovWay's content check (docs/gateway-conditions.md B-04…B-12): the request against its operation of the OpenAPI,
+   * with the schemas of the project's contract (support/gateway/body.ts): enums, required fields, types, lengths,
+   * item counts, no additional property, no JSON null, path id ≤ 256, the multipart/JSON content types → 400
+   * InvalidRequestContent with GovWay's wording, every violation listed. ON by default (the national border does it);
+   * off = the dispatcher receives the body as sent (then Jackson's and Spring's own answers become reachable).
    */
   openApiConformance: boolean;
   /**
-   * GovWay's check of the multipart `requestBody` part's Content-Type: a part without `application/json` gets
-   * 400 InvalidRequestContent from the border, as the national gateway answers vendors (it-fse-support threads).
-   * ON by default (it is the one OpenAPI rule of the multipart whose effect is documented); off = any label accepted.
+   * How the border reads a multipart `requestBody` part without `Content-Type` (only with openApiConformance):
+   * true (default, what the national border answers vendors, #62, #312) = as a string, so the part is refused
+   * ("Type expected 'object', found 'string'", B-05); false = as JSON, as upstream openapi4j does.
    */
   requestBodyJsonContentType: boolean;
   /**
@@ -51,13 +53,26 @@ export interface SimulatorSwitches {
   /** classCode ↔ typeCode correlation (guide "Interfacce REST Gateway" §15.4; implementation `release` branch) → 400 /msg/validator. */
   correlationCheck: boolean;
   /**
-   * RT replace: CART exposes no validation endpoint, so by default replace validates the new document itself
-   * (like validate-and-replace). true = national E4: a prior validation (v1 /documents/validation) is required,
-   * else 400 /msg/cda-match.
+   * RT replace (`PUT documents/{id}`): CART exposes no validation endpoint, so by default replace is the national
+   * validate-and-replace (§6.1: inline validation, family V for the validation phase, no path-id check, border schema
+   * ValidateAndReplaceDTO). true = the national two-step E4 `PUT /v1/documents/{idDoc}` (§6.2): path-id check first,
+   * a prior `POST /v1/documents/validation` required (else 400 /msg/cda-match), family P throughout, `warning` always
+   * in the answer, border schema PublicationUpdateReqDTO.
    */
   replaceRequiresPriorValidation: boolean;
-  /** `PUT .../metadata`: unknown JSON fields. 'ignore' = Spring mapper (impl); 'reject' = OpenAPI additionalProperties:false. */
-  metadataUnknownFields: 'ignore' | 'reject';
+  /**
+   * Which 404 an unknown id gets from INI (the reference's answer depends on how the registry answers an empty query,
+   * §12): 'record-not-found' = `IniException: No record found` with status (rows 17a, MD-08, DL-02);
+   * 'ini-passthrough' = the INI client's own body passed through, no status (17b, MD-09, DL-03).
+   */
+  iniUnknownId: 'record-not-found' | 'ini-passthrough';
+  /**
+   * A downstream state of the reference's environment ([env] rows), for rehearsing those answers: 'ok';
+   * 'eds-error' (EDS answers esito=false: MD-12, DL-04); 'ini-unreachable' (metadata merge times out: MD-10);
+   * 'ini-invalid-region' (INI delete says "Invalid region ip" with the mock enabled: DL-05); 'fhir-error' (the FHIR
+   * mapping engine fails: PB-04d); 'validator-unreachable' (the validator answers an error or not at all: VAL-05).
+   */
+  downstream: 'ok' | 'eds-error' | 'ini-unreachable' | 'ini-invalid-region' | 'fhir-error' | 'validator-unreachable';
   /** Descriptions: reproduce the regional-OID regex bug (impl) — real regional OIDs rejected. false = accept `2.16.840.1.113883.2.9.2.<n>.6.1.11`. */
   descriptionsRegionalOidBug: boolean;
   /** Delete: answer 202 + async warning (INI failure queued for retry) instead of 200. */
@@ -82,7 +97,7 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   maxTokenLifetimeSeconds: 0,
   allowSingleCertificate: true,
   strictRtCn: false,
-  openApiConformance: false,
+  openApiConformance: true,
   requestBodyJsonContentType: true,
   missingTokenStatus: 'impl',
   strictBase64Jwt: false,
@@ -91,7 +106,8 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   tsIssuer: 'integrity:S1#TS',
   correlationCheck: true,
   replaceRequiresPriorValidation: false,
-  metadataUnknownFields: 'ignore',
+  iniUnknownId: 'record-not-found',
+  downstream: 'ok',
   descriptionsRegionalOidBug: true,
   deleteAsync: false,
   updateAsync: false,
@@ -109,16 +125,17 @@ export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
   maxTokenLifetimeSeconds: 'max exp-iat, seconds (0 = unlimited)',
   allowSingleCertificate: 'accept the TLS client certificate as JWT signer (RT single-certificate mode)',
   strictRtCn: "x5c CN must follow RT's full CN rule, not just start with Sn#",
-  openApiConformance: 'GovWay OpenAPI check of requestBody (400 InvalidRequestContent); off: rules unpublished',
-  requestBodyJsonContentType: "requestBody part must be labelled application/json (else 400 InvalidRequestContent at the border)",
+  openApiConformance: 'GovWay OpenAPI content check (400 InvalidRequestContent, every violation listed); off = no content check at the border',
+  requestBodyJsonContentType: 'border reads an unlabelled requestBody part as a string (refused, national border); off = as JSON (upstream openapi4j)',
   missingTokenStatus: "'impl' (403 V / 400 P,R) or 'guide' (always 403)",
   strictBase64Jwt: 'decode the JWT payload with standard Base64 (rejects - and _), as the Java dispatcher',
   allowSpecialFiscalCode: 'accept 11-digit / ENI / STP codes as CF',
   requirePades: 'require a valid PAdES signature on create/replace',
   tsIssuer: 'iss that skips the PAdES check',
   correlationCheck: 'classCode ↔ LOINC correlation check (400 /msg/validator)',
-  replaceRequiresPriorValidation: 'national replace: needs a prior validation (else 400 /msg/cda-match)',
-  metadataUnknownFields: "'ignore' (Spring) or 'reject' unknown fields on PUT .../metadata",
+  replaceRequiresPriorValidation: 'national two-step replace E4 (prior validation, else 400 /msg/cda-match); off = RT: validate-and-replace',
+  iniUnknownId: "unknown id: 'record-not-found' (IniException 404) or 'ini-passthrough' (INI client's 404 body)",
+  downstream: 'downstream state: ok | eds-error | ini-unreachable | ini-invalid-region | fhir-error | validator-unreachable',
   descriptionsRegionalOidBug: 'reproduce the regional-OID regex bug on descriptions',
   deleteAsync: 'delete answers 202 + retry warning',
   updateAsync: 'metadata update answers 202 + retry warning',
@@ -151,7 +168,8 @@ export function parseSwitch(spec: string, into: Partial<SimulatorSwitches> = {})
   } else {
     const allowed: Record<string, string[]> = {
       missingTokenStatus: ['impl', 'guide'],
-      metadataUnknownFields: ['ignore', 'reject'],
+      iniUnknownId: ['record-not-found', 'ini-passthrough'],
+      downstream: ['ok', 'eds-error', 'ini-unreachable', 'ini-invalid-region', 'fhir-error', 'validator-unreachable'],
     };
     const list = allowed[name];
     if (list && !list.includes(raw)) throw new Error(`Switch ${name} must be one of ${list.join(', ')}, got "${raw}"`);

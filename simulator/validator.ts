@@ -5,7 +5,7 @@
  * instance `/validation/error`; SEMANTIC_WARNING → success with `warning` (joined with ","); OK → success.
  * The catalogs are opened in the background so that server start-up never waits for schematron compilation.
  */
-import { appError, CATALOGUE, INSTANCE, type ErrorKind } from '../support/gateway/problems.ts';
+import { appError, CATALOGUE, connectionRefused, INSTANCE, type ErrorKind } from '../support/gateway/problems.ts';
 
 type OpenValidator = Awaited<ReturnType<typeof import('../support/catalogs/index.ts').openValidator>>;
 export type ValidationOutcomeName = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING';
@@ -22,8 +22,9 @@ export interface CdaValidatorStage {
 
 const WARNING_MAX = 200_000;
 
+/** The dispatcher cuts a warning of 200000 characters or more to 199997 + `...` (VAL-04: `>=`, `PublicationCTL` L628). */
 export function truncateWarning(w: string): string {
-  return w.length > WARNING_MAX ? `${w.slice(0, WARNING_MAX - 3)}...` : w;
+  return w.length >= WARNING_MAX ? `${w.slice(0, WARNING_MAX - 3)}...` : w;
 }
 
 export interface CdaValidatorOptions {
@@ -78,10 +79,10 @@ export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
       try {
         r = await validator.validate(cda, opts);
       } catch (e) {
-        // The reference validator answers 500 when it cannot read the CDA header; the dispatcher passes a 500 on.
-        if ((e as Error).name === 'CdaHeaderError') {
-          throw appError('GENERIC_ERROR', `Errore in validazione: ${(e as Error).message}`, INSTANCE.NO_INFO, 500);
-        }
+        // The reference validator answers 500 when it cannot read the CDA header (no templateId / typeId); on
+        // `release` the validator client's circuit-breaker fallback turns any error into ConnectionRefusedException
+        // (VAL-05): 500 /msg/connection-refused "Connection refused", no workflowInstanceId.
+        if ((e as Error).name === 'CdaHeaderError') throw connectionRefused('Connection refused');
         throw e;
       }
       const joined = r.messages.join(',');

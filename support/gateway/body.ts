@@ -1,12 +1,18 @@
 /**
- * Request-body rules of the dispatcher: Jackson-strict parsing of the multipart `requestBody` (unknown property /
- * bad JSON / bad enum → details naming the DTO's FQCN), mandatory fields in their fixed order, descriptions, atti
- * clinici, lenient dates, and the late `identificativoRep` check. Reference implementation: `it-fse-gtw-dispatcher`
- * `AbstractCTL.getAndValidatePublicationReq`, `checkPublicationMandatoryElements`, `checkUpdateMandatoryElements`,
- * `checkFormatDate`; value sets in support/gateway/codes.ts.
+ * The request body of the contract, in its two readings:
+ *  - the OpenAPI schemas the national border (GovWay) validates a request against (`OAS_SCHEMAS`: properties,
+ *    types, enums, lengths, item counts, required lists, no additional properties), per operation
+ *    (`BORDER_SCHEMA_OF`); the border's engine is ./border-content.ts;
+ *  - the dispatcher's rules (`it-fse-gtw-dispatcher` `AbstractCTL.getAndValidatePublicationReq`,
+ *    `checkPublicationMandatoryElements`, `checkUpdateMandatoryElements`, `checkFormatDate`): Jackson-strict parsing of
+ *    the `requestBody` (unknown property / bad JSON / bad enum → details naming the DTO's FQCN; only the first JSON
+ *    value is read), mandatory fields in their fixed order, descriptions, atti clinici, lenient dates, and the late
+ *    `identificativoRep` check, including the Java NullPointerExceptions the reference answers with a 500.
+ * Rows: docs/gateway-conditions.md B-08…B-12, BD-01…BD-17, MD-02…MD-07. Value sets in support/gateway/codes.ts.
  */
-import { appError, AppError, CATALOGUE, INSTANCE } from './problems.ts';
+import { appError, AppError, CATALOGUE, INSTANCE, uncaught } from './problems.ts';
 import { isValidMasterId } from './ids.ts';
+import { readFirstJsonValue, type JsonValue } from './json.ts';
 import {
   ACTIVITY, ADMINISTRATIVE_REQUEST, ASSETTO_ORGANIZZATIVO, DESCRIPTION_OIDS, EVENT_CODES, HEALTH_DATA_FORMAT, INJECTION_MODE,
   ORGANIZATION_IDS, TIPO_ATTIVITA_CLINICA, TIPO_DOCUMENTO_LIV_ALTO, TIPOLOGIA_STRUTTURA,
@@ -55,6 +61,95 @@ export const DTO_FIELDS: Record<DtoName, Record<string, FieldKind>> = {
   PublicationMetadataReqDTO: COMMON,
 };
 
+// ---- OpenAPI schemas (what the border validates) -----------------------------------------------------------------
+
+/** One property of an OpenAPI schema, as openapi4j reads it (keyword order as declared). */
+export interface OasProperty {
+  type?: 'string' | 'array' | 'boolean' | 'object';
+  format?: string;
+  enum?: readonly string[];
+  maxLength?: number;
+  minLength?: number;
+  items?: OasProperty;
+  maxItems?: number;
+  minItems?: number;
+}
+
+/** The request-body schemas of the national OpenAPI (`components.schemas`), all `additionalProperties: false`. */
+export type OasDtoName = 'ValidateAndCreateDTO' | 'ValidateAndReplaceDTO' | 'PublicationCreationReqDTO' | 'PublicationUpdateReqDTO'
+  | 'PublicationMetadataReqDTO' | 'ValidationCDAReqDTO';
+
+export interface OasObject {
+  /** Properties in declaration order. */
+  properties: ReadonlyArray<readonly [string, OasProperty]>;
+  required: readonly string[];
+}
+
+const STRING_100: OasProperty = { type: 'string', maxLength: 100, minLength: 0 };
+const STRING_256: OasProperty = { type: 'string', maxLength: 256, minLength: 0 };
+const FREE_LIST: OasProperty = { type: 'array', items: { maxLength: 1000 }, maxItems: 100, minItems: 0 };
+
+/** Every body property of the OpenAPI with its constraints (documentation-only keywords left out). */
+export const OAS_PROPERTIES: Readonly<Record<string, OasProperty>> = {
+  tipologiaStruttura: { type: 'string', enum: TIPOLOGIA_STRUTTURA },
+  // Items have no type and no enum: only the dispatcher checks the event codes (BD-14).
+  attiCliniciRegoleAccesso: FREE_LIST,
+  tipoDocumentoLivAlto: { type: 'string', enum: TIPO_DOCUMENTO_LIV_ALTO },
+  assettoOrganizzativo: { type: 'string', enum: ASSETTO_ORGANIZZATIVO },
+  dataInizioPrestazione: STRING_100,
+  dataFinePrestazione: STRING_100,
+  conservazioneANorma: STRING_100,
+  tipoAttivitaClinica: { type: 'string', enum: TIPO_ATTIVITA_CLINICA },
+  identificativoSottomissione: STRING_100,
+  descriptions: FREE_LIST,
+  // The OpenAPI puts maxItems/minItems on the (string) items too; openapi4j ignores them there.
+  administrativeRequest: { type: 'array', items: { type: 'string', enum: ADMINISTRATIVE_REQUEST, maxItems: 1000, minItems: 0 }, maxItems: 1000, minItems: 0 },
+  identificativoDoc: STRING_256,
+  identificativoRep: STRING_100,
+  mode: { type: 'string', enum: INJECTION_MODE },
+  healthDataFormat: { type: 'string', enum: HEALTH_DATA_FORMAT },
+  workflowInstanceId: STRING_256,
+  priorita: { type: 'boolean' },
+  activity: { type: 'string', enum: ACTIVITY },
+};
+
+const METADATA_FIELDS = ['tipologiaStruttura', 'attiCliniciRegoleAccesso', 'tipoDocumentoLivAlto', 'assettoOrganizzativo',
+  'dataInizioPrestazione', 'dataFinePrestazione', 'conservazioneANorma', 'tipoAttivitaClinica', 'identificativoSottomissione',
+  'descriptions', 'administrativeRequest'];
+const PUBLICATION_FIELDS = [...METADATA_FIELDS, 'identificativoDoc', 'identificativoRep', 'mode', 'healthDataFormat'];
+const PUBLICATION_REQUIRED = ['assettoOrganizzativo', 'identificativoDoc', 'identificativoRep', 'identificativoSottomissione',
+  'tipoAttivitaClinica', 'tipoDocumentoLivAlto', 'tipologiaStruttura'];
+
+const oasObject = (fields: string[], required: string[]): OasObject => ({
+  properties: fields.map((f) => [f, OAS_PROPERTIES[f]!] as const),
+  required,
+});
+
+/** The OpenAPI request-body schemas (`components.schemas`), checked against the official file by test/gateway/openapi-drift.test.ts. */
+export const OAS_SCHEMAS: Readonly<Record<OasDtoName, OasObject>> = {
+  ValidateAndCreateDTO: oasObject(PUBLICATION_FIELDS, PUBLICATION_REQUIRED),
+  ValidateAndReplaceDTO: oasObject(PUBLICATION_FIELDS, PUBLICATION_REQUIRED),
+  PublicationCreationReqDTO: oasObject([...PUBLICATION_FIELDS, 'workflowInstanceId', 'priorita'], PUBLICATION_REQUIRED),
+  PublicationUpdateReqDTO: oasObject([...PUBLICATION_FIELDS, 'workflowInstanceId'], PUBLICATION_REQUIRED),
+  PublicationMetadataReqDTO: oasObject(METADATA_FIELDS, PUBLICATION_REQUIRED.filter((f) => f !== 'identificativoDoc' && f !== 'identificativoRep')),
+  ValidationCDAReqDTO: oasObject(['healthDataFormat', 'mode', 'activity'], ['activity']),
+};
+
+/**
+ * The OpenAPI request schema the border applies to each RT method: RT's replace is the national validate-and-replace
+ * (ValidateAndReplaceDTO); with the simulator switch `replaceRequiresPriorValidation` it is PublicationUpdateReqDTO.
+ */
+export const BORDER_SCHEMA_OF: Record<Exclude<Method, 'delete'>, OasDtoName> = {
+  'validate-and-create': 'ValidateAndCreateDTO',
+  replace: 'ValidateAndReplaceDTO',
+  'update-metadata': 'PublicationMetadataReqDTO',
+};
+
+/** The `file` part of every multipart operation: a binary string with a `maxLength` GovWay applies to the file NAME. */
+export const OAS_FILE_PART: OasProperty = { type: 'string', format: 'binary', maxLength: 1000 };
+/** The `{idDoc}` path parameter of replace, metadata and delete. */
+export const OAS_PATH_ID: OasProperty = { type: 'string', maxLength: 256, minLength: 1 };
+
 /** A body as the dispatcher's Jackson mapping sees it (every field optional, nulls kept). */
 export interface ParsedBody {
   tipologiaStruttura?: string | null;
@@ -99,20 +194,23 @@ function coerceEnum(v: unknown, values: string[]): string | null {
 export interface ParseOptions { ignoreUnknown?: boolean }
 
 /**
- * Jackson `readValue(json, DTO)`. Throws AppError MANDATORY_ELEMENT_ERROR with the two FQCN details.
- * `ignoreUnknown` = Spring's mapper (metadata update).
+ * Jackson `readValue(json, DTO)`: the first JSON value of the text (anything after it is ignored, BD-04). Throws
+ * AppError MANDATORY_ELEMENT_ERROR with the two FQCN details (BD-01…BD-03). The literal `null` gives `null`
+ * (BD-05: the dispatcher then dereferences it). `ignoreUnknown` = Spring's mapper (metadata update, S-09).
  */
-export function parseRequestBody(json: string | undefined | null, dto: DtoName, o: ParseOptions = {}): ParsedBody {
+export function parseRequestBody(json: string | undefined | null, dto: DtoName, o: ParseOptions = {}): ParsedBody | null {
   const fqcn = DTO_PACKAGE + dto;
   const conversion = () => appError('MANDATORY_ELEMENT_ERROR', `Errore durante la conversione da json a oggetto ${fqcn}`, INSTANCE.MISSING_FIELD);
   if (json === undefined || json === null) throw conversion();
-  let raw: unknown;
-  try { raw = JSON.parse(json); } catch { throw conversion(); }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw conversion();
+  const read = readFirstJsonValue(json);
+  if (!read.ok) throw conversion();
+  const raw: JsonValue = read.value;
+  if (raw === null) return null;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw conversion();
   const fields = DTO_FIELDS[dto];
   const out: Record<string, unknown> = {};
   try {
-    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(raw)) {
       const kind = Object.hasOwn(fields, k) ? fields[k] : undefined;
       if (!kind) {
         if (o.ignoreUnknown) continue;
@@ -147,30 +245,53 @@ export function isLenientDate(v: string): boolean {
 
 export interface BodyCheckOptions { descriptionsRegionalOidBug: boolean }
 
-function checkDescriptionsAndAtti(b: ParsedBody, o: BodyCheckOptions): void {
-  const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
-  for (const d of b.descriptions ?? []) {
-    if (d === null) continue;
-    const parts = d.split('^');
+/**
+ * `validateDescriptions`: each entry split on `^` (Java split) must give 3 pieces, else the form message and the loop
+ * STOPS; a third piece that is not an accepted OID sets the OID message and the loop goes on (a later malformed entry
+ * overrides it); a `null` entry throws the JVM's NullPointerException (BD-13a…c, MD-06, MD-07).
+ */
+function descriptionsMessage(descriptions: (string | null)[], o: BodyCheckOptions): string | null {
+  let out: string | null = null;
+  for (const d of descriptions) {
+    if (d === null) throw uncaught('Cannot invoke "String.split(String)" because "description" is null');
+    const parts = d === '' ? [''] : d.split('^');
     while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
-    if (parts.length !== 3) throw mand('Valorizzare correttamente il campo descriptions rispettando la forma: [CODICE]^[Descrizione]^[OID]');
+    if (parts.length !== 3) {
+      out = 'Valorizzare correttamente il campo descriptions rispettando la forma: [CODICE]^[Descrizione]^[OID]';
+      break;
+    }
     const oid = parts[2]!;
     const regionalOk = o.descriptionsRegionalOidBug
       ? oid === '2.16.840.1.113883.2.9.2.(.*).6.1.11'
       : /^2\.16\.840\.1\.113883\.2\.9\.2\.\d+\.6\.1\.11$/.test(oid);
     if (!DESCRIPTION_OIDS.includes(oid) && !regionalOk) {
-      throw mand('Valorizzare correttamente il campo descriptions rispettando i valori di riferimento per gli OID');
+      out = 'Valorizzare correttamente il campo descriptions rispettando i valori di riferimento per gli OID';
     }
   }
-  let badAtto: string | null = null;
-  for (const a of b.attiCliniciRegoleAccesso ?? []) {
-    if (a === null || !EVENT_CODES_LC.has(a.toLowerCase())) badAtto = String(a);
-  }
-  if (badAtto !== null) throw mand(`Il campo atti clinici ${badAtto} non è consentito`);
+  return out;
 }
 
+/** Every `attiCliniciRegoleAccesso` element is looked up (case-insensitively); the LAST bad one is reported, `null` as `null` (BD-14). */
+function attiMessage(atti: (string | null)[]): string | null {
+  let out: string | null = null;
+  for (const a of atti) {
+    if (a === null || !EVENT_CODES_LC.has(a.toLowerCase())) out = `Il campo atti clinici ${String(a)} non è consentito`;
+  }
+  return out;
+}
+
+function datesMessage(b: ParsedBody): string | null {
+  if (b.dataInizioPrestazione != null && !isLenientDate(b.dataInizioPrestazione)) return 'Il campo data inizio deve essere valorizzato correttamente';
+  if (b.dataFinePrestazione != null && !isLenientDate(b.dataFinePrestazione)) return 'Il campo data fine deve essere valorizzato correttamente';
+  return null;
+}
+
+/** The NPE the dispatcher hits on a `null` body (`checkPublicationMandatoryElements` dereferences `jsonObj`, BD-05). */
+export const NULL_BODY_NPE = `Cannot invoke "${DTO_PACKAGE}PublicationCreateReplaceMetadataDTO.getIdentificativoDoc()" because "jsonObj" is null`;
+
 /** `checkPublicationMandatoryElements` + `checkFormatDate` (create: with identificativoDoc; replace: without). */
-export function checkPublicationBody(b: ParsedBody, op: 'create' | 'replace', o: BodyCheckOptions): void {
+export function checkPublicationBody(b: ParsedBody | null, op: 'create' | 'replace', o: BodyCheckOptions): asserts b is ParsedBody {
+  if (b === null) throw uncaught(NULL_BODY_NPE);
   const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
   if (op === 'create' && isBlank(b.identificativoDoc)) throw mand('Il campo identificativo documento deve essere valorizzato.');
   if (isBlank(b.identificativoRep)) throw mand('Il campo identificativo rep deve essere valorizzato.');
@@ -179,19 +300,28 @@ export function checkPublicationBody(b: ParsedBody, op: 'create' | 'replace', o:
   if (isBlank(b.tipoAttivitaClinica)) throw mand('Il campo tipo attivita clinica deve essere valorizzato.');
   if (isBlank(b.identificativoSottomissione)) throw mand('Il campo identificativo sottomissione deve essere valorizzato.');
   if (isBlank(b.tipologiaStruttura)) throw mand('Il campo tipologia struttura deve essere valorizzato.');
-  checkDescriptionsAndAtti(b, o);
-  const fmt = (detail: string) => appError('FORMAT_ELEMENT_ERROR', detail, INSTANCE.INVALID_DATE_FORMAT);
-  if (b.dataInizioPrestazione != null && !isLenientDate(b.dataInizioPrestazione)) throw fmt('Il campo data inizio deve essere valorizzato correttamente');
-  if (b.dataFinePrestazione != null && !isLenientDate(b.dataFinePrestazione)) throw fmt('Il campo data fine deve essere valorizzato correttamente');
+  const message = (b.descriptions ? descriptionsMessage(b.descriptions, o) : null) ?? (b.attiCliniciRegoleAccesso ? attiMessage(b.attiCliniciRegoleAccesso) : null);
+  if (message !== null) throw mand(message);
+  const date = datesMessage(b);
+  if (date !== null) throw appError('FORMAT_ELEMENT_ERROR', date, INSTANCE.INVALID_DATE_FORMAT);
 }
 
-/** `checkUpdateMandatoryElements`: every failure is MANDATORY_ELEMENT_ERROR / request-missing-field. */
-export function checkMetadataBody(b: ParsedBody, o: BodyCheckOptions): void {
-  const mand = (detail: string) => appError('MANDATORY_ELEMENT_ERROR', detail, INSTANCE.MISSING_FIELD);
-  if (isBlank(b.tipoDocumentoLivAlto)) throw mand('Il campo tipo documento liv alto deve essere valorizzato.');
-  checkDescriptionsAndAtti(b, o);
-  if (b.dataInizioPrestazione != null && !isLenientDate(b.dataInizioPrestazione)) throw mand('Il campo data inizio deve essere valorizzato correttamente');
-  if (b.dataFinePrestazione != null && !isLenientDate(b.dataFinePrestazione)) throw mand('Il campo data fine deve essere valorizzato correttamente');
+/**
+ * `checkUpdateMandatoryElements`: tipoDocumentoLivAlto, then atti → dates → descriptions (each only while nothing
+ * failed before), every message MANDATORY_ELEMENT_ERROR / request-missing-field. `correlation` is the correlation
+ * check, which the reference evaluates AFTER these rules but throws BEFORE their message is returned: it masks them
+ * (MD-02). A `null` description still throws its NullPointerException first (MD-07).
+ */
+export function checkMetadataBody(b: ParsedBody, o: BodyCheckOptions, correlation?: () => void): void {
+  let out: string | null = null;
+  if (b.tipoDocumentoLivAlto == null) out = 'Il campo tipo documento liv alto deve essere valorizzato.';
+  if (out === null && b.attiCliniciRegoleAccesso) out = attiMessage(b.attiCliniciRegoleAccesso);
+  if (out === null) {
+    out = datesMessage(b);
+    if (out === null && b.descriptions) out = descriptionsMessage(b.descriptions, o);
+  }
+  correlation?.();
+  if (out !== null) throw appError('MANDATORY_ELEMENT_ERROR', out, INSTANCE.MISSING_FIELD);
 }
 
 /** `<2.16.840.1.113883.2.9.2>.<region>.4.5.<anything>`: the national shape of `identificativoRep`. */
@@ -293,7 +423,7 @@ export function bodyProblems(body: unknown, method: Exclude<Method, 'delete'>, o
     missing('tipologiaStruttura', 'Il campo tipologia struttura deve essere valorizzato.');
   }
   for (const d of b.descriptions ?? []) {
-    if (d === null) continue;
+    if (d === null) { out.push({ field: 'descriptions', value: null, problem: 'a null entry: the dispatcher fails with a NullPointerException', gateway: { type: CATALOGUE.GENERIC_ERROR.type, detail: 'Cannot invoke "String.split(String)" because "description" is null (HTTP 500)' } }); continue; }
     const parts = d.split('^');
     while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
     if (parts.length !== 3) { out.push({ field: 'descriptions', value: d, problem: 'must be CODE^Description^OID', gateway: mand('Valorizzare correttamente il campo descriptions rispettando la forma: [CODICE]^[Descrizione]^[OID]') }); continue; }
@@ -307,7 +437,8 @@ export function bodyProblems(body: unknown, method: Exclude<Method, 'delete'>, o
   const dateKind: keyof typeof GATEWAY_TYPE = method === 'update-metadata' ? 'MANDATORY_ELEMENT_ERROR' : 'FORMAT_ELEMENT_ERROR';
   if (b.dataInizioPrestazione != null && !isLenientDate(b.dataInizioPrestazione)) out.push({ field: 'dataInizioPrestazione', value: b.dataInizioPrestazione, problem: 'must be a date yyyyMMddHHmmss (at least 13 leading digits)', gateway: { type: GATEWAY_TYPE[dateKind], detail: 'Il campo data inizio deve essere valorizzato correttamente' } });
   if (b.dataFinePrestazione != null && !isLenientDate(b.dataFinePrestazione)) out.push({ field: 'dataFinePrestazione', value: b.dataFinePrestazione, problem: 'must be a date yyyyMMddHHmmss (at least 13 leading digits)', gateway: { type: GATEWAY_TYPE[dateKind], detail: 'Il campo data fine deve essere valorizzato correttamente' } });
-  if (method === 'validate-and-create' && !isBlank(b.identificativoDoc) && !isValidMasterId(b.identificativoDoc)) {
+  // create: a blank identificativoDoc is already listed as missing; replace (validate-and-replace) checks its shape only
+  if (method !== 'update-metadata' && !(method === 'validate-and-create' && isBlank(b.identificativoDoc)) && !out.some((p) => p.field === 'identificativoDoc') && !isValidMasterId(b.identificativoDoc)) {
     out.push({ field: 'identificativoDoc', value: b.identificativoDoc, problem: 'must be <root>^<extension> (the CDA ClinicalDocument/id)', gateway: { type: GATEWAY_TYPE.INVALID_ID_DOC, detail: "L'identificativo documento non è valido" } });
   }
   if (method !== 'update-metadata' && !isBlank(b.identificativoRep) && !identificativoRepOk(b.identificativoRep)) {

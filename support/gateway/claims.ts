@@ -138,14 +138,20 @@ export function isValidFiscalCode(cf: string, allowSpecial: boolean): boolean {
   return /^(ENI|STP)\d{13}$/.test(s);
 }
 
-/** `sub` / `person_id` CF-or-CX rule (`JwtSRV`: split on `^^^`, the CF is checked only under the MEF OID). */
+/**
+ * `sub` / `person_id` CF-or-CX rule (`JwtSRV#isValidOid`, docs/gateway-conditions.md J-15): split on `^^^` (Java split,
+ * trailing empty pieces dropped); no piece → invalid; one piece → a valid CF; otherwise the CF is checked only when
+ * the second `&`-element of piece[1] is the MEF OID, and any other value is accepted (`CF^^^OID` without `&`,
+ * `CF^^^&`, another assigning authority).
+ */
 export function isValidCfOrCx(value: string | null, allowSpecial: boolean): boolean {
-  if (value === null || value === '') return false;
-  const pieces = javaSplit(value, '^^^');
-  if (pieces.length <= 1) return isValidFiscalCode(pieces[0] ?? '', allowSpecial);
+  if (value === null) return false;
+  // Java: "".split(re) is [""] (one piece), so an empty value is checked as a CF (and fails).
+  const pieces = value === '' ? [''] : javaSplit(value, '^^^');
+  if (pieces.length === 0) return false;
+  if (pieces.length === 1) return isValidFiscalCode(pieces[0]!, allowSpecial);
   const elements = javaSplit(pieces[1]!, '&');
-  if (elements.length < 2) return false;
-  if (elements[1] === MEF_OID) return isValidFiscalCode(pieces[0]!, allowSpecial);
+  if (elements.length > 1 && elements[1] === MEF_OID) return isValidFiscalCode(pieces[0]!, allowSpecial);
   return true;
 }
 

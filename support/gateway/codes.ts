@@ -32,16 +32,8 @@ export const ASSETTO_ORGANIZZATIVO: string[] = [
   ...range(64, 78), 94, ...range(96, 104), 107, 109, 121, 122, 126, ...range(129, 131), 199, 999,
 ].map((n) => `AD_PSC${String(n).padStart(3, '0')}`);
 
-/** Event codes (`attiCliniciRegoleAccesso`, `EventCodeEnum`); matched case-insensitively by the gateway. */
-export const EVENT_CODES: string[] = [
-  '1001000221103', '1011000221100', '1031000221108', '1051000221104', '1081000221109', '1119305005', '1119349007',
-  '1157024006', '1162643001', '28531000087107', '29061000087103', '836369007', '836374004', '836375003', '836377006',
-  '836379009', '836380007', '836382004', '836385002', '836387005', '836388000', '836398006', '836401009', '871803007',
-  '871831003', '871908002', 'J07AC', 'J07AE', 'J07AF', 'J07AG', 'J07AH', 'J07AJ', 'J07AL', 'J07AM', 'J07AN', 'J07AP',
-  'J07BA', 'J07BB', 'J07BC', 'J07BD', 'J07BE', 'J07BF', 'J07BG', 'J07BH', 'J07BJ', 'J07BK', 'J07BL', 'J07BM', 'J07BN',
-  'J07BX', 'J07CA', 'J07XA', 'P99', 'P00', 'P97', 'P98', 'LP418019-8', 'LP417541-2', '96118-5', '94503-0', 'pay',
-  'PUBLICPOL', 'LP267463-0', 'LP199190-2', '90768-3',
-];
+/** Event codes (`attiCliniciRegoleAccesso`, `EventCodeEnum`, 233 at `release`): the data module ./event-codes.ts. */
+export { EVENT_CODES } from './event-codes.ts';
 
 /** Code systems accepted in `descriptions` (`CODE^Text^OID`); plus the regional `2.16.840.1.113883.2.9.2.<R>.6.1.11`. */
 export const DESCRIPTION_OIDS = [
@@ -87,3 +79,17 @@ export const CLASS_CODE_BY_LOINC: Readonly<Record<string, string>> = {
   '101133-7': 'CON', '53576-5': 'TAC', '100971-1': 'COL', '101881-1': 'SUM', '108276-7': 'LET', '75496-0': 'REF',
   '85208-7': 'REF',
 };
+
+/**
+ * Every code `DocumentTypeEnum#getByCode` knows (release: 38 LOINC codes and the `[LOINC_CODE]` placeholder of its
+ * four placeholder constants). A `resource_hl7_type` whose code is not here fails the correlation with the "null"
+ * detail (docs/gateway-conditions.md X-06); `102033-8` is known but has no correlation entry, so it fails with the
+ * "no correlation" detail (X-07).
+ */
+export const DOCUMENT_TYPE_CODES: ReadonlySet<string> = new Set([...Object.keys(CLASS_CODE_BY_LOINC), '102033-8', '[LOINC_CODE]']);
+
+/**
+ * The correlation map the gateway applies (`CorrelationDocumentTypeValidator`, release): the table above plus the
+ * placeholder `[LOINC_CODE]`, which `getByCode` resolves to its first placeholder constant (`LOINC_CODE_1`, class LET).
+ */
+export const CORRELATION: Readonly<Record<string, string>> = { ...CLASS_CODE_BY_LOINC, '[LOINC_CODE]': 'LET' };

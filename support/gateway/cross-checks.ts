@@ -6,10 +6,10 @@
  * "Interfacce REST Gateway" §15.4 (`DocumentTypeEnum` on the implementation's `release` branch).
  * How the CDA is read (the dispatcher's jsoup view) is the caller's job: it hands over a `CdaView`.
  */
-import { appError, INSTANCE } from './problems.ts';
-import { isValidCfOrCx } from './claims.ts';
-import { CLASS_CODE_BY_LOINC } from './codes.ts';
-import { resourceHl7Type as buildResourceHl7Type, typeCodeOf } from './ids.ts';
+import { appError, INSTANCE, uncaught } from './problems.ts';
+import { isValidCfOrCx, javaSplit } from './claims.ts';
+import { CORRELATION, DOCUMENT_TYPE_CODES } from './codes.ts';
+import { extractHl7TypeCode, resourceHl7Type as buildResourceHl7Type } from './ids.ts';
 import { TEAM_OID } from './oids.ts';
 
 /** What the dispatcher sees in the CDA: the first `<code>`, the first `<id>`, `patientRole > id` (extension → root). */
@@ -18,6 +18,8 @@ export interface CdaView {
   firstId?: { root: string; extension: string };
   /** patientRole > id, extension → root (first one wins). */
   patientIds: Map<string, string>;
+  /** `ClinicalDocument > effectiveTime` `@value` (read at the publication phase, PB-04b). */
+  effectiveTime?: string;
 }
 
 /** resource_hl7_type vs the first `<code>`, then person_id vs patientRole ids (all INVALID_TOKEN_FIELD). */
@@ -31,9 +33,13 @@ export function checkJwtVsCda(view: CdaView, resourceHl7Type: string | null, per
   if (view.patientIds.size === 0) {
     throw appError('INVALID_TOKEN_FIELD', 'JWT payload: non è stato possibile verificare il codice fiscale del paziente presente nel CDA', INSTANCE.PERSON_ID);
   }
-  const cf = (personId ?? '').split('^')[0] ?? '';
+  // Java `split("\\^")`: a person_id made only of `^` gives no piece, and `chunks[0]` throws (a 500, family G).
+  const chunks = javaSplit(personId ?? '', '^');
+  if (personId !== '' && chunks.length === 0) throw uncaught('Index 0 out of bounds for length 0');
+  const cf = chunks[0] ?? '';
   const root = view.patientIds.get(cf);
-  if (root === undefined) {
+  // An id whose root is empty counts as not found (`AbstractCTL#validatePersonId`, X-04).
+  if (root === undefined || root === '') {
     throw appError('INVALID_TOKEN_FIELD', 'JWT payload: Person id presente nel JWT differente dal codice fiscale del paziente previsto sul CDA', INSTANCE.PERSON_ID);
   }
   if (root !== TEAM_OID && !isValidCfOrCx(personId, allowSpecialFiscalCode)) {
@@ -41,11 +47,17 @@ export function checkJwtVsCda(view: CdaView, resourceHl7Type: string | null, per
   }
 }
 
-/** Correlation between resource_hl7_type and tipoDocumentoLivAlto (guide §15.4) → 400 /msg/validator. */
+/**
+ * Correlation between resource_hl7_type and tipoDocumentoLivAlto (`CorrelationDocumentTypeValidator#isValid`, release;
+ * guide §15.4) → 400 /msg/validator, instance /msg/validator: the "null" detail when the document type is not a
+ * `DocumentTypeEnum` code or the class is null (X-06), the "no correlation" detail otherwise (X-07).
+ */
 export function checkCorrelation(resourceHl7Type: string | null, tipoDocumentoLivAlto: string | null | undefined): void {
-  const code = typeCodeOf(resourceHl7Type);
-  const expected = code ? CLASS_CODE_BY_LOINC[code] : undefined;
-  if (!expected || expected !== tipoDocumentoLivAlto) {
+  const code = extractHl7TypeCode(resourceHl7Type);
+  if (code === null || !DOCUMENT_TYPE_CODES.has(code) || tipoDocumentoLivAlto === null || tipoDocumentoLivAlto === undefined) {
+    throw appError('VALIDATOR_ERROR', 'Uno tra tipo documento o tipo documento livello alto risulta essere null', INSTANCE.VALIDATOR);
+  }
+  if (CORRELATION[code] !== tipoDocumentoLivAlto) {
     throw appError('VALIDATOR_ERROR', "Non c'è correlazione tra tipo documento e tipo documento livello alto", INSTANCE.VALIDATOR);
   }
 }

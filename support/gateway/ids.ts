@@ -41,6 +41,18 @@ export function resourceHl7Type(code: string, codeSystem: string): string {
   return `('${code}^^${codeSystem}')`;
 }
 
+/**
+ * The document-type code the gateway takes from `resource_hl7_type` for the correlation check
+ * (`StringUtility#extractHl7TypeCode`, release): `(`, `)` and `'` removed, split on `^`, the first piece; null when
+ * blank. So `11502-2^^2.16.840.1.113883.6.1` works without parentheses, and a list `('a^^x','b^^y')` yields `a`.
+ */
+export function extractHl7TypeCode(resourceHl7Type: string | null | undefined): string | null {
+  if (resourceHl7Type === null || resourceHl7Type === undefined || resourceHl7Type.trim() === '') return null;
+  const cleaned = resourceHl7Type.trim().replace(/[()']/g, '');
+  const first = cleaned.split('^')[0] ?? '';
+  return first.trim() === '' ? null : first;
+}
+
 /** The LOINC code of a `('code^^system')` claim; null when the claim has another shape. */
 export function typeCodeOf(resourceHl7Type: string | null): string | null {
   const m = /^\('([^^']*)\^\^[^']*'\)$/.exec(resourceHl7Type ?? '');

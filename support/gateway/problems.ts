@@ -78,6 +78,8 @@ export class AppError extends Error {
   readonly fixedStatus?: number;
   /** Raised in the publication phase of a contextual operation: family P instead of V. */
   publicationPhase = false;
+  /** A title other than the catalogue's (the connection-refused handler uses the exception message as title). */
+  title?: string;
   constructor(kind: ErrorKind, detail: string, instance: string, fixedStatus?: number) {
     super(`${kind}: ${detail}`);
     this.kind = kind;
@@ -89,6 +91,26 @@ export class AppError extends Error {
 
 export function appError(kind: ErrorKind, detail: string, instance: string, fixedStatus?: number): AppError {
   return new AppError(kind, detail, instance, fixedStatus);
+}
+
+/**
+ * An exception the dispatcher's pipelines do not catch (a Java NullPointerException, a BusinessException…):
+ * `ControllerExceptionHandler#handleGenericException` answers 500 `/msg/generic-error` with the exception's message,
+ * instance `""` (docs/gateway-conditions.md family G).
+ */
+export function uncaught(message: string): AppError {
+  return appError('GENERIC_ERROR', message || 'Errore generico', INSTANCE.NO_INFO, 500);
+}
+
+/**
+ * A `ConnectionRefusedException` (`ControllerExceptionHandler#handleConnectionRefusedException`): 500,
+ * type and instance `/msg/connection-refused`, title and detail the exception message (AC-03 "Timeout simulation",
+ * VAL-05 "Connection refused").
+ */
+export function connectionRefused(message: string): AppError {
+  const e = appError('CONNECTION_REFUSED', message, INSTANCE.CONNECTION_REFUSED, 500);
+  e.title = message;
+  return e;
 }
 
 /** Marks an error as raised during the publication phase (family P for contextual operations). */

@@ -31,7 +31,7 @@ export function failureStage(o: { httpStatus: number | ''; errorType: string; xC
 }
 
 const LABEL: Record<FailureStage, string> = {
-  border: 'bordo (GovWay: token/certificati)',
+  border: 'bordo (GovWay: token, certificati, conformità alla OpenAPI)',
   dispatcher: 'dispatcher del gateway',
   validator: 'validatore CDA (XSD/schematron/terminologia)',
   cart: 'CART',

@@ -1,7 +1,13 @@
 /**
  * PDF inspection with the gateway's semantics (`it-fse-gtw-dispatcher` `AbstractCTL.getAndValidateFile`,
- * `extractCDA`, `SignSRV.checkPades`): is it a PDF, which embedded files,
- * XFA datasets, the signatures (CMS verified with pkijs over the ByteRange), CDA extraction and the PAdES check.
+ * `extractCDA`, `SignSRV.checkPades`, release `e008bcce`): is it a PDF, which embedded files, XFA datasets, the
+ * signatures (CMS verified with pkijs over the ByteRange), CDA extraction and the PAdES check.
+ * The gateway verdicts (`extractCda`, `checkPades`) read exactly the structures the reference reads
+ * (docs/gateway-conditions.md F-03…F-08): OpenPDF for the attachments (flat `/Names` array, raw keys, `/EF /F`), the
+ * XFA resource (indirect references where OpenPDF casts them) and "is it signed" (top-level `/Fields`, own `/FT /Sig`);
+ * PDFBox for the signature validity (every top-level terminal signature field, `/V` and `/M` required, the signer
+ * certificate valid at the CMS signing-time, the last field's verdict). `inspectPdf` stays broader: it lists what a
+ * vendor may have meant (kids, UTF-16 names) for the messages of `fse-harness check`.
  *
  * Parsing uses the lazy reader in ./reader.ts (only the objects on the paths we follow are parsed), and the
  * result of a parse is shared between inspectPdf / extractCda / checkPades calls on the same bytes.
@@ -10,9 +16,10 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import type { InjectionMode } from '../types.ts';
 import { ensurePkijsEngine, OID, toArrayBuffer, verificationEngine } from './cms.ts';
-import { PdfReader, PdfName, PdfString, PdfStream, isDict, isArray } from './reader.ts';
+import { PdfReader, PdfName, PdfRef, PdfString, PdfStream, isDict, isArray } from './reader.ts';
 import type { PdfDict, PdfObject } from './reader.ts';
 import { findClinicalDocument, findElement } from './xmlscan.ts';
+import { javaHashMapOrder } from '../gateway/java.ts';
 
 export interface PdfSignatureInfo {
   subFilter?: string;
@@ -25,6 +32,12 @@ export interface PdfSignatureInfo {
   hasSigningCertificateV2: boolean;
   /** Why cmsValid / byteRangeOk is false, when known. */
   detail?: string;
+  /** The CMS signing-time attribute, when present. */
+  signingTime?: Date;
+  /** The signer certificate (matched by the SignerInfo SID) is valid at `signingTime` (true when there is none). */
+  signerValidAtSigningTime: boolean;
+  /** The signer certificate was found in the CMS by the SignerInfo SID. */
+  signerFound: boolean;
 }
 
 export interface PdfInspection {
@@ -41,6 +54,8 @@ export interface PdfInspection {
 export const CDA_NAME = 'cda.xml';
 export const NOT_SIGNED = 'Il pdf non risulta firmato';
 export const INVALID_SIGNATURE = 'La firma del pdf non risulta valida';
+/** The BusinessException of `SignerUtility#isSigned` when OpenPDF cannot read a file that starts with `%PDF` (F-03). */
+export const UNREADABLE_PDF = 'Error while searching signature for file with name';
 
 /** First 4 bytes `%PDF` and longer than 4 bytes (the gateway's only "is it a PDF" test). */
 export function isPdfBytes(pdf: Uint8Array): boolean {
@@ -123,24 +138,49 @@ function stringOf(r: PdfReader, o: PdfObject | undefined): string | undefined {
   return v instanceof PdfString ? v.text() : undefined;
 }
 
-/** ATTACHMENT: the embedded file whose name-tree key or filespec /F is exactly `cda.xml`. */
-function attachmentCda(r: PdfReader): Uint8Array | null {
-  let found: Uint8Array | null = null;
-  walkNameTree(r, namesDict(r)?.get('EmbeddedFiles'), (key, value) => {
-    const spec = r.resolve(value);
-    if (!isDict(spec)) return false;
-    if (key !== CDA_NAME && stringOf(r, spec.get('F')) !== CDA_NAME) return false;
-    const ef = r.resolve(spec.get('EF'));
-    if (!isDict(ef)) return false;
-    const stream = r.resolve(ef.get('F') ?? ef.get('UF'));
-    if (!(stream instanceof PdfStream)) return false;
-    found = r.decodeStream(stream);
-    return true;
-  });
-  return found;
+/** Raw text of a PDF string as OpenPDF's `PdfString#toString` gives it (PDFDocEncoding ≈ Latin-1, no UTF-16 decoding). */
+function rawText(o: PdfObject | undefined): string | undefined {
+  if (o instanceof PdfString) return Buffer.from(o.bytes).toString('latin1');
+  if (o instanceof PdfRef) return `${o.num} ${o.gen} R`;
+  return undefined;
 }
 
-/** The XFA datasets stream: /Names /XFAResources → << /Names [ (datasets) stream ] >>. */
+/**
+ * ATTACHMENT as the reference reads it (`PDFUtility#extractAttachments` + `#extractContentFromAttachments`, OpenPDF):
+ * `/Root/Names/EmbeddedFiles/Names` must be a flat array (`/Kids` are not followed); each pair gives a name (the raw
+ * key) and a filespec whose `/EF /F` stream (only `/F`, not `/UF`) is the content; the map is keyed by the lower-cased
+ * name (a later duplicate replaces an earlier one) and searched in Java HashMap order for a name or filespec `/F`
+ * exactly `cda.xml`. An error while reading stops the collection (the entries read so far stay).
+ */
+function attachmentCda(r: PdfReader): Uint8Array | null {
+  const entries = new Map<string, { name: string; fileName: string; content: Uint8Array }>();
+  try {
+    const embedded = r.resolve(namesDict(r)?.get('EmbeddedFiles'));
+    const arr = isDict(embedded) ? r.resolve(embedded.get('Names')) : undefined;
+    if (isArray(arr)) {
+      for (let i = 0; i < arr.length - 1; i += 2) {
+        const name = rawText(arr[i]) ?? '';
+        const spec = r.resolve(arr[i + 1]);
+        if (!isDict(spec)) continue;
+        const ef = r.resolve(spec.get('EF'));
+        if (!isDict(ef)) continue;
+        const stream = r.resolve(ef.get('F'));
+        if (!(stream instanceof PdfStream)) continue;
+        const content = r.decodeStream(stream);
+        const f = r.resolve(spec.get('F'));
+        const fileName = f instanceof PdfString ? rawText(f)! : name;
+        entries.set(name.toLowerCase(), { name, fileName, content });
+      }
+    }
+  } catch { /* the reference logs and keeps what it has */ }
+  for (const key of javaHashMapOrder([...entries.keys()])) {
+    const e = entries.get(key)!;
+    if (e.name === CDA_NAME || e.fileName === CDA_NAME) return e.content;
+  }
+  return null;
+}
+
+/** The XFA datasets stream: /Names /XFAResources → << /Names [ (datasets) stream ] >> (any form: for `inspectPdf`). */
 function xfaDatasetsStream(r: PdfReader): PdfStream | undefined {
   const xfa = r.resolve(namesDict(r)?.get('XFAResources'));
   if (!isDict(xfa)) return undefined;
@@ -152,16 +192,38 @@ function xfaDatasetsStream(r: PdfReader): PdfStream | undefined {
 }
 
 /**
+ * The datasets stream as the reference finds it (`PDFUtility#unenvelopeA2`, OpenPDF): `/XFAResources` must be an
+ * INDIRECT reference to a dictionary whose `/Names` is a DIRECT array, `[0]` a direct string `datasets` and `[1]` an
+ * indirect reference to a stream (the casts of the reference fail on any other form, and the CDA is "not found").
+ */
+function referenceDatasetsStream(r: PdfReader): PdfStream | undefined {
+  const xfaRef = namesDict(r)?.get('XFAResources');
+  if (!(xfaRef instanceof PdfRef)) return undefined;
+  const xfa = r.resolve(xfaRef);
+  if (!isDict(xfa)) return undefined;
+  const arr = xfa.get('Names');
+  if (!isArray(arr) || arr.length < 2) return undefined;
+  const first = arr[0];
+  if (!(first instanceof PdfString) || Buffer.from(first.bytes).toString('utf8') !== 'datasets') return undefined;
+  const second = arr[1];
+  if (!(second instanceof PdfRef)) return undefined;
+  const s = r.resolve(second);
+  return s instanceof PdfStream ? s : undefined;
+}
+
+/**
  * RESOURCE: the first ClinicalDocument element of the datasets XML. The bytes before the datasets root
  * (XML declaration, PIs, comments) and after it are kept around the element, so a CDA embedded by
  * buildPdf comes back byte-exact; for any other envelope the element is returned as a standalone document.
+ * A datasets stream without ClinicalDocument gives its whole text (the reference's NullPointerException comes after
+ * the assignment and is swallowed, F-08), so ATTACHMENT is not tried after it.
  */
 function resourceCda(r: PdfReader): Uint8Array | null {
-  const s = xfaDatasetsStream(r);
+  const s = referenceDatasetsStream(r);
   if (!s) return null;
   const xml = r.decodeStream(s);
   const cd = findClinicalDocument(xml);
-  if (!cd) return null;
+  if (!cd) return xml;
   const root = findElement(xml, () => true);
   const prolog = root ? xml.subarray(0, root.start) : new Uint8Array(0);
   const epilogue = root && root.end <= xml.length ? xml.subarray(root.end) : new Uint8Array(0);
@@ -204,6 +266,8 @@ function signatureDictionaries(r: PdfReader): SigField[] {
 interface ParsedCms {
   signedData: pkijs.SignedData;
   signerCn?: string;
+  signer?: pkijs.Certificate;
+  signingTime?: Date;
   hasSigningTime: boolean;
   hasSigningCertificateV2: boolean;
 }
@@ -284,19 +348,26 @@ function parseCms(contents: Uint8Array): ParsedCms {
   const si = signerInfos[0]!;
   const attrs = si.signedAttrs?.attributes ?? [];
   let signerCn: string | undefined;
+  let signer: pkijs.Certificate | undefined;
   const sid = si.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     for (const c of certificates) {
       if (c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)) {
         const cn = c.subject.typesAndValues.find((t) => t.type === OID.commonName);
         if (cn) signerCn = String(cn.value.valueBlock.value);
+        signer = c;
         break;
       }
     }
   }
+  let signingTime: Date | undefined;
+  const st = attrs.find((a) => a.type === OID.signingTime)?.values[0] as { toDate?: () => Date } | undefined;
+  if (st && typeof st.toDate === 'function') signingTime = st.toDate();
   return {
     signedData,
     signerCn,
+    signer,
+    signingTime,
     hasSigningTime: attrs.some((a) => a.type === OID.signingTime),
     hasSigningCertificateV2: attrs.some((a) => a.type === OID.signingCertificateV2),
   };
@@ -311,6 +382,8 @@ async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatur
     cmsValid: false,
     hasSigningTime: false,
     hasSigningCertificateV2: false,
+    signerValidAtSigningTime: true,
+    signerFound: false,
   };
   const br = r.resolve(sig.get('ByteRange'));
   const contentsObj = r.resolve(sig.get('Contents'));
@@ -334,6 +407,14 @@ async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatur
     return info;
   }
   info.signerCn = cms.signerCn;
+  info.signerFound = cms.signer !== undefined;
+  if (cms.signingTime) {
+    info.signingTime = cms.signingTime;
+    if (cms.signer) {
+      const t = cms.signingTime.getTime();
+      info.signerValidAtSigningTime = cms.signer.notBefore.value.getTime() <= t && t <= cms.signer.notAfter.value.getTime();
+    }
+  }
   info.hasSigningTime = cms.hasSigningTime;
   info.hasSigningCertificateV2 = cms.hasSigningCertificateV2;
   const data = new Uint8Array(b! + d!);
@@ -395,28 +476,91 @@ export async function extractCda(pdf: Uint8Array, mode?: InjectionMode): Promise
   return { cda: null };
 }
 
+/** Top-level `/AcroForm /Fields` entries (resolved dictionaries), as both OpenPDF and PDFBox's `getFields` see them. */
+function topLevelFields(r: PdfReader): PdfDict[] | undefined {
+  const acro = r.resolve(r.catalog()?.get('AcroForm'));
+  if (!isDict(acro)) return undefined;
+  const fields = r.resolve(acro.get('Fields'));
+  if (!isArray(fields)) return [];
+  const out: PdfDict[] = [];
+  for (const f of fields) {
+    const d = r.resolve(f);
+    if (isDict(d)) out.push(d);
+  }
+  return out;
+}
+
+function ownFieldType(r: PdfReader, d: PdfDict): string | undefined {
+  const ft = r.resolve(d.get('FT'));
+  return ft instanceof PdfName ? ft.name : undefined;
+}
+
+/** `SignerUtility#isSigned` (OpenPDF): a top-level field with its own `/FT /Sig` (kids and inherited types not looked at). */
+function isSignedOpenPdf(r: PdfReader): boolean {
+  return (topLevelFields(r) ?? []).some((d) => ownFieldType(r, d) === 'Sig');
+}
+
+/** PDFBox `PDFieldFactory`: a field with a kid that has a `/T` is a non-terminal field, not a PDSignatureField. */
+function isNonTerminal(r: PdfReader, d: PdfDict): boolean {
+  const kids = r.resolve(d.get('Kids'));
+  return isArray(kids) && kids.some((k) => { const kd = r.resolve(k); return isDict(kd) && kd.get('T') !== undefined; });
+}
+
+/** A PDF date PDFBox's `DateConverter` can read (`D:YYYY…`, at least the year). */
+function isPdfDate(r: PdfReader, o: PdfObject | undefined): boolean {
+  const v = r.resolve(o);
+  return v instanceof PdfString && /^(D:)?\d{4}/.test(Buffer.from(v.bytes).toString('latin1').trim());
+}
+
 /**
- * Gateway PAdES check: at least one signature field (else 'Il pdf non risulta firmato'), the LAST signature's CMS
- * must verify over its ByteRange against the embedded signer certificate (else 'La firma del pdf non risulta valida').
- * No trust-chain check. An unparsable PDF counts as not signed.
+ * `SignerUtility#validate` (PDFBox + BouncyCastle): no AcroForm → false; every top-level terminal signature field is
+ * examined and any failure makes the whole result false (no `/V`, no readable `/M`, a CMS that does not parse, no
+ * signer certificate for the SID, a signer certificate not valid at the signing-time, a failed verification); else the
+ * verdict of the LAST such field; none at all → true.
  */
-export async function checkPades(pdf: Uint8Array): Promise<{ ok: true } | { ok: false; detail: 'Il pdf non risulta firmato' | 'La firma del pdf non risulta valida' }> {
+async function validatePdfBox(e: CacheEntry): Promise<boolean> {
+  const r = e.reader;
+  const fields = topLevelFields(r);
+  if (fields === undefined) return false;
+  let status = true;
+  for (const d of fields) {
+    if (ownFieldType(r, d) !== 'Sig' || isNonTerminal(r, d)) continue;
+    const v = r.resolve(d.get('V'));
+    if (!isDict(v)) return false;
+    const info = await signatureInfo(e, v);
+    if (!info.signerFound || !info.signerValidAtSigningTime || !isPdfDate(r, v.get('M'))) return false;
+    if (info.detail?.startsWith('CMS not parsable') || info.detail === 'no /Contents' || info.detail === 'missing or malformed /ByteRange' || info.detail === '/ByteRange beyond the end of the file') return false;
+    status = info.cmsValid;
+  }
+  return status;
+}
+
+export type PadesVerdict =
+  | { ok: true }
+  | { ok: false; detail: typeof NOT_SIGNED | typeof INVALID_SIGNATURE }
+  | { ok: false; unreadable: true; detail: typeof UNREADABLE_PDF };
+
+/**
+ * Gateway PAdES check (`SignSRV#checkPades`): a file OpenPDF cannot read → unreadable (the reference answers 500,
+ * F-03); no top-level `/FT /Sig` field → 'Il pdf non risulta firmato' (F-04); else PDFBox's verdict false → 'La firma
+ * del pdf non risulta valida' (F-05). No trust-chain or revocation check. A non-PDF input counts as not signed.
+ */
+export async function checkPades(pdf: Uint8Array): Promise<PadesVerdict> {
   if (!isPdfBytes(pdf)) return { ok: false, detail: NOT_SIGNED };
-  let sigs: SigField[];
   let e: CacheEntry;
+  let signed: boolean;
   try {
     e = entryFor(pdf);
-    sigs = signatureDictionaries(e.reader);
+    signed = isSignedOpenPdf(e.reader);
   } catch {
-    return { ok: false, detail: NOT_SIGNED };
+    return { ok: false, unreadable: true, detail: UNREADABLE_PDF };
   }
-  const last = sigs[sigs.length - 1];
-  if (!last) return { ok: false, detail: NOT_SIGNED };
-  let info: PdfSignatureInfo;
+  let valid: boolean;
   try {
-    info = await signatureInfo(e, last.dict);
+    valid = await validatePdfBox(e);
   } catch {
-    return { ok: false, detail: INVALID_SIGNATURE };
+    valid = false;
   }
-  return info.cmsValid ? { ok: true } : { ok: false, detail: INVALID_SIGNATURE };
+  if (!signed) return { ok: false, detail: NOT_SIGNED };
+  return valid ? { ok: true } : { ok: false, detail: INVALID_SIGNATURE };
 }

@@ -35,6 +35,11 @@ export interface PadesOptions {
   /** Signer name in the signature dictionary (default: the certificate CN). */
   name?: string;
   contactInfo?: string;
+  /**
+   * Negative tests only: also put a CMS signing-time attribute with this date (PAdES-B-B forbids it). The gateway's
+   * BouncyCastle check refuses a signature whose signer certificate is not valid at that time (F-05).
+   */
+  cmsSigningTime?: Date;
 }
 
 /** SigningCertificateV2 ::= SEQUENCE { certs SEQUENCE OF ESSCertIDv2 } with one ESSCertIDv2 (hashAlgorithm = default SHA-256, omitted in DER). */
@@ -108,23 +113,26 @@ export class PadesSigner extends Signer {
   /** The DER of the last CMS produced (for tests / evidence). */
   lastCms?: Uint8Array;
 
-  constructor(key: PadesKey) {
+  readonly #cmsSigningTime?: Date;
+
+  constructor(key: PadesKey, o: { cmsSigningTime?: Date } = {}) {
     super();
     this.#certDer = key.certDer;
     this.#chainDer = key.chainDer ?? [];
     this.#pkcs8 = key.privateKeyPkcs8Der;
+    this.#cmsSigningTime = o.cmsSigningTime;
   }
 
   /** Signs the concatenated ByteRange data. `signingTime` is ignored on purpose (PAdES-B-B forbids signing-time). */
   override async sign(pdfBuffer: Buffer, _signingTime?: Date): Promise<Buffer> {
-    const cms = await buildCadesDetached(pdfBuffer, this.#certDer, this.#chainDer, this.#pkcs8);
+    const cms = await buildCadesDetached(pdfBuffer, this.#certDer, this.#chainDer, this.#pkcs8, this.#cmsSigningTime);
     this.lastCms = cms;
     return Buffer.from(cms);
   }
 }
 
 /** Detached CMS SignedData over `data`, PAdES-B-B attributes (see file header). Returns DER of the ContentInfo. */
-export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array): Promise<Uint8Array> {
+export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array, cmsSigningTime?: Date): Promise<Uint8Array> {
   ensurePkijsEngine();
   const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
   const chain = chainDer.map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d)));
@@ -138,6 +146,7 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
     new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: new Uint8Array(digest) })] }),
     new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
   ];
+  if (cmsSigningTime) attributes.push(new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: cmsSigningTime })] }));
   // DER: SET OF sorted by encoding (verifiers that re-encode the set in DER, like BouncyCastle, rely on this).
   const encoded = attributes.map((a) => ({ a, der: new Uint8Array(a.toSchema().toBER()) }));
   encoded.sort((x, y) => compareBytes(x.der, y.der));
@@ -209,7 +218,7 @@ export async function signLoadedDocument(doc: PDFDocument, key: PadesKey, o: Pad
     widgetRect: [0, 0, 0, 0],
   });
   const withPlaceholder = await doc.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false });
-  const signer = new PadesSigner(key);
+  const signer = new PadesSigner(key, { cmsSigningTime: o.cmsSigningTime });
   const signed = await new SignPdf().sign(Buffer.from(withPlaceholder.buffer, withPlaceholder.byteOffset, withPlaceholder.byteLength), signer);
   return new Uint8Array(signed.buffer, signed.byteOffset, signed.byteLength);
 }

@@ -7,7 +7,9 @@ import { readCdaFacts } from '../cda/facts.ts';
 import { decodeJwt, verifyJwtWithX5c } from '../jwt/tokens.ts';
 import { isValidCf } from '../cf.ts';
 import { checkApplication, type AccreditedList } from '../accredited.ts';
-import { parseRequestBody, bodyProblems, DTO_OF } from '../gateway/body.ts';
+import { parseRequestBody, bodyProblems, DTO_OF, BORDER_SCHEMA_OF } from '../gateway/body.ts';
+import { validateJsonBody, validateMultipartView } from '../gateway/border-content.ts';
+import type { JsonValue } from '../gateway/json.ts';
 import { attachmentHash, METHOD_CLAIMS } from '../gateway/claims.ts';
 import { resourceHl7Type } from '../gateway/ids.ts';
 
@@ -75,8 +77,10 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
           if (last && last.subFilter !== 'ETSI.CAdES.detached') f.push({ level: 'warning', check: 'pades', message: `SubFilter is ${last.subFilter}, not ETSI.CAdES.detached (PAdES baseline)` });
           if (last && !last.hasSigningCertificateV2) f.push({ level: 'warning', check: 'pades', message: 'the CMS lacks the signing-certificate-v2 attribute required by PAdES-B-B' });
           if (last?.hasSigningTime) f.push({ level: 'warning', check: 'pades', message: 'the CMS carries signing-time, forbidden by PAdES baseline (use the /M entry)' });
+        } else if ('unreadable' in pades) {
+          f.push({ level: 'error', check: 'pades', message: `the file starts with %PDF but cannot be read as a PDF → 500 /msg/generic-error "${pades.detail}"`, fix: 'send a complete, well-formed PDF' });
         } else {
-          f.push({ level: 'error', check: 'pades', message: `${pades.detail} → 400 /msg/sign-error`, fix: pades.detail === 'Il pdf non risulta firmato' ? 'sign the PDF (PAdES) after embedding cda.xml' : 'the PDF changed after signing, or the CMS does not match: sign last and send the signed bytes untouched' });
+          f.push({ level: 'error', check: 'pades', message: `${pades.detail} → 400 /msg/sign-error`, fix: pades.detail === 'Il pdf non risulta firmato' ? 'sign the PDF (PAdES) after embedding cda.xml; the signature field must be a top-level /AcroForm field' : 'the PDF changed after signing, the CMS does not match, /M is missing or the signer certificate was not valid at signing time: sign last and send the signed bytes untouched' });
         }
       }
     }
@@ -112,17 +116,28 @@ export async function checkRequest(i: CheckInput): Promise<Finding[]> {
   }
 
   if (i.body !== undefined && i.method !== 'delete') {
-    // The gateway's body rules (the same the simulator applies), but every problem, each with its field and value:
-    // the gateway itself answers only the first one it meets.
-    const problems = bodyProblems(i.body, i.method, { descriptionsRegionalOidBug: true });
+    // 1. The national border's content check (GovWay against the OpenAPI): the same schemas and wording the simulator's
+    //    border applies (support/gateway/border-content.ts); RT's replace is validate-and-replace (ValidateAndReplaceDTO).
+    const oas = BORDER_SCHEMA_OF[i.method];
+    const border = i.method === 'update-metadata'
+      ? validateJsonBody(oas, i.body as JsonValue)
+      : validateMultipartView(oas, { requestBody: i.body as JsonValue, file: 'documento.pdf' });
+    for (const v of border) {
+      f.push({ level: 'error', check: 'body (border)', message: `${v.data ? `${v.data}: ` : ''}${v.message} → 400 InvalidRequestContent (GovWay, code ${v.code})` });
+    }
+    // 2. The dispatcher's body rules (the same the simulator applies), but every problem, each with its field and
+    //    value: the dispatcher itself answers only the first one it meets.
+    const problems = i.body === null
+      ? [{ field: '(body)', value: null, problem: 'the body is the JSON literal null', gateway: { type: '500 GENERIC_ERROR', detail: 'NullPointerException' } }]
+      : bodyProblems(i.body, i.method, { descriptionsRegionalOidBug: true });
     problems.forEach((p, n) => f.push({
       level: 'error', check: 'body',
-      message: `${p.field}${'value' in p ? ` = ${JSON.stringify(p.value)}` : ''}: ${p.problem} → ${p.gateway.type}${n === 0 && problems.length > 1 ? ' (the gateway answers this first one only)' : ''}; gateway: "${p.gateway.detail}"`,
+      message: `${p.field}${'value' in p ? ` = ${JSON.stringify(p.value)}` : ''}: ${p.problem} → ${p.gateway.type}${n === 0 && problems.length > 1 ? ' (the dispatcher answers this first one only)' : ''}; gateway: "${p.gateway.detail}"`,
     }));
     if (problems.length === 0) {
       const dto = DTO_OF[i.method];
-      const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' });
-      f.push({ level: 'ok', check: 'body', message: `requestBody conforms to ${dto} and the gateway's reference tables` });
+      const b = parseRequestBody(JSON.stringify(i.body), dto, { ignoreUnknown: i.method === 'update-metadata' })!;
+      if (border.length === 0) f.push({ level: 'ok', check: 'body', message: `requestBody conforms to the OpenAPI ${oas}, to ${dto} and the gateway's reference tables` });
       const known = facts ? docTypeOfLoinc(facts.code) : undefined;
       const info = known ? docTypeInfo(known) : undefined;
       if (info && b.tipoDocumentoLivAlto && b.tipoDocumentoLivAlto !== info.classCode) {

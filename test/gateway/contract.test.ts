@@ -32,6 +32,10 @@ test('claims: CF / CX rule incl. the &amp; quirk and other OIDs', () => {
   assert.equal(isValidCfOrCx('01386030488', true), true, 'partita IVA with the special-codes switch');
   assert.equal(isValidCfOrCx('STP1234567890123', true), true);
   assert.equal(isValidCfOrCx(null, false), false);
+  assert.equal(isValidCfOrCx('RMSLSO31M04Z404X^^^2.16.840.1.113883.2.9.4.3.2', false), true, 'J-15: CF^^^OID without & is accepted');
+  assert.equal(isValidCfOrCx('RMSLSO31M04Z404X^^^&', false), true, 'J-15: CF^^^& is accepted');
+  assert.equal(isValidCfOrCx('^^^', false), false, 'J-15: no piece at all');
+  assert.equal(isValidCfOrCx('', false), false);
 });
 
 test('claims: JWT extraction — standard vs url-safe base64, Gson leniency, nulls', () => {
@@ -64,12 +68,15 @@ test('claims: delete does not require resource_hl7_type; validation accepts UPDA
 
 test('body: Jackson-like parsing (coercion, enum ordinal, unknown vs conversion) and helpers', () => {
   const b = parseRequestBody('{"identificativoDoc":12,"tipologiaStruttura":0,"priorita":"true"}', 'PublicationCreationReqDTO');
+  assert.ok(b);
   assert.equal(b.identificativoDoc, '12');
   assert.equal(b.tipologiaStruttura, 'Ospedale');
   assert.equal(b.priorita, true);
   assert.match(thrown(() => parseRequestBody('{"priorita":true}', 'PublicationUpdateReqDTO')).detail, /^Parametro non riconosciuto .*PublicationUpdateReqDTO$/);
   assert.match(thrown(() => parseRequestBody('{"descriptions":"a^b^c"}', 'PublicationCreationReqDTO')).detail, /^Errore durante la conversione/);
-  assert.match(thrown(() => parseRequestBody('null', 'PublicationCreationReqDTO')).detail, /^Errore durante la conversione/);
+  assert.equal(parseRequestBody('null', 'PublicationCreationReqDTO'), null, 'BD-05: the literal null maps to null (the dispatcher then dereferences it)');
+  assert.equal(parseRequestBody('{"identificativoRep":"a"} trailing', 'PublicationCreationReqDTO')!.identificativoRep, 'a', 'BD-04: content after the first JSON value is ignored');
+  assert.match(thrown(() => parseRequestBody('', 'PublicationCreationReqDTO')).detail, /^Errore durante la conversione/);
   assert.deepEqual(parseRequestBody('{"x":1,"tipoDocumentoLivAlto":"REF"}', 'PublicationMetadataReqDTO', { ignoreUnknown: true }), { tipoDocumentoLivAlto: 'REF' });
   assert.equal(isValidMasterId(' '), false);
   assert.equal(isValidMasterId('a^b^'), false);
@@ -80,7 +87,7 @@ test('body: Jackson-like parsing (coercion, enum ordinal, unknown vs conversion)
   checkIdentificativoRep('2.16.840.1.113883.2.9.2.0.4.5.1');
   assert.equal(thrown(() => checkIdentificativoRep('2.16.840.1.113883.2.9.2.90.4.5')).detail, 'Error: Invalid format for repositoryUniqueId');
   assert.equal(ASSETTO_ORGANIZZATIVO.length, 89);
-  assert.equal(EVENT_CODES.length, 65);
+  assert.equal(EVENT_CODES.length, 233);
 });
 
 test('cross-checks: resource_hl7_type against the first <code>, person_id against the patient ids (TEAM skips the CF rule)', () => {
@@ -92,8 +99,12 @@ test('cross-checks: resource_hl7_type against the first <code>, person_id agains
   assert.equal(thrown(() => checkJwtVsCda({ patientIds: new Map() }, lab, null, false)).detail, 'JWT payload: non è stato possibile verificare la tipologia del CDA');
   checkJwtVsCda(view(), lab, 'TEAMCARD^^^&2.16.840.1.113883.2.9.4.3.7&ISO', false);
   checkCorrelation(lab, 'REF');
-  assert.equal(thrown(() => checkCorrelation(lab, 'LDO')).kind, 'VALIDATOR_ERROR');
-  assert.equal(thrown(() => checkCorrelation("('102033-8^^2.16.840.1.113883.6.1')", 'REF')).kind, 'VALIDATOR_ERROR', 'a type code missing from the table always fails');
+  assert.equal(thrown(() => checkCorrelation(lab, 'LDO')).detail, "Non c'è correlazione tra tipo documento e tipo documento livello alto");
+  assert.equal(thrown(() => checkCorrelation("('102033-8^^2.16.840.1.113883.6.1')", 'REF')).detail, "Non c'è correlazione tra tipo documento e tipo documento livello alto", 'a known type without correlation entry');
+  assert.equal(thrown(() => checkCorrelation("('99999-9^^2.16.840.1.113883.6.1')", 'REF')).detail, 'Uno tra tipo documento o tipo documento livello alto risulta essere null', 'X-06: unknown type');
+  assert.equal(thrown(() => checkCorrelation(lab, null)).detail, 'Uno tra tipo documento o tipo documento livello alto risulta essere null', 'X-06: class null');
+  checkCorrelation('11502-2^^2.16.840.1.113883.6.1', 'REF');
+  checkCorrelation('[LOINC_CODE]^^x', 'LET');
   assert.equal(typeCodeOf(lab), '11502-2');
   assert.equal(typeCodeOf('11502-2'), null);
 });

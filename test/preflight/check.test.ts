@@ -105,8 +105,17 @@ test('wrong action_id for the method, and a token that does not verify against i
 test('body: unknown field, bad enum, and tipoDocumentoLivAlto not correlated with the CDA', async () => {
   const f1 = await checkRequest({ profile, method: 'validate-and-create', body: { ...body(), campoSconosciuto: 1 } });
   assert.ok(errors(f1).some((x) => x.check === 'body' && /Parametro non riconosciuto/.test(x.message)));
+  // The border first (the same engine and wording as the simulator's GovWay: support/gateway/border-content.ts) …
+  assert.ok(errors(f1).some((x) => x.check === 'body (border)' && x.message === "body.requestBody: Additional property 'campoSconosciuto' is not allowed. → 400 InvalidRequestContent (GovWay, code 1000)"), JSON.stringify(errors(f1)));
   const f2 = await checkRequest({ profile, method: 'validate-and-create', body: { ...body(), tipologiaStruttura: 'Clinica' } });
+  assert.ok(errors(f2).some((x) => x.check === 'body (border)' && x.message === "body.requestBody.tipologiaStruttura: Value 'Clinica' is not defined in the schema. → 400 InvalidRequestContent (GovWay, code 1006)"), JSON.stringify(errors(f2)));
+  // … and what the dispatcher would answer without it.
   assert.ok(errors(f2).some((x) => x.check === 'body' && /conversione/.test(x.message)));
+  const md = buildBody({ method: 'update-metadata', profile, docType: 'LAB', serviceStart: new Date() });
+  const f4 = await checkRequest({ profile, method: 'update-metadata', body: { ...md, campoSconosciuto: 1 } });
+  assert.ok(errors(f4).some((x) => x.check === 'body (border)' && /^body: Additional property 'campoSconosciuto'/.test(x.message)), 'metadata: the border refuses unknown fields (Spring alone would ignore them)');
+  const ok = await checkRequest({ profile, method: 'replace', body: buildBody({ method: 'replace', profile, docType: 'LAB', identificativoDoc: '2.16.840.1.113883.2.9.2.90.4.4^x.LAB.999.2', serviceStart: new Date() }) });
+  assert.equal(errors(ok).filter((x) => x.check.startsWith('body')).length, 0, 'the harness\'s own replace body passes ValidateAndReplaceDTO');
   const f3 = await checkRequest({ profile, method: 'validate-and-create', pdf, body: { ...body(), tipoDocumentoLivAlto: 'LDO' } });
   assert.ok(errors(f3).some((x) => /does not correlate/.test(x.message) && /REF/.test(x.fix ?? '')));
 });
@@ -172,7 +181,7 @@ test('body: every problem is reported, each with its field and value, the gatewa
   const f = await checkRequest({ profile, method: 'validate-and-create', body: { ...body(), tipologiaStruttura: 'Clinica', campoSconosciuto: 1, attiCliniciRegoleAccesso: ['P99', 'XXX', 'YYY'], dataInizioPrestazione: '2022:05:09', identificativoSottomissione: '' } });
   const b = errors(f).filter((x) => x.check === 'body').map((x) => x.message);
   assert.equal(b.length, 6, b.join('\n'));
-  assert.match(b[0]!, /^tipologiaStruttura = "Clinica": not an allowed value; allowed: Ospedale, .* \(the gateway answers this first one only\); gateway: "Errore durante la conversione da json a oggetto it\.finanze\.sanita\.fse2\.ms\.gtw\.dispatcher\.dto\.request\.PublicationCreationReqDTO"$/);
+  assert.match(b[0]!, /^tipologiaStruttura = "Clinica": not an allowed value; allowed: Ospedale, .* \(the dispatcher answers this first one only\); gateway: "Errore durante la conversione da json a oggetto it\.finanze\.sanita\.fse2\.ms\.gtw\.dispatcher\.dto\.request\.PublicationCreationReqDTO"$/);
   assert.ok(b.some((m) => /^campoSconosciuto = 1: unknown field/.test(m)));
   assert.ok(b.some((m) => /^identificativoSottomissione = "": is empty: it must have a value .*gateway: "Il campo identificativo sottomissione deve essere valorizzato."/.test(m)));
   assert.ok(b.some((m) => /^attiCliniciRegoleAccesso = "XXX": .*gateway: "Il campo atti clinici XXX non è consentito"$/.test(m)));
@@ -184,10 +193,11 @@ test('body: every problem is reported, each with its field and value, the gatewa
 function gatewayFirst(b: unknown, method: 'validate-and-create' | 'replace' | 'update-metadata'): string | null {
   try {
     const p = parseRequestBody(JSON.stringify(b), DTO_OF[method], { ignoreUnknown: method === 'update-metadata' });
+    if (p === null) return "null body";
     if (method === 'update-metadata') checkMetadataBody(p, { descriptionsRegionalOidBug: true });
     else {
       checkPublicationBody(p, method === 'validate-and-create' ? 'create' : 'replace', { descriptionsRegionalOidBug: true });
-      if (method === 'validate-and-create' && !isValidMasterId(p.identificativoDoc)) throw invalidIdDoc();
+      if (!isValidMasterId(p.identificativoDoc)) throw invalidIdDoc(); // create and RT's validate-and-replace
       checkIdentificativoRep(p.identificativoRep);
     }
     return null;

@@ -21,25 +21,26 @@ simTest('CART: unknown route → 404 CART error with X-Cart-id', async () => {
   }
 });
 
-simTest('CART: file part above maxFileBytes → 413 with X-Cart-id', async () => {
+simTest('413 with X-Cart-id: a file part above maxFileBytes (Spring S-03), a whole body above the body limit (CART)', async () => {
   const r = await validCreate();
   const big = Buffer.concat([r.file!, Buffer.alloc(70 * 1024, 0x20)]);
   const a = await sendMultipart(client, sim, 'POST', PATH, { ...r, file: big });
   assert.equal(a.status, 413, a.text);
-  assert.match(String(a.json!.type), /^urn:cart:error:413:/);
+  assert.equal(a.json!.type, 'about:blank');
+  assert.equal(a.json!.detail, 'Maximum upload size exceeded');
   const huge = await send(client, sim, { method: 'POST', path: PATH, headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: Buffer.alloc(3 * 1024 * 1024, 0x41) });
   assert.equal(huge.status, 413, 'whole body above the body limit');
 });
 
-simTest('dispatcher framework errors: not multipart → 415, malformed multipart → 400 (after the border)', async () => {
+simTest('after the token check, the border answers a body of the wrong media type (203) or a multipart it cannot split (201), with X-Cart-id', async () => {
   const r = await validCreate();
   const headers = { authorization: `Bearer ${r.bearer!}`, 'fse-jwt-signature': r.signature! };
   const a = await send(client, sim, { method: 'POST', path: PATH, headers: { ...headers, 'content-type': 'application/json' }, body: r.requestBody! });
-  assert.equal(a.status, 415, a.text);
-  assert.equal(a.json!.type, 'about:blank');
+  assert.equal(a.status, 400, a.text);
+  assert.match(String(a.json!.detail), /Content type 'application\/json' is not allowed for body content\. \(code: 203\)/);
   const b = await send(client, sim, { method: 'POST', path: PATH, headers: { ...headers, 'content-type': 'multipart/form-data; boundary=abc' }, body: '--abc\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7 truncated' });
   assert.equal(b.status, 400, b.text);
-  assert.equal(b.json!.detail, 'Failed to parse multipart servlet request');
+  assert.match(String(b.json!.detail), /Stream ended unexpectedly \(code: 201\)/);
 });
 
 simTest('faults (in-process): latency, status 503, reset, no-answer; counts and routes', async () => {

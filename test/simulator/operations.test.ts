@@ -105,15 +105,14 @@ simTest('delete over /gateway/v1 and a raw ^ in the path behave the same', async
   assert.equal(a.status, 200, a.text);
 });
 
-simTest('replace: invalid path id → P 400 /invalid-req-id; unknown old id → 404; token and body errors → V with UNKNOWN wii', async () => {
-  problem(await replace('no-caret-here', newDocId()), 400, '/msg/id-doc', '/invalid-req-id', "L'identificativo documento fornito in richiesta non è valido");
+simTest('RT replace (validate-and-replace): no path-id check (an id without ^ ends at INI: 404); unknown old id → 404; token and body errors → V with UNKNOWN wii', async () => {
+  problem(await replace('no-caret-here', newDocId()), 404, '/msg/record-not-found', '', 'IniException: No record found');
   problem(await replace(newDocId(), newDocId()), 404, '/msg/record-not-found', '', 'IniException: No record found');
   const old = newDocId();
   await create(old);
   problem(await replace(old, newDocId(), { tokens: { signature: { action_id: 'CREATE' } } }), 403, '/msg/jwt-validation', '/jwt-mandatory-field-malformed', 'Il campo action_id non è coerente con le operazioni richieste', { wii: 'unknown' });
   problem(await replace(old, 'bad-new-id'), 400, '/msg/id-doc', '/invalid-id', "L'identificativo documento non è valido", { wii: 'unknown' });
-  // replace does not require identificativoDoc among the mandatory fields, but the master-id check still fails
-  problem(await replace(old, newDocId(), { bodyOmit: ['identificativoDoc'] }), 400, '/msg/id-doc', '/invalid-id', "L'identificativo documento non è valido", { wii: 'unknown' });
+  // identificativoDoc missing: refused by the border (required); without the border's check, BD-17 (conditions/bd-body).
   // purpose TREATMENT is accepted on replace (impl superset)
   const ok = await replace(old, newDocId(), { tokens: { signature: { purpose_of_use: 'TREATMENT' } } });
   assert.equal(ok.status, 202, ok.text);
@@ -141,24 +140,14 @@ simTest('replace: national behaviour (replaceRequiresPriorValidation) → 400 /m
   }
 });
 
-simTest('metadata update: framework errors, family R id check, family V (no wii) claim/body errors, 404, unknown fields', async () => {
+simTest('metadata update: family R id check, family V (no wii) claim/body errors, the correlation masking the body messages, 404, NullPointerException 500', async () => {
+  // Spring's own answers (S-07, S-08) and the border's (B-08…B-11): test/simulator/conditions/.
   const id = newDocId();
   await create(id);
-  const t415 = await update(id, { contentType: 'text/plain' });
-  assert.equal(t415.status, 415, t415.text);
-  assert.deepEqual(t415.json, { type: 'about:blank', title: 'Unsupported Media Type', status: 415, detail: "Content-Type 'text/plain' is not supported.", instance: `/v1/documents/${enc(id)}/metadata` });
-  const bad = await update(id, { body: '{"tipoDocumentoLivAlto":' });
-  assert.equal(bad.status, 400);
-  assert.equal(bad.json!.type, 'about:blank');
-  assert.equal(bad.json!.detail, 'Failed to read request');
-  const badEnum = await update(id, { body: metadataBody({ tipologiaStruttura: 'Hospital' }) });
-  assert.equal(badEnum.status, 400);
-  assert.equal(badEnum.json!.type, 'about:blank');
-
   problem(await update('no-caret'), 400, '/msg/id-doc', '/invalid-id', "L'identificativo documento non è valido", { bodyStatus: false });
   problem(await update(id, { t: { signature: { purpose_of_use: 'TREATMENT' } } }), 403, '/msg/jwt-validation', '/jwt-mandatory-field-malformed', 'Il campo purpose_of_use non coerente con operazione richiesta');
   problem(await update(id, { t: { signature: { resource_hl7_type: null } } }), 403, '/msg/jwt-validation', '/jwt-mandatory-field-missing', 'Il campo resource_hl7_type non è valorizzato');
-  problem(await update(id, { body: metadataBody({}, ['tipoDocumentoLivAlto']) }), 400, '/msg/mandatory-element', '/request-missing-field', 'Il campo tipo documento liv alto deve essere valorizzato.');
+  // tipoDocumentoLivAlto missing: refused by the border (required); without it, the correlation masks the body message (MD-02).
   problem(await update(id, { body: metadataBody({ dataInizioPrestazione: '2026' }) }), 400, '/msg/mandatory-element', '/request-missing-field', 'Il campo data inizio deve essere valorizzato correttamente');
   problem(await update(id, { body: metadataBody({ attiCliniciRegoleAccesso: ['P99', 'NOPE'] }) }), 400, '/msg/mandatory-element', '/request-missing-field', 'Il campo atti clinici NOPE non è consentito');
   problem(await update(id, { body: metadataBody({ tipoDocumentoLivAlto: 'LDO' }) }), 400, '/msg/validator', '/msg/validator', "Non c'è correlazione tra tipo documento e tipo documento livello alto");
@@ -166,15 +155,13 @@ simTest('metadata update: framework errors, family R id check, family V (no wii)
   const accessUpdate = await update(id, { t: { signature: { purpose_of_use: 'ACCESS UPDATE' } } });
   assert.equal(accessUpdate.status, 200, accessUpdate.text);
   const unknownField = await update(id, { body: metadataBody({ identificativoDoc: 'x^y' }) });
-  assert.equal(unknownField.status, 200, `unknown fields ignored by Spring's mapper: ${unknownField.text}`);
-  const npe = await update(id, { body: metadataBody({}, ['assettoOrganizzativo']) });
-  assert.equal(npe.status, 500, npe.text);
+  assert.equal(unknownField.status, 400, `an unknown field is refused by the border (additionalProperties: false): ${unknownField.text}`);
   const iti57 = await update(id, { path: `/gateway/v1/documents/${enc(id)}/metadata-iti-57` });
   assert.equal(iti57.status, 200, iti57.text);
 });
 
-simTest('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownFields=reject; missingTokenStatus=guide', async () => {
-  const { sim: s2, client: c2 } = await startTestSimulator({ switches: { deleteAsync: true, updateAsync: true, metadataUnknownFields: 'reject' } });
+simTest('switches: deleteAsync / updateAsync → 202 + warning; an unknown metadata field is refused by the border; missingTokenStatus=guide', async () => {
+  const { sim: s2, client: c2 } = await startTestSimulator({ switches: { deleteAsync: true, updateAsync: true } });
   try {
     const id = newDocId();
     await create(id, s2, c2);
@@ -183,7 +170,8 @@ simTest('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownF
     assert.equal(u.json!.warning, 'Attenzione, transazione presa in carico. Nuovo tentativo in corso');
     const rej = await update(id, { body: metadataBody({ foo: 1 }) }, s2, c2);
     assert.equal(rej.status, 400, rej.text);
-    assert.equal(rej.json!.detail, "Parametro non riconosciuto all'interno della request nella conversione di it.finanze.sanita.fse2.ms.gtw.dispatcher.dto.request.PublicationMetadataReqDTO");
+    assert.equal(rej.json!.type, 'https://govway.org/handling-errors/400/InvalidRequestContent.html');
+    assert.match(String(rej.json!.detail), /body: Additional property 'foo' is not allowed\. \(code: 1000\)/);
     const d = await del(id, {}, s2, c2);
     assert.equal(d.status, 202, d.text);
     assert.equal(d.json!.warning, 'Attenzione, transazione presa in carico. Nuovo tentativo in corso');
@@ -205,22 +193,7 @@ simTest('switches: deleteAsync / updateAsync → 202 + warning; metadataUnknownF
   }
 });
 
-simTest('accreditation prefixes (switch on): SKIP_VALIDATION publishes, CRASH_TIMEOUT → 500, bare prefix → simulation error', async () => {
-  const { sim: s2, client: c2 } = await startTestSimulator({ switches: { accreditationPrefixes: true } });
-  try {
-    const ok = await sendMultipart(c2, s2, 'POST', `${V2}/validate-and-create`, await validCreate({ id: 'SKIP_VALIDATION_x1^abc' }));
-    assert.equal(ok.status, 202, ok.text);
-    const crash = await sendMultipart(c2, s2, 'POST', `${V2}/validate-and-create`, await validCreate({ id: 'CRASH_TIMEOUT_x2^abc' }));
-    assert.equal(crash.status, 500, crash.text);
-    assert.equal(crash.json!.type, '/msg/connection-refused');
-    const bare = await sendMultipart(c2, s2, 'POST', `${V2}/validate-and-create`, await validCreate({ id: 'CRASH_INI' }));
-    assert.equal(bare.status, 400, bare.text);
-    assert.equal(bare.json!.type, '/msg/id-doc', 'master-id check runs before the prefix check');
-  } finally {
-    await c2.close();
-    await s2.close();
-  }
-  // switch off (default): the prefix means nothing
+simTest('accreditation prefixes (switch on): see test/simulator/conditions/ac-accreditation.test.ts; switched off (default) a prefix means nothing', async () => {
   const a = await sendMultipart(client, sim, 'POST', `${V2}/validate-and-create`, await validCreate({ id: 'CRASH_TIMEOUT_x3^abc' }));
   assert.equal(a.status, 202, a.text);
 });

@@ -1,7 +1,9 @@
 /**
  * Robustness: a few thousand malformed requests (random bytes, truncated multipart, garbage tokens, huge headers,
  * random JSON) with bounded concurrency against two simulators (border on and off): the server must keep
- * answering, never with an unexpected 500, always with X-Cart-id, and RSS growth must stay bounded.
+ * answering, always with X-Cart-id, a 5xx only where the reference answers one (its generic-error body: a multipart
+ * Tomcat cannot parse, a file that starts with %PDF and is not one — docs/gateway-conditions.md family G), never a
+ * simulator crash, and RSS growth must stay bounded.
  * Then 50 concurrent clients (50 separate TLS connections) are all served.
  */
 import assert from 'node:assert/strict';
@@ -114,7 +116,11 @@ simTest(`fuzz: ${N} malformed requests, bounded concurrency ${CONCURRENCY}`, asy
       const a = await send(client, sim, { method: method as 'POST', path, headers, body: method === 'GET' ? undefined : body, check: false });
       statuses[a.status] = (statuses[a.status] ?? 0) + 1;
       assert.match(String(a.headers['x-cart-id']), /^[0-9a-f-]{36}$/, `X-Cart-id on ${a.status} (${kind} ${method} ${path.slice(0, 60)})`);
-      if (a.status >= 500) unexpected500++;
+      // A 5xx is legitimate only with the reference's generic-error body (family G); anything else is a crash.
+      if (a.status >= 500 && !(a.json && a.json.type === '/msg/generic-error' && a.json.instance === '' && typeof a.json.traceID === 'string')) {
+        unexpected500++;
+        if (unexpected500 <= 3) console.log(`unexpected ${a.status} (kind ${kind} ${method} ${path.slice(0, 60)}): ${a.text.slice(0, 300)}`);
+      }
     } catch (e) {
       if ((e as Error).name === 'AssertionError') throw e;
       rejected++;
@@ -136,7 +142,7 @@ simTest(`fuzz: ${N} malformed requests, bounded concurrency ${CONCURRENCY}`, asy
   const rssEnd = process.memoryUsage().rss;
   const growthMb = (rssEnd - rssAfterWarmup) / 1024 / 1024;
   console.log(`fuzz statuses ${JSON.stringify(statuses)}; transport rejections (huge headers only) ${rejected}; RSS ${Math.round(rssStart / 1048576)} → ${Math.round(rssAfterWarmup / 1048576)} (after warm-up) → ${Math.round(rssEnd / 1048576)} MiB; slowest ms by kind ${JSON.stringify(slowest)}`);
-  assert.equal(unexpected500, 0, 'no 5xx from malformed input');
+  assert.equal(unexpected500, 0, 'no 5xx from malformed input other than the reference\'s generic-error 500s');
   assert.ok(growthMb < 200, `RSS growth after warm-up ${growthMb.toFixed(1)} MiB`);
   // still serving correctly
   const ok = await sendMultipart(client, simA, 'POST', '/gateway/v2/documents/validate-and-create', await validCreate());

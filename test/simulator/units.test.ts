@@ -61,7 +61,7 @@ test('problems: family R omits status; V carries wii; P neither; switches and fa
   assert.equal(reg.consumeValidation('<a><legalAuthenticator>Y</legalAuthenticator></a>'), undefined, 'consumed');
 });
 
-test('validator stage: outcome mapping (OK, SEMANTIC_WARNING joined with ",", errors, header error → 500)', async () => {
+test('validator stage: outcome mapping (OK, SEMANTIC_WARNING joined with ",", errors, header error → VAL-05 500 connection refused)', async () => {
   const { openCdaValidator } = await import('../../simulator/validator.ts');
   type R = { result: 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING'; messages: string[]; skipped: string[] };
   let next: R | Error = { result: 'OK', messages: [], skipped: [] };
@@ -90,7 +90,9 @@ test('validator stage: outcome mapping (OK, SEMANTIC_WARNING joined with ",", er
   const he = new Error('no typeId'); he.name = 'CdaHeaderError'; next = he;
   const h = await stage.validate(new Uint8Array()).then(() => assert.fail('expected an error'), (x: AppError) => x);
   assert.equal(h.fixedStatus, 500);
-  assert.equal(h.detail, 'Errore in validazione: no typeId');
+  assert.equal(h.kind, 'CONNECTION_REFUSED', 'release: the circuit-breaker fallback turns any validator error into ConnectionRefusedException');
+  assert.equal(h.detail, 'Connection refused');
+  assert.equal(h.title, 'Connection refused');
   const off = openCdaValidator({ enabled: false });
   await off.ready;
   assert.match(off.skipped[0]!, /switched off/);
