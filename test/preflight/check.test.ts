@@ -142,7 +142,7 @@ test('no catalogs: the CDA validation is reported as SKIPPED, never as passed', 
 });
 
 test('a validator without catalogs: a broken CDA is never "passed" — only what ran is named, the rest NOT checked', async () => {
-  const validator = await openValidator({ catalogsDir: null });
+  const validator = await openValidator({ catalogsDir: '' }) // '' = none, whatever FSE_CATALOGS_DIR says;
   try {
     const broken = new TextEncoder().encode(MUTATIONS['senza-confidentialityCode']!.apply(Buffer.from(cda).toString('utf8')));
     const f = await checkRequest({ profile, method: 'validate-and-create', cda: broken, validator });
