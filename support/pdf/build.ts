@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import fontkit from '@pdf-lib/fontkit';
 import {
@@ -28,6 +29,9 @@ import type { InjectionMode } from '../types.ts';
 import { srgbIccProfile } from './icc.ts';
 import { findRootElement } from './xmlscan.ts';
 import { signLoadedDocument, type PadesKey, type PadesOptions } from './pades.ts';
+import { useNativeDeflate } from './native-deflate.ts';
+
+useNativeDeflate();
 
 export interface BuildPdfOptions {
   /** CDA XML bytes (UTF-8, no BOM). */
@@ -78,6 +82,12 @@ const cachingFontkit: Fontkit = {
   },
 };
 
+/** The sRGB profile, deflated once per process (the same bytes `ctx.flateStream` would produce for every document). */
+let deflatedIccCache: Uint8Array | undefined;
+function deflatedIcc(): Uint8Array {
+  return (deflatedIccCache ??= new Uint8Array(deflateSync(srgbIccProfile())));
+}
+
 function xmlEscape(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
@@ -122,9 +132,12 @@ function subsetTag(text: string): string {
   return tag;
 }
 
+/** Code points DejaVu Sans can draw (the font never changes: computed once per process). */
+let supportedCache: Set<number> | undefined;
+
 /** Replaces characters the font cannot draw (PDF/A forbids .notdef references) and control characters. */
 function sanitizer(font: PDFFont): (s: string) => string {
-  const supported = new Set(font.getCharacterSet());
+  const supported = (supportedCache ??= new Set(font.getCharacterSet()));
   return (s) => {
     let out = '';
     for (const ch of s.replace(/[\t]/g, ' ')) {
@@ -136,21 +149,40 @@ function sanitizer(font: PDFFont): (s: string) => string {
   };
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+/**
+ * Width of a text for line breaking: the sum of the glyphs' advance widths, each looked up once per process.
+ * `PDFFont.widthOfTextAtSize` shapes the whole string with fontkit on every call (GSUB/GPOS), which made line
+ * breaking the most expensive part of a cover page; DejaVu Sans has no kerning or ligature among the characters of a
+ * cover sheet that would move a break by more than a fraction of a point, and the lines stay well inside the margin.
+ */
+const advanceCache = new Map<number, number>();
+function textWidth(text: string, size: number): number {
+  const f = parsedFont!;
+  let units = 0;
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    let a = advanceCache.get(cp);
+    if (a === undefined) { a = f.glyphForCodePoint(cp).advanceWidth; advanceCache.set(cp, a); }
+    units += a;
+  }
+  return (units * size) / f.unitsPerEm;
+}
+
+function wrap(text: string, size: number, width: number): string[] {
   const out: string[] = [];
   let line = '';
   for (const word of text.split(/ +/)) {
     const candidate = line ? `${line} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width || !line) {
+    if (textWidth(candidate, size) <= width || !line) {
       line = candidate;
     } else {
       out.push(line);
       line = word;
     }
     // A single word wider than the line: hard-break it.
-    while (font.widthOfTextAtSize(line, size) > width && line.length > 1) {
+    while (textWidth(line, size) > width && line.length > 1) {
       let cut = line.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(line.slice(0, cut), size) > width) cut--;
+      while (cut > 1 && textWidth(line.slice(0, cut), size) > width) cut--;
       out.push(line.slice(0, cut));
       line = line.slice(cut);
     }
@@ -205,7 +237,7 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
   let y = page.getHeight() - margin;
   const black = rgb(0, 0, 0);
   const draw = (text: string, size: number, gap: number): void => {
-    for (const l of wrap(clean(text), font, size, width)) {
+    for (const l of wrap(clean(text), size, width)) {
       y -= size + gap;
       if (y < margin) return; // one page is enough for a cover sheet
       page.drawText(l, { x: margin, y, size, font, color: black });
@@ -232,7 +264,7 @@ export async function buildPdf(o: BuildPdfOptions): Promise<Uint8Array> {
   catalog.set(PDFName.of('Metadata'), ctx.register(xmp));
 
   // --- OutputIntent sRGB ---
-  const icc = ctx.register(ctx.flateStream(srgbIccProfile(), { N: 3 }));
+  const icc = ctx.register(ctx.stream(deflatedIcc(), { N: 3, Filter: 'FlateDecode' }));
   const outputIntent = ctx.obj({
     Type: 'OutputIntent',
     S: 'GTS_PDFA1',

@@ -15,8 +15,11 @@ import { SignPdf } from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import * as asn1js from 'asn1js';
 import { PDFDocument } from 'pdf-lib';
+import { useNativeDeflate } from './native-deflate.ts';
 import * as pkijs from 'pkijs';
 import { ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
+
+useNativeDeflate();
 
 export interface PadesKey {
   /** DER of the signer certificate. */
