@@ -118,9 +118,10 @@ export class Ledger {
   #jsonFd: number;
   #rows: LedgerRow[];
   #nextSeq: number;
+  #claimsDir: string | undefined;
   #closed = false;
 
-  private constructor(evidenceDir: string, csvFd: number, jsonFd: number, rows: LedgerRow[], nextSeq: number) {
+  private constructor(evidenceDir: string, csvFd: number, jsonFd: number, rows: LedgerRow[], nextSeq: number, claimsDir?: string) {
     this.evidenceDir = evidenceDir;
     this.csvPath = join(evidenceDir, EVIDENCE_FILES.ledgerCsv);
     this.jsonlPath = join(evidenceDir, EVIDENCE_FILES.ledgerJsonl);
@@ -128,9 +129,15 @@ export class Ledger {
     this.#jsonFd = jsonFd;
     this.#rows = rows;
     this.#nextSeq = nextSeq;
+    this.#claimsDir = claimsDir;
   }
 
-  static open(evidenceDir: string): Ledger {
+  /**
+   * `claimsDir` (optional, outside the evidence: a run passes `<run>/cucumber/seq-claims`): where the writers sharing
+   * this evidence dir claim exchange numbers, one empty file per number created exclusively. Without it a number is
+   * checked by listing the exchanges folder, which costs more the longer the run.
+   */
+  static open(evidenceDir: string, o: { claimsDir?: string } = {}): Ledger {
     mkdirSync(join(evidenceDir, EVIDENCE_FILES.exchanges), { recursive: true });
     mkdirSync(join(evidenceDir, EVIDENCE_FILES.pdf), { recursive: true });
     const csvPath = join(evidenceDir, EVIDENCE_FILES.ledgerCsv);
@@ -153,7 +160,8 @@ export class Ledger {
       const m = /^(\d+)-/.exec(f);
       if (m) max = Math.max(max, Number(m[1]));
     }
-    return new Ledger(evidenceDir, csvFd, jsonFd, rows, max + 1);
+    if (o.claimsDir) mkdirSync(o.claimsDir, { recursive: true });
+    return new Ledger(evidenceDir, csvFd, jsonFd, rows, max + 1, o.claimsDir);
   }
 
   /**
@@ -222,8 +230,17 @@ export class Ledger {
     this.#rows.push(full);
   }
 
-  /** True when another writer already used number `seq` (any method). */
+  /** True when another writer already used number `seq` (any method); otherwise the number is now ours. */
   #claimed(seq: number): boolean {
+    if (this.#claimsDir) {
+      try {
+        closeSync(openSync(join(this.#claimsDir, String(seq)), 'wx'));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') return true;
+        throw err;
+      }
+      return false; // created here: the number is ours (every writer of a run claims through the same folder)
+    }
     const prefix = `${String(seq).padStart(4, '0')}-`;
     return readdirSync(join(this.evidenceDir, EVIDENCE_FILES.exchanges)).some((f) => f.startsWith(prefix));
   }

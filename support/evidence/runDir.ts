@@ -43,6 +43,8 @@ export const CUCUMBER_FILES = {
   total: 'total.txt',
   /** Documents the final clean-up could not delete, one line each. */
   leftBehind: 'left-behind.txt',
+  /** Exchange numbers claimed by the writers of the run's ledger (support/evidence/ledger.ts), one empty file each. */
+  seqClaims: 'seq-claims',
   /** Peak RSS of each parallel worker (MB), one line each. */
   workersRss: 'workers-rss.txt',
   allureLog: 'allure.log',

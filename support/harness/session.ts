@@ -13,7 +13,7 @@ import { loadCredentials, type Credentials } from '../pki/credentials.ts';
 import { generateTestPki } from '../pki/testPki.ts';
 import type { CdaValidator } from '../catalogs/index.ts';
 import { GatewayClient } from '../request/http.ts';
-import { createRunDir, runDirPaths, RUN_FILES, type RunDir } from '../evidence/runDir.ts';
+import { createRunDir, runDirPaths, RUN_FILES, CUCUMBER_FILES, type RunDir } from '../evidence/runDir.ts';
 import { Ledger } from '../evidence/ledger.ts';
 import { DEFAULT_PKI_DIR, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../paths.ts';
 import { openTarget, targetConnection, type EmbeddedTargetStarter, type RunTarget, type TargetConnection } from './target.ts';
@@ -131,7 +131,7 @@ export class Session implements ExchangeContext {
     s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
     if (!s.worker) writeFileSync(join(s.runDir.dir, RUN_FILES.runInfo), `${JSON.stringify({ installation: p.installation, target: p.target, baseUrl: s.baseUrl, startedAt: s.startedAt.toISOString() }, null, 2)}\n`);
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
-    s.ledger = Ledger.open(s.runDir.evidenceDir);
+    s.ledger = Ledger.open(s.runDir.evidenceDir, { claimsDir: join(s.runDir.cucumberDir, CUCUMBER_FILES.seqClaims) });
     s.records = new RunRecords(s.runDir, { shared: !!s.worker, log: s.log });
     s.circuit = new NetworkCircuit(s.runDir.dir, networkLimit);
     s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);

@@ -78,6 +78,27 @@ describe('Ledger', () => {
     assert.equal(readdirSync(join(dir, 'exchanges')).length, 10);
   });
 
+  it('two writers claiming numbers through a claims folder never reuse one either, and nothing of it lands in the evidence', () => {
+    const dir = fresh();
+    const claimsDir = join(dir, '..', `claims-${Date.now()}-${Math.random()}`);
+    const a = Ledger.open(dir, { claimsDir });
+    const b = Ledger.open(dir, { claimsDir });
+    const seqs: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      seqs.push(a.writeExchange({ method: 'replace', requestBytes: new Uint8Array([i]), responseBytes: null }).seq);
+      seqs.push(b.writeExchange({ method: 'delete', requestBytes: new Uint8Array([i]), responseBytes: null }).seq);
+    }
+    a.close();
+    b.close();
+    assert.deepEqual([...seqs].sort((x, y) => x - y), Array.from({ length: 12 }, (_, i) => i + 1), seqs.join(','));
+    assert.equal(readdirSync(join(dir, 'exchanges')).length, 12);
+    assert.equal(readdirSync(claimsDir).length, 12);
+    // a later writer (a resumed run) continues after the highest number
+    const c = Ledger.open(dir, { claimsDir });
+    assert.equal(c.writeExchange({ method: 'delete', requestBytes: new Uint8Array([9]), responseBytes: null }).seq, 13);
+    c.close();
+  });
+
   it('savePdf never overwrites a different file and reuses an identical one', () => {
     const l = Ledger.open(fresh());
     assert.equal(l.savePdf('../LAB doc.pdf', new Uint8Array([1])), 'pdf/LAB_doc.pdf');
