@@ -134,11 +134,31 @@ export class PadesSigner extends Signer {
   }
 }
 
+/**
+ * The signer certificate, its chain and its signing-certificate-v2 attribute, parsed once per certificate: a run signs
+ * thousands of PDFs with one certificate (what changes per signature — the digest, the signature — is never cached).
+ */
+const parsedSigners = new Map<string, { cert: pkijs.Certificate; chain: pkijs.Certificate[]; signingCertificate: pkijs.Attribute }>();
+function parsedSigner(certDer: Uint8Array, chainDer: Uint8Array[]): { cert: pkijs.Certificate; chain: pkijs.Certificate[]; signingCertificate: pkijs.Attribute } {
+  const id = [certDer, ...chainDer].map((d) => sha256Hex(d)).join(':');
+  let p = parsedSigners.get(id);
+  if (!p) {
+    const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
+    p = {
+      cert,
+      chain: chainDer.map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d))),
+      signingCertificate: new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
+    };
+    if (parsedSigners.size >= 16) parsedSigners.clear();
+    parsedSigners.set(id, p);
+  }
+  return p;
+}
+
 /** Detached CMS SignedData over `data`, PAdES-B-B attributes (see file header). Returns DER of the ContentInfo. */
 export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array, cmsSigningTime?: Date): Promise<Uint8Array> {
   ensurePkijsEngine();
-  const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
-  const chain = chainDer.map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d)));
+  const { cert, chain, signingCertificate } = parsedSigner(certDer, chainDer);
   const { key, kind } = await importPrivateKey(pkcs8);
   if (kind === 'RSA' && cert.subjectPublicKeyInfo.algorithm.algorithmId !== OID.rsaEncryption) {
     throw new Error('The signing key is RSA but the certificate public key is not');
@@ -147,7 +167,7 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
   const attributes = [
     new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
     new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: new Uint8Array(digest) })] }),
-    new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
+    signingCertificate,
   ];
   if (cmsSigningTime) attributes.push(new pkijs.Attribute({ type: OID.signingTime, values: [new asn1js.UTCTime({ valueDate: cmsSigningTime })] }));
   // DER: SET OF sorted by encoding (verifiers that re-encode the set in DER, like BouncyCastle, rely on this).
