@@ -1,15 +1,18 @@
 /**
- * npm run bench — performance figures, measured the same way every time.
- *   1. full suite: wall time and exchanges/s of `fse-harness run` (child process, no HTML report);
- *   2. harness cost per exchange (build CDA + PDF/A-3 + PAdES + two JWTs + send + record), sequential;
- *   3. raw undici replay of the very same request bytes against the same simulator, sequential → the ratio;
- *   4. simulator throughput for validate-and-create (concurrent replay), with full CDA validation
- *      (XSD + schematron + terminology) and with XSD only;
- *   5. peak RSS of the suite process and of this process.
- * Last line: `harness/raw ratio: X.XX`. Options: --exchanges N (default 200), --skip-suite, --concurrency N.
+ * npm run bench — the figures of the performance table, measured the same way every time, with the official catalogs
+ * on (FSE_CATALOGS_DIR) and off, in one run:
+ *   1. the full suite, process start to exit: `fse-harness run --no-report` (catalogs on and off) and the accreditation
+ *      run with its HTML report (catalogs on); scenarios, exchanges and each process's peak RSS are read from the run
+ *      directory the suite wrote (run.json `figures`, the ledger, the scenario records), never from its console;
+ *   2. per phase (catalogs on, catalogs off), in a child process of its own: the harness cost per validate-and-create
+ *      (build CDA + PDF/A-3 + PAdES + two JWTs + send + record, sequential) and a raw undici replay of the very same
+ *      request bytes against the same simulator → the ratio; the simulator's validate-and-create throughput under
+ *      concurrent replay, with what it validated named.
+ * Last line: `harness/raw ratio: X.XX` (catalogs on; catalogs off when no catalogs are given).
+ * Options: --exchanges N (default 200), --concurrency N (default 16), --skip-suite, --phase on|off (internal).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client, buildConnector } from 'undici';
@@ -26,119 +29,204 @@ import { buildTokens } from '../support/jwt/tokens.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { parseArgs } from '../cli/command.ts';
 import { startEmbeddedSimulator } from '../cli/target.ts';
+import { EVIDENCE_FILES, CUCUMBER_FILES, RUN_FILES } from '../support/evidence/runDir.ts';
 
-const { flags } = parseArgs(process.argv.slice(2), { string: ['exchanges', 'concurrency'], boolean: ['skip-suite'] });
+const HELP = `npm run bench [-- OPTIONS]
+
+Prints the performance figures with the official catalogs on (FSE_CATALOGS_DIR) and off, in one run.
+  --exchanges N     validate-and-create exchanges per phase (default 200)
+  --concurrency N   concurrent clients for the simulator throughput (default 16)
+  --skip-suite      do not run the full suite (the per-exchange phases only)
+  --help            this text
+`;
+const { flags } = parseArgs(process.argv.slice(2), { string: ['exchanges', 'concurrency', 'phase'], boolean: ['skip-suite', 'help'] });
+if (flags.help) { process.stdout.write(HELP); process.exit(0); }
 const N = Number(flags.exchanges ?? 200);
 const CONC = Number(flags.concurrency ?? 16);
 const CFS = ['RMSLSO31M04Z404R', 'MNTMRA03M71C615V', 'MNZLSN99E05F205J', 'DRCGNN12A46A326K', 'BRGLRZ80D58H501Q'];
 const say = (s: string) => process.stdout.write(`${s}\n`);
-const ms = (x: number) => `${x.toFixed(2)} ms`;
+const BENCH = join(PROJECT_ROOT, 'bench', 'bench.ts');
 
-say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`);
-say(`catalogs: ${process.env.FSE_CATALOGS_DIR ?? '(none: CDA validation off in the simulator)'}`);
+/** What one phase (one child process) measured. */
+interface PhaseFigures {
+  catalogs: string | null;
+  validated: string;
+  harnessMs: number;
+  rawMs: number;
+  parts: { cda: number; pdf: number; sign: number; jwt: number };
+  simFull: number;
+  simXsdOnly: number;
+  simNoValidation: number;
+  peakRssMb: number;
+}
 
-// ---- 1. full suite ----------------------------------------------------------------------------
-let suiteLine = 'full suite: skipped (--skip-suite)';
-if (!flags['skip-suite']) {
+if (flags.phase) {
+  say(`PHASE ${JSON.stringify(await phase())}`);
+  process.exit(0);
+}
+
+// ------------------------------------------------------------------------------------------------ the parent
+const catalogsDir = process.env.FSE_CATALOGS_DIR?.trim() || null;
+const started = new Date();
+say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}; ${started.toISOString()}`);
+say(`catalogs: ${catalogsDir ?? 'NONE (FSE_CATALOGS_DIR unset): the "catalogs on" figures are SKIPPED'}`);
+
+interface SuiteFigures { label: string; wallS: number; scenarios: number; passed: number; failed: number; skipped: number; exchanges: number; coordinatorRssMb: number | null; workersRssMb: number[]; exit: number | null }
+
+/** Runs the whole suite as a vendor would and reads its figures from the run directory it wrote. */
+async function suite(label: string, catalogs: string | null, withReport: boolean): Promise<SuiteFigures> {
   const reports = mkdtempSync(join(tmpdir(), 'fse-bench-suite-'));
-  say('running the full suite (fse-harness run --no-report)…');
+  say(`running the full suite: ${label}…`);
+  const args = [join(PROJECT_ROOT, 'bin', 'fse-harness.js'), 'run', '--reports', reports, ...(withReport ? [] : ['--no-report'])];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'fse-harness.js'), 'run', '--no-report', '--reports', reports], { cwd: PROJECT_ROOT, encoding: 'utf8', env: process.env, maxBuffer: 256 * 2 ** 20 });
-  const wall = (performance.now() - t0) / 1000;
-  const out = r.stdout ?? '';
-  const ex = Number(/(\d+) HTTP exchanges/.exec(out)?.[1] ?? 0);
-  const sc = /(\d+) passed, (\d+) failed \((\d+) scenarios/.exec(out);
-  const rss = /peak RSS (.+)$/m.exec(out)?.[1];
-  const workers = /(\d+) parallel workers/.exec(out)?.[1] ?? '1';
-  suiteLine = `full suite: ${wall.toFixed(1)} s wall (process start to exit), ${sc?.[3] ?? '?'} scenarios (${sc?.[1] ?? '?'} passed, ${sc?.[2] ?? '?'} failed), ${ex} exchanges, ${(ex / wall).toFixed(1)} exchanges/s, ${workers} worker process(es), peak RSS ${rss ?? '?'}, exit ${r.status}`;
+  const exit = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { ...process.env, FSE_CATALOGS_DIR: catalogs ?? '' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', (code) => resolve(code));
+  });
+  const wallS = (performance.now() - t0) / 1000;
+  const runs = join(reports, 'runs');
+  const dir = existsSync(runs) ? readdirSync(runs).map((d) => join(runs, d))[0] : undefined;
+  const lines = (f: string) => (dir && existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()) : []);
+  const records = dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.scenarios)).map((l) => JSON.parse(l) as { status: string }) : [];
+  const runInfo = dir && existsSync(join(dir, RUN_FILES.runInfo)) ? JSON.parse(readFileSync(join(dir, RUN_FILES.runInfo), 'utf8')) as { figures?: { peakRssMb?: number } } : {};
+  const f: SuiteFigures = {
+    label, wallS, exit,
+    scenarios: records.length,
+    passed: records.filter((r) => r.status === 'PASSED').length,
+    failed: records.filter((r) => r.status === 'FAILED').length,
+    skipped: records.filter((r) => r.status === 'SKIPPED').length,
+    exchanges: dir ? lines(join(dir, 'evidence', EVIDENCE_FILES.ledgerJsonl)).length : 0,
+    coordinatorRssMb: runInfo.figures?.peakRssMb ?? null,
+    workersRssMb: dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.workersRss)).map(Number) : [],
+  };
   rmSync(reports, { recursive: true, force: true });
+  if (!dir || f.scenarios === 0) throw new Error(`the suite (${label}) left no run directory with scenario records (exit ${exit})`);
+  return f;
 }
 
-// ---- 2. harness cost per exchange -------------------------------------------------------------
-const reports = mkdtempSync(join(tmpdir(), 'fse-bench-'));
-const session = await Session.open({ reportsDir: reports, startEmbedded: startEmbeddedSimulator });
-const types: DocType[] = session.profile.documentTypes.length ? session.profile.documentTypes : [...DOC_TYPES];
-const captured: Buffer[] = [];
-const runOne = async (i: number) => {
-  const docType = types[i % types.length]!;
-  const doc = await prepareDocument({ docType, patientCf: CFS[i % 5]!, profile: session.profile, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
-  const o = await performExchange(session, { scenario: 'bench', method: 'validate-and-create', document: doc, expected: 202 });
-  if (o.httpStatus !== 202) throw new Error(`bench exchange refused: ${o.httpStatus} ${o.errorType} ${o.errorDetail}`);
-  return o.result.requestBytes;
-};
-for (let i = 0; i < Math.min(20, N); i++) await runOne(i); // warm-up (schematron compilation, JIT)
-let t = performance.now();
-for (let i = 0; i < N; i++) captured.push(await runOne(i));
-const harnessMs = (performance.now() - t) / N;
-
-// where the harness time goes (same inputs, measured separately)
-const parts = { cda: 0, pdf: 0, sign: 0, jwt: 0 };
-const K = Math.min(50, N);
-for (let i = 0; i < K; i++) {
-  const docType = types[i % types.length]!;
-  let a = performance.now();
-  const ctx = newCdaContext({ docType, patientCf: CFS[i % 5]!, profile: session.profile, runId: session.runId, seq: 100000 + i });
-  const cda = buildCda(ctx); parts.cda += performance.now() - a; a = performance.now();
-  const pdf = await buildPdf({ cda, title: docType }); parts.pdf += performance.now() - a; a = performance.now();
-  await signPades(pdf, { certDer: session.credentials.sign.certDer, privateKeyPkcs8Der: session.credentials.sign.privateKeyPkcs8Der }); parts.sign += performance.now() - a; a = performance.now();
-  await buildTokens({ method: 'validate-and-create', profile: session.profile, sign: session.credentials.sign, patientCf: CFS[i % 5]!, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: '0'.repeat(64) }); parts.jwt += performance.now() - a;
+function runPhase(catalogs: string | null): PhaseFigures {
+  say(`measuring per-exchange costs and simulator throughput, catalogs ${catalogs ? 'on' : 'off'}…`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', BENCH, '--phase', catalogs ? 'on' : 'off', '--exchanges', String(N), '--concurrency', String(CONC)], {
+    cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, FSE_CATALOGS_DIR: catalogs ?? '' }, maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('PHASE '));
+  if (r.status !== 0 || !line) throw new Error(`bench phase (catalogs ${catalogs ? 'on' : 'off'}) failed with exit ${r.status}: ${r.stdout}`);
+  return JSON.parse(line.slice('PHASE '.length)) as PhaseFigures;
 }
 
-// ---- 3. raw replay of the same bytes ---------------------------------------------------------
-interface Raw { method: string; path: string; headers: Record<string, string>; body: Buffer }
-function parseRaw(b: Buffer): Raw {
-  const end = b.indexOf('\r\n\r\n');
-  const lines = b.subarray(0, end).toString('latin1').split('\r\n');
-  const [method, path] = lines[0]!.split(' ');
-  const headers: Record<string, string> = {};
-  for (const l of lines.slice(1)) { const i = l.indexOf(':'); const k = l.slice(0, i).toLowerCase(); if (!['host', 'connection', 'content-length'].includes(k)) headers[k] = l.slice(i + 1).trim(); }
-  return { method: method!, path: path!, headers, body: b.subarray(end + 4) };
+const suites: SuiteFigures[] = [];
+if (!flags['skip-suite']) {
+  if (catalogsDir) {
+    suites.push(await suite('catalogs on, no HTML report (fse-harness run --no-report)', catalogsDir, false));
+    suites.push(await suite('catalogs on, with the HTML report (npm run accreditation)', catalogsDir, true));
+  }
+  suites.push(await suite('catalogs off, no HTML report', null, false));
 }
-const raws = captured.map(parseRaw);
-const ca = readFileSync(join(DEFAULT_PKI_DIR, 'ca.pem'), 'utf8');
-function client(url: string, pipelining = 1): Client {
-  const conn = buildConnector({ cert: session.credentials.auth.certPem, key: session.credentials.auth.keyPem, ca, rejectUnauthorized: true } as buildConnector.BuildOptions);
-  return new Client(new URL(url).origin, { pipelining, connect: conn });
-}
-const replay = async (c: Client, r: Raw) => {
-  const res = await c.request({ method: r.method as 'POST', path: r.path, headers: r.headers, body: r.body });
-  await res.body.arrayBuffer();
-  if (res.statusCode !== 202) throw new Error(`replay got ${res.statusCode}`);
-};
-const c1 = client(session.baseUrl);
-for (let i = 0; i < Math.min(20, N); i++) await replay(c1, raws[i]!);
-t = performance.now();
-for (const r of raws) await replay(c1, r);
-const rawMs = (performance.now() - t) / raws.length;
-await c1.close();
+const on = catalogsDir ? runPhase(catalogsDir) : null;
+const off = runPhase(null);
 
-// ---- 4. simulator throughput -------------------------------------------------------------------
-async function throughput(url: string): Promise<number> {
-  const clients = Array.from({ length: CONC }, () => client(url));
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(clients.map(async (c) => { while (next < raws.length) await replay(c, raws[next++]!); }));
-  const s = (performance.now() - t0) / 1000;
-  await Promise.all(clients.map((c) => c.close()));
-  return raws.length / s;
-}
-const full = await throughput(session.baseUrl);
-const pki = DEFAULT_PKI_DIR;
-const sim2 = await startSimulator({ tls: { keyPem: readFileSync(join(pki, 'server.key'), 'utf8'), certPem: readFileSync(join(pki, 'server.pem'), 'utf8'), caPem: ca }, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { schematron: false } });
-await replay(client(sim2.url), raws[0]!);
-const xsdOnly = await throughput(sim2.url);
-await sim2.close();
-const sim3 = await startSimulator({ tls: { keyPem: readFileSync(join(pki, 'server.key'), 'utf8'), certPem: readFileSync(join(pki, 'server.pem'), 'utf8'), caPem: ca }, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { cdaValidation: false } });
-const noVal = await throughput(sim3.url);
-await sim3.close();
-await session.close();
-rmSync(reports, { recursive: true, force: true });
-
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+const rss = (s: SuiteFigures) => `coordinator + simulator ${s.coordinatorRssMb ?? '?'} MB${s.workersRssMb.length ? `, workers ${s.workersRssMb.join(' / ')} MB` : ''}`;
 say('');
-say(suiteLine);
-say(`harness per exchange (sequential, ${N} validate-and-create, types round-robin): ${ms(harnessMs)}`);
-say(`  of which, measured separately: CDA ${ms(parts.cda / K)}, PDF/A-3 ${ms(parts.pdf / K)}, PAdES ${ms(parts.sign / K)}, two JWTs ${ms(parts.jwt / K)}; the rest is send + simulator + ledger`);
-say(`raw undici replay of the same bytes (sequential): ${ms(rawMs)}`);
-say(`simulator validate-and-create throughput (${CONC} concurrent clients): ${full.toFixed(0)}/s with XSD+schematron+terminology, ${xsdOnly.toFixed(0)}/s with XSD only (+terminology), ${noVal.toFixed(0)}/s with CDA validation off`);
-say(`peak RSS (this process: harness + simulator): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-say(`harness/raw ratio: ${(harnessMs / rawMs).toFixed(2)}`);
+say(`figures (${started.toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}):`);
+for (const s of suites) {
+  say(`full suite, ${s.label}: ${s.wallS.toFixed(1)} s wall (process start to exit), ${s.scenarios} scenarios (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped), ${s.exchanges} exchanges, ${(s.exchanges / s.wallS).toFixed(1)} exchanges/s, peak RSS ${rss(s)}, exit ${s.exit}`);
+}
+for (const [name, p] of [['catalogs on', on], ['catalogs off', off]] as const) {
+  if (!p) { say(`${name}: SKIPPED (no FSE_CATALOGS_DIR)`); continue; }
+  say(`${name} — the simulator validates: ${p.validated}`);
+  say(`  harness per validate-and-create (sequential, ${N}, types round-robin): ${ms(p.harnessMs)}; of which, measured separately: CDA ${ms(p.parts.cda)}, PDF/A-3 ${ms(p.parts.pdf)}, PAdES ${ms(p.parts.sign)}, two JWTs ${ms(p.parts.jwt)}; the rest is send + simulator + ledger`);
+  say(`  raw undici replay of the same bytes (sequential): ${ms(p.rawMs)} → harness/raw ${(p.harnessMs / p.rawMs).toFixed(2)}`);
+  say(`  simulator validate-and-create/s (${CONC} concurrent clients): ${p.simFull.toFixed(0)}/s as configured, ${p.simXsdOnly.toFixed(0)}/s without schematron, ${p.simNoValidation.toFixed(0)}/s with CDA validation off`);
+  say(`  peak RSS of the measuring process (harness + simulator in one): ${p.peakRssMb} MB`);
+}
+const main = on ?? off;
+say(`harness/raw ratio: ${(main.harnessMs / main.rawMs).toFixed(2)}`);
+
+// ------------------------------------------------------------------------------------------------ one phase
+async function phase(): Promise<PhaseFigures> {
+  const reports = mkdtempSync(join(tmpdir(), 'fse-bench-'));
+  const session = await Session.open({ reportsDir: reports, startEmbedded: startEmbeddedSimulator });
+  const types: DocType[] = session.profile.documentTypes.length ? session.profile.documentTypes : [...DOC_TYPES];
+  const captured: Buffer[] = [];
+  const runOne = async (i: number) => {
+    const docType = types[i % types.length]!;
+    const doc = await prepareDocument({ docType, patientCf: CFS[i % 5]!, profile: session.profile, sign: session.credentials.sign, runId: session.runId, seq: session.nextSeq() });
+    const o = await performExchange(session, { scenario: 'bench', method: 'validate-and-create', document: doc, expected: 202 });
+    if (o.httpStatus !== 202) throw new Error(`bench exchange refused: ${o.httpStatus} ${o.errorType} ${o.errorDetail}`);
+    return o.result.requestBytes;
+  };
+  for (let i = 0; i < Math.min(20, N); i++) await runOne(i); // warm-up (schematron compilation, JIT)
+  let t = performance.now();
+  for (let i = 0; i < N; i++) captured.push(await runOne(i));
+  const harnessMs = (performance.now() - t) / N;
+
+  // where the harness time goes (same inputs, measured separately)
+  const parts = { cda: 0, pdf: 0, sign: 0, jwt: 0 };
+  const K = Math.min(50, N);
+  for (let i = 0; i < K; i++) {
+    const docType = types[i % types.length]!;
+    let a = performance.now();
+    const ctx = newCdaContext({ docType, patientCf: CFS[i % 5]!, profile: session.profile, runId: session.runId, seq: 100000 + i });
+    const cda = buildCda(ctx); parts.cda += performance.now() - a; a = performance.now();
+    const pdf = await buildPdf({ cda, title: docType }); parts.pdf += performance.now() - a; a = performance.now();
+    await signPades(pdf, { certDer: session.credentials.sign.certDer, privateKeyPkcs8Der: session.credentials.sign.privateKeyPkcs8Der }); parts.sign += performance.now() - a; a = performance.now();
+    await buildTokens({ method: 'validate-and-create', profile: session.profile, sign: session.credentials.sign, patientCf: CFS[i % 5]!, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: '0'.repeat(64) }); parts.jwt += performance.now() - a;
+  }
+  for (const k of Object.keys(parts) as (keyof typeof parts)[]) parts[k] /= K;
+
+  interface Raw { method: string; path: string; headers: Record<string, string>; body: Buffer }
+  const parseRaw = (b: Buffer): Raw => {
+    const end = b.indexOf('\r\n\r\n');
+    const lines = b.subarray(0, end).toString('latin1').split('\r\n');
+    const [method, path] = lines[0]!.split(' ');
+    const headers: Record<string, string> = {};
+    for (const l of lines.slice(1)) { const i = l.indexOf(':'); const k = l.slice(0, i).toLowerCase(); if (!['host', 'connection', 'content-length'].includes(k)) headers[k] = l.slice(i + 1).trim(); }
+    return { method: method!, path: path!, headers, body: b.subarray(end + 4) };
+  };
+  const raws = captured.map(parseRaw);
+  const ca = readFileSync(join(DEFAULT_PKI_DIR, 'ca.pem'), 'utf8');
+  const client = (url: string): Client => new Client(new URL(url).origin, {
+    pipelining: 1,
+    connect: buildConnector({ cert: session.credentials.auth.certPem, key: session.credentials.auth.keyPem, ca, rejectUnauthorized: true } as buildConnector.BuildOptions),
+  });
+  const replay = async (c: Client, r: Raw) => {
+    const res = await c.request({ method: r.method as 'POST', path: r.path, headers: r.headers, body: r.body });
+    await res.body.arrayBuffer();
+    if (res.statusCode !== 202) throw new Error(`replay got ${res.statusCode}`);
+  };
+  const c1 = client(session.baseUrl);
+  for (let i = 0; i < Math.min(20, N); i++) await replay(c1, raws[i]!);
+  t = performance.now();
+  for (const r of raws) await replay(c1, r);
+  const rawMs = (performance.now() - t) / raws.length;
+  await c1.close();
+
+  const throughput = async (url: string): Promise<number> => {
+    const clients = Array.from({ length: CONC }, () => client(url));
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(clients.map(async (c) => { while (next < raws.length) await replay(c, raws[next++]!); }));
+    const secs = (performance.now() - t0) / 1000;
+    await Promise.all(clients.map((c) => c.close()));
+    return raws.length / secs;
+  };
+  const simFull = await throughput(session.baseUrl);
+  const tls = { keyPem: readFileSync(join(DEFAULT_PKI_DIR, 'server.key'), 'utf8'), certPem: readFileSync(join(DEFAULT_PKI_DIR, 'server.pem'), 'utf8'), caPem: ca };
+  const sim2 = await startSimulator({ tls, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { schematron: false } });
+  await replay(client(sim2.url), raws[0]!);
+  const simXsdOnly = await throughput(sim2.url);
+  await sim2.close();
+  const sim3 = await startSimulator({ tls, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { cdaValidation: false } });
+  const simNoValidation = await throughput(sim3.url);
+  await sim3.close();
+  const catalogs = session.catalogsDir ?? null;
+  await session.close();
+  rmSync(reports, { recursive: true, force: true });
+  return {
+    catalogs,
+    validated: catalogs ? 'well-formedness + XSD + schematron + terminology (official catalogs)' : 'well-formedness only (no catalogs)',
+    harnessMs, rawMs, parts, simFull, simXsdOnly, simNoValidation,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}

@@ -11,7 +11,7 @@ import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
+import { addRunFigures, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
 import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV } from '../../support/harness/circuit.ts';
@@ -216,7 +216,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: summary  ${finished.summary}`);
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
-    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${peakRssMb} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
+    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, workersPeakRssMb: workersRss });
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (keep !== undefined) {
       const pruned = pruneRuns(resolve(session.runDir.dir, '..', '..'), { keep });

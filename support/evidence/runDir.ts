@@ -1,7 +1,7 @@
 /**
  * One directory per run: reports/runs/<UTC yyyymmddTHHMMSSZ>-<installation>[-N]/ — never overwritten.
  */
-import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 /** Files at the top of a run directory. */
@@ -164,4 +164,24 @@ function realpath(p: string): string {
 }
 function readText(p: string): string {
   return readFileSync(p, 'utf8');
+}
+
+/** The run's own figures, added to run.json when the run ends (read by `npm run bench`, never by the evidence). */
+export interface RunFigures {
+  wallSeconds: number;
+  scenarios: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  exchanges: number;
+  /** Peak RSS of the coordinating process (with the embedded simulator and the report generation), MB. */
+  peakRssMb: number;
+  /** Peak RSS of each parallel worker, MB. */
+  workersPeakRssMb: number[];
+}
+
+export function addRunFigures(runDir: string, figures: RunFigures): void {
+  const file = join(runDir, RUN_FILES.runInfo);
+  const info = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...info, figures }, null, 2)}\n`);
 }
