@@ -1,5 +1,5 @@
 /**
- * Allure 3 report generation (offline, in-process, no Java, no server).
+ * Allure 3 report generation (offline, in a child process of its own, no Java, no server).
  *
  * The `allure` package (a declared, pinned dependency) is the CLI; its engine lives in `@allurereport/core`,
  * which `allure` depends on with an exact version. We resolve the engine *from the `allure` package's own location*
@@ -16,7 +16,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawn } from 'node:child_process';
 import type { RunDir } from '../evidence/runDir.ts';
 
 export interface ReportEnv {
@@ -189,7 +190,7 @@ export async function generateAllureReport(
   runDir: RunDir,
   env: ReportEnv,
   o: { name?: string } = {},
-): Promise<{ indexHtml: string }> {
+): Promise<{ indexHtml: string; peakRssMb: number }> {
   const resultsDir = runDir.allureResultsDir;
   mkdirSync(resultsDir, { recursive: true });
   // Allure-2-compatible environment + executor files in the results dir (shown by any Allure viewer).
@@ -204,14 +205,41 @@ export async function generateAllureReport(
 
   const variables: Record<string, string> = {};
   for (const [k, v] of shownEntries(env)) variables[k] = v || 'n/d';
-  const name = o.name ?? defaultName(env);
+  return renderInChild({ resultsDir, reportDir: runDir.allureReportDir, cwd: runDir.dir, name: o.name ?? defaultName(env), variables });
+}
 
+/** What the report process needs: everything is plain data (it crosses a process boundary as JSON). */
+export interface RenderArgs { resultsDir: string; reportDir: string; cwd: string; name: string; variables: Record<string, string> }
+
+/**
+ * Runs the Allure engine in a process of its own (support/report/allure-render.mjs): reading a whole run's results and
+ * writing the single-file HTML holds more than a hundred megabytes that the run's own process — with the simulator,
+ * its catalogs and the evidence — would otherwise add to its peak. Its output and its peak RSS come back as one JSON
+ * line; its stderr goes to the run's console as it is.
+ */
+async function renderInChild(args: RenderArgs): Promise<{ indexHtml: string; peakRssMb: number }> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'allure-render.mjs');
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'], env: process.env });
+  child.stdin.end(JSON.stringify(args));
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });
+  const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('exit', (c) => resolve(c)); });
+  const line = out.trim().split('\n').pop() ?? '';
+  let r: { ok: boolean; indexHtml?: string; peakRssMb?: number; message?: string };
+  try { r = JSON.parse(line) as typeof r; } catch { throw new Error(`the Allure report process ended (exit ${code}) without an answer${out ? `: ${out.slice(0, 500)}` : ''}`); }
+  if (!r.ok || !r.indexHtml) throw new Error(r.message ?? `the Allure report process failed (exit ${code})`);
+  return { indexHtml: r.indexHtml, peakRssMb: r.peakRssMb ?? 0 };
+}
+
+/** The report itself, in the current process (called by allure-render.mjs). */
+export async function renderAllureReport(a: RenderArgs): Promise<{ indexHtml: string }> {
+  const { resultsDir, name, variables } = a;
   tidyAllureResults(resultsDir);
   const core = await loadAllureCore();
   const config = await core.resolveConfig(
     {
       name,
-      output: runDir.allureReportDir,
+      output: a.reportDir,
       variables,
       categories: { rules: allureCategories() },
       // history would live outside the run; every run dir is self-contained and never overwritten.
@@ -230,7 +258,7 @@ export async function generateAllureReport(
         },
       },
     },
-    { cwd: runDir.dir },
+    { cwd: a.cwd },
   );
   // Only the awesome plugin: drop the automatically added "agent" plugin (AI-agent helper output, not for auditors).
   const plugins = (config.plugins as { id: string }[] | undefined)?.filter((p) => p.id === 'awesome');
@@ -238,7 +266,7 @@ export async function generateAllureReport(
   await report.start();
   if (existsSync(resultsDir)) await report.readDirectory(resultsDir);
   await report.done();
-  const indexHtml = join(runDir.allureReportDir, 'index.html');
+  const indexHtml = join(a.reportDir, 'index.html');
   if (!existsSync(indexHtml)) throw new Error(`Allure did not produce ${indexHtml}`);
   const html = stripAnalytics(readFileSync(indexHtml, 'utf8'));
   const leaks = findMaskedLeaks(html, maskedValues(resultsDir));
