@@ -71,7 +71,7 @@ const started = new Date();
 say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}; ${started.toISOString()}`);
 say(`catalogs: ${catalogsDir ?? 'NONE (FSE_CATALOGS_DIR unset): the "catalogs on" figures are SKIPPED'}`);
 
-interface SuiteFigures { label: string; wallS: number; scenarios: number; passed: number; failed: number; skipped: number; exchanges: number; coordinatorRssMb: number | null; workersRssMb: number[]; exit: number | null }
+interface SuiteFigures { label: string; wallS: number; scenarios: number; passed: number; failed: number; skipped: number; exchanges: number; coordinatorRssMb: number | null; reportRssMb: number | null; workersRssMb: number[]; exit: number | null }
 
 /** Runs the whole suite as a vendor would and reads its figures from the run directory it wrote. */
 async function suite(label: string, catalogs: string | null, withReport: boolean): Promise<SuiteFigures> {
@@ -88,7 +88,7 @@ async function suite(label: string, catalogs: string | null, withReport: boolean
   const dir = existsSync(runs) ? readdirSync(runs).map((d) => join(runs, d))[0] : undefined;
   const lines = (f: string) => (dir && existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()) : []);
   const records = dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.scenarios)).map((l) => JSON.parse(l) as { status: string }) : [];
-  const runInfo = dir && existsSync(join(dir, RUN_FILES.runInfo)) ? JSON.parse(readFileSync(join(dir, RUN_FILES.runInfo), 'utf8')) as { figures?: { peakRssMb?: number } } : {};
+  const runInfo = dir && existsSync(join(dir, RUN_FILES.runInfo)) ? JSON.parse(readFileSync(join(dir, RUN_FILES.runInfo), 'utf8')) as { figures?: { peakRssMb?: number; reportPeakRssMb?: number } } : {};
   const f: SuiteFigures = {
     label, wallS, exit,
     scenarios: records.length,
@@ -97,6 +97,7 @@ async function suite(label: string, catalogs: string | null, withReport: boolean
     skipped: records.filter((r) => r.status === 'SKIPPED').length,
     exchanges: dir ? lines(join(dir, 'evidence', EVIDENCE_FILES.ledgerJsonl)).length : 0,
     coordinatorRssMb: runInfo.figures?.peakRssMb ?? null,
+    reportRssMb: runInfo.figures?.reportPeakRssMb ?? null,
     workersRssMb: dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.workersRss)).map(Number) : [],
   };
   rmSync(reports, { recursive: true, force: true });
@@ -126,7 +127,7 @@ const on = catalogsDir ? runPhase(catalogsDir) : null;
 const off = runPhase(null);
 
 const ms = (x: number) => `${x.toFixed(2)} ms`;
-const rss = (s: SuiteFigures) => `coordinator + simulator ${s.coordinatorRssMb ?? '?'} MB${s.workersRssMb.length ? `, workers ${s.workersRssMb.join(' / ')} MB` : ''}`;
+const rss = (s: SuiteFigures) => `coordinator + simulator ${s.coordinatorRssMb ?? '?'} MB${s.workersRssMb.length ? `, workers ${s.workersRssMb.join(' / ')} MB` : ''}${s.reportRssMb ? `, report renderer ${s.reportRssMb} MB` : ''}`;
 say('');
 say(`figures (${started.toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}):`);
 for (const s of suites) {

@@ -217,8 +217,8 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${peakRssMb} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}`);
-    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, workersPeakRssMb: workersRss });
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${peakRssMb} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}${finished.reportPeakRssMb ? `; report renderer ${finished.reportPeakRssMb} MB` : ''}`);
+    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, workersPeakRssMb: workersRss, ...(finished.reportPeakRssMb ? { reportPeakRssMb: finished.reportPeakRssMb } : {}) });
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (keep !== undefined) {
       const pruned = pruneRuns(resolve(session.runDir.dir, '..', '..'), { keep });

@@ -178,6 +178,8 @@ export interface RunFigures {
   peakRssMb: number;
   /** Peak RSS of each parallel worker, MB. */
   workersPeakRssMb: number[];
+  /** Peak RSS of the process that rendered the HTML report (a child of its own), MB; absent without the report. */
+  reportPeakRssMb?: number;
 }
 
 export function addRunFigures(runDir: string, figures: RunFigures): void {

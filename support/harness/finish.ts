@@ -48,7 +48,7 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
 }
 
 /** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
-export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; bundle: string; report?: string }> {
+export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
@@ -61,6 +61,7 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   const dataJson = writeDataJson(s.runDir.dir, meta, entries);
   if (dataJson) o.log(`data.json (national format): ${entries.length} entries`);
   let report: string | undefined;
+  let reportPeakRssMb: number | undefined;
   if (o.report) {
     o.log('generating the Allure report…');
     const r = await generateAllureReport(s.runDir, {
@@ -75,6 +76,7 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
       ...(meta.stopped ? { stopped: meta.stopped } : {}),
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
     report = relative(process.cwd(), r.indexHtml);
+    reportPeakRssMb = r.peakRssMb;
     // The report holds everything the results held (one self-contained file): the results are an intermediate
     // output, removed unless asked to keep them (`run --keep-intermediate`).
     if (!o.keepIntermediate) rmSync(s.runDir.allureResultsDir, { recursive: true, force: true });
@@ -84,5 +86,5 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   dbg('after manifest');
   const b = await buildBundle(s.runDir.dir);
   dbg('after bundle');
-  return { summary: relative(process.cwd(), summary), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report };
+  return { summary: relative(process.cwd(), summary), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb };
 }
