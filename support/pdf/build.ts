@@ -77,10 +77,34 @@ type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 let parsedFont: ReturnType<Fontkit['create']> | undefined;
 const cachingFontkit: Fontkit = {
   create(buffer: Uint8Array, postscriptName?: string) {
-    if (buffer === fontBytesCache && !postscriptName) return (parsedFont ??= fontkit.create(buffer));
+    if (buffer === fontBytesCache && !postscriptName) return (parsedFont ??= withLayoutMemo(fontkit.create(buffer)));
     return fontkit.create(buffer, postscriptName);
   },
 };
+
+/**
+ * Shaping (`font.layout`: cmap, GSUB ligatures, GPOS) is deterministic for a given font, text and feature set, and
+ * most lines of the documents repeat from one document to the next (section titles, labels, the template's text):
+ * the shaped glyph run of a line is kept per process (bounded), so each distinct line is shaped once. pdf-lib only
+ * reads the run's glyphs (their ids go into the per-document subset), so sharing a run between documents is safe and
+ * the PDF bytes are the same as without the memo.
+ */
+const LAYOUT_MEMO_MAX = 4096;
+export function withLayoutMemo<F extends { layout: (text: string, features?: never) => unknown }>(font: F): F {
+  const layout = font.layout.bind(font);
+  const memo = new Map<string, unknown>();
+  font.layout = ((text: string, features?: never) => {
+    const key = features === undefined ? text : `${JSON.stringify(features)}\u0000${text}`;
+    let run = memo.get(key);
+    if (run === undefined) {
+      run = layout(text, features);
+      if (memo.size >= LAYOUT_MEMO_MAX) memo.clear();
+      memo.set(key, run);
+    }
+    return run;
+  }) as F['layout'];
+  return font;
+}
 
 /** The sRGB profile, deflated once per process (the same bytes `ctx.flateStream` would produce for every document). */
 let deflatedIccCache: Uint8Array | undefined;
