@@ -214,6 +214,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
+    out(`fse-harness: mail RT  ${finished.mail}`);
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
