@@ -35,12 +35,14 @@ export function renderMail(meta: RunMeta, rows: readonly LedgerRow[]): string {
   const app = meta.application;
   const convenzionato = meta.codRep !== '999';
   const provider = flat(meta.provider.name);
+  const stage = meta.target === 'stage';
   L.push(`Oggetto: FSE 2.0 Regione Toscana - accreditamento impianto ${flat(meta.installation)} - ${provider}`
-    + ` (P.IVA ${flat(meta.provider.partitaIva)}) - X-Cart-id delle chiamate in stage`);
+    + ` (P.IVA ${flat(meta.provider.partitaIva)}) - ${stage ? 'X-Cart-id delle chiamate in stage' : 'PROVA NON SU STAGE, non valida'}`);
   L.push('');
   L.push('Gentili referenti FSE di Regione Toscana,');
   L.push('');
-  L.push(`il fornitore ${provider} (P.IVA ${flat(meta.provider.partitaIva)}) ha eseguito in ambiente di stage i metodi`
+  L.push(`il fornitore ${provider} (P.IVA ${flat(meta.provider.partitaIva)}) ha eseguito ${stage ? 'in ambiente di stage'
+    : meta.target === 'simulator' ? 'contro il simulatore locale (non lo stage di Regione Toscana)' : `sul target "${flat(meta.target)}" (non lo stage di Regione Toscana)`} i metodi`
     + ` del gateway FSE 2.0 per l'impianto ${flat(meta.installation)}, ${convenzionato
       ? `convenzionato con l'Azienda ${flat(meta.azienda) || '(AZIENDA NON INDICATA)'} (CODREP ${flat(meta.codRep)})`
       : `accreditato non convenzionato (CODREP ${flat(meta.codRep)})`}.`);

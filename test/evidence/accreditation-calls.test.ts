@@ -116,6 +116,9 @@ describe('mail-rt.txt', () => {
     assert.equal(mail.split('\n')[0], notStageWarning('simulator'));
     assert.match(mail.split('\n')[0]!, /^ATTENZIONE: esecuzione contro il simulatore locale, non valida per l'accreditamento$/);
     assert.match(mail, /accreditato non convenzionato \(CODREP 999\)/);
+    assert.match(mail, /^Oggetto: [^\n]* - PROVA NON SU STAGE, non valida$/m);
+    assert.match(mail, /ha eseguito contro il simulatore locale \(non lo stage di Regione Toscana\) i metodi/);
+    assert.doesNotMatch(mail, /in stage|ambiente di stage/);
     assert.doesNotMatch(mail, /Azienda/);
     assert.match(mail, /1 documenti risultano ancora pubblicati: doc-1 \(LAB, RMSLSO31M04Z404R\)/);
   });
