@@ -72,7 +72,8 @@ Output: reports/runs/<UTC timestamp>-<installation>/ (and reports/latest pointin
   allure-report/index.html   the report auditors read (single file, opens from disk)
   evidence/ledger.csv        one row per HTTP exchange with its X-Cart-id (also ledger.jsonl)
   evidence/exchanges/        exact request/response bytes;  evidence/pdf/  the signed PDFs sent
-  summary.md                 the mail RT asks for before production;  evidence-bundle.zip  for Toscana Compliance
+  summary.md                 what RT asks for before production (accepted X-Cart-id per method × type first)
+  mail-rt.txt                the mail to RT, ready to paste;  evidence-bundle.zip  for Toscana Compliance
 
 Examples:
   npm run accreditation
