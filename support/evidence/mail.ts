@@ -72,7 +72,7 @@ export function renderMail(meta: RunMeta, rows: readonly LedgerRow[]): string {
   const left = meta.leftBehind ?? [];
   L.push(left.length === 0
     ? 'Al termine dell\'esecuzione tutti i documenti pubblicati sono stati eliminati.'
-    : `Al termine dell'esecuzione ${left.length} documenti risultano ancora pubblicati: ${left.map(flat).join('; ')}.`);
+    : `Al termine dell'esecuzione ${left.length === 1 ? '1 documento risulta' : `${left.length} documenti risultano`} ancora ${left.length === 1 ? 'pubblicato' : 'pubblicati'}: ${left.map(flat).join('; ')}.`);
   L.push('');
   L.push('Richieste e risposte complete di ogni chiamata, con il relativo X-Cart-id, sono conservate nell\'archivio'
     + ' delle evidenze (evidence-bundle.zip, con impronte SHA-256) e sono disponibili su richiesta.');

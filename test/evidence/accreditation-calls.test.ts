@@ -120,7 +120,7 @@ describe('mail-rt.txt', () => {
     assert.match(mail, /ha eseguito contro il simulatore locale \(non lo stage di Regione Toscana\) i metodi/);
     assert.doesNotMatch(mail, /in stage|ambiente di stage/);
     assert.doesNotMatch(mail, /Azienda/);
-    assert.match(mail, /1 documenti risultano ancora pubblicati: doc-1 \(LAB, RMSLSO31M04Z404R\)/);
+    assert.match(mail, /1 documento risulta ancora pubblicato: doc-1 \(LAB, RMSLSO31M04Z404R\)/);
   });
   it('textTable pads every column but the last', () => {
     assert.deepEqual(textTable(['a', 'bb'], [['xyz', 'q'], ['', 'long']]), ['a    bb', '---  ----', 'xyz  q', '     long']);
