@@ -38,3 +38,16 @@ function formatRome(d: Date): string {
 export function formatDtm(d: Date): string {
   return hl7Ts(d).slice(0, 14);
 }
+
+/**
+ * Date and time as an Italian reader (RT's staff) reads it: `dd/MM/yyyy HH:mm:ss` in Europe/Rome local time, with
+ * the UTC offset so that the hour repeated when summer time ends stays unambiguous: `05/12/2026 06:03:18 (UTC+01:00)`.
+ * An unparseable input is returned as given (a ledger row is never dropped for its timestamp).
+ */
+export function romeDateTime(d: Date | string): string {
+  const date = typeof d === 'string' ? new Date(d) : d;
+  if (Number.isNaN(date.getTime())) return String(d);
+  const ts = hl7Ts(date);
+  return `${ts.slice(6, 8)}/${ts.slice(4, 6)}/${ts.slice(0, 4)} ${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)}`
+    + ` (UTC${ts.slice(14, 17)}:${ts.slice(17, 19)})`;
+}

@@ -1,12 +1,17 @@
 import { resolve, relative } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
 import { parseArgs } from '../command.ts';
 import { startEmbeddedSimulator } from '../target.ts';
 import { Session, setCurrentSession } from '../../support/harness/session.ts';
-import { PROJECT_ROOT, DEFAULT_PROFILE } from '../../support/paths.ts';
+import { PROJECT_ROOT, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../../support/paths.ts';
+import { UserError } from '../../support/errors.ts';
+import { collectRunDir, outcomeOf, writeIndex, type InstallationResult } from '../../support/evidence/index.ts';
 import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
@@ -29,7 +34,11 @@ Usage: fse-harness run [options] [FEATURE...]
   FEATURE            feature files or folders to run instead of all of features/ (e.g. features/04-eliminazione.feature)
 
 Options:
-  --profile FILE     installation profile (default: testdata/profile.example.json, or $FSE_PROFILE)
+  --profile FILE     installation profile (default: testdata/profile.example.json, or $FSE_PROFILE).
+                     Repeat it for several installations: --profile a.json --profile b.json runs them one after
+                     another (each its own run directory, every other option applying to each), then writes
+                     reports/index.html and reports/index.md (one line per installation); exit code 1 if any
+                     installation failed
   --tags EXPR        Cucumber tag expression to run a slice, e.g. "@LAB and @positivo", "@delete", "@naz-28"
                      (always combined with the document types of the profile)
   --reports DIR      where runs are written (default: reports/)
@@ -63,12 +72,14 @@ Output: reports/runs/<UTC timestamp>-<installation>/ (and reports/latest pointin
   allure-report/index.html   the report auditors read (single file, opens from disk)
   evidence/ledger.csv        one row per HTTP exchange with its X-Cart-id (also ledger.jsonl)
   evidence/exchanges/        exact request/response bytes;  evidence/pdf/  the signed PDFs sent
-  summary.md                 the mail RT asks for before production;  evidence-bundle.zip  for Toscana Compliance
+  summary.md                 what RT asks for before production (accepted X-Cart-id per method × type first)
+  mail-rt.txt                the mail to RT, ready to paste;  evidence-bundle.zip  for Toscana Compliance
 
 Examples:
   npm run accreditation
   fse-harness run --profile impianto-firenze.json --tags "@LAB"
   fse-harness run features/04-eliminazione.feature --tags "@LAB" --keep 5
+  fse-harness run --profile impianto-firenze.json --profile impianto-prato.json
 `;
 
 function out(line: string): void { process.stdout.write(`${line}\n`); }
@@ -97,11 +108,14 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags, positionals } = parseArgs(argv, { string: ['profile', 'tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
+    const { flags, positionals } = parseArgs(argv, { multiple: ['profile'], string: ['tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
     // by environment, so that the parallel worker processes get them too
     if (flags['strict-cn']) process.env[STRICT_CN_ENV] = '1';
     if (flags['max-network-failures'] !== undefined) process.env[MAX_NETWORK_FAILURES_ENV] = String(flags['max-network-failures']);
     maxNetworkFailures({}, process.env); // a bad value is a UserError before anything starts
+    const profiles = (flags.profile as string[] | undefined) ?? [];
+    if (profiles.length > 1) return runSeveral(argv, profiles, flags);
+    flags.profile = profiles[0];
     const t0 = performance.now();
     const tee = teeConsole();
     try {
@@ -130,6 +144,8 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       startEmbedded: startEmbeddedSimulator,
     });
     setCurrentSession(session);
+    // Run by `run --profile a --profile b`: tell the parent where this installation's run directory is.
+    if (process.env[SEVERAL_RESULT_ENV]) writeFileSync(process.env[SEVERAL_RESULT_ENV], `${JSON.stringify({ runDir: session.runDir.dir })}\n`);
     tee.attach(resolve(session.runDir.dir, RUN_FILES.consoleLog));
     let success = false;
     try {
@@ -214,6 +230,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
+    out(`fse-harness: mail RT  ${finished.mail}`);
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
@@ -231,6 +248,94 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     }
     if (stop) return 1;
     return success ? 0 : 1;
+}
+
+/** Set by `run` with several profiles for each installation's own run: the file where it writes its run directory. */
+const SEVERAL_RESULT_ENV = 'FSE_SEVERAL_RESULT_FILE';
+
+/** argv without the options the parent handles itself (`--profile`, `--keep`), in both `--x v` and `--x=v` forms. */
+export function argsWithout(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') { out.push(...argv.slice(i)); break; }
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0]! : '';
+    if (names.includes(name)) { if (!a.includes('=')) i++; continue; }
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * `run --profile a.json --profile b.json …` (README "Several installations"): each installation runs in a process of
+ * its own, one after another, exactly as `run --profile a.json …` would (its own run directory, console.log,
+ * simulator or stage session, signals); then reports/index.html and index.md list them all.
+ */
+async function runSeveral(argv: string[], profiles: string[], flags: Record<string, unknown>): Promise<number> {
+  const abs = profiles.map((p) => resolve(p));
+  const dup = abs.find((p, i) => abs.indexOf(p) !== i);
+  if (dup) throw new UserError('PROFILE_REPEATED', `The profile ${dup} is given twice`, 'Give each installation\'s profile once.');
+  // Every profile is checked before the first installation runs: a mistake in the last one is not found an hour
+  // later. Each is read with its own copy of the environment, so a profile's .env never reaches another installation.
+  const loaded = abs.map((p) => loadProfile(p, { env: { ...process.env } }).profile);
+  const keep = flags.keep === undefined ? undefined : keepCount(flags.keep);
+  const reportsDir = resolve(flags.reports ? String(flags.reports) : DEFAULT_REPORTS_DIR);
+  const childArgs = argsWithout(argv, ['profile', 'keep']);
+  const tmp = mkdtempSync(join(tmpdir(), 'fse-several-'));
+  const results: InstallationResult[] = [];
+  // Ctrl-C reaches the running installation too (same process group), which stops and cleans up by itself: here it
+  // only means "start no further installation". SIGTERM is usually sent to this process alone: it is passed on.
+  let interrupted = false;
+  let child: ReturnType<typeof spawn> | undefined;
+  const onInt = () => { interrupted = true; };
+  const onTerm = () => { interrupted = true; child?.kill('SIGTERM'); };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    for (let k = 0; k < abs.length; k++) {
+      const p = loaded[k]!;
+      const label = `installation ${k + 1} of ${abs.length}: ${p.installation} (${profiles[k]}, target ${p.target})`;
+      if (interrupted) {
+        results.push({ profile: profiles[k]!, installation: p.installation, target: p.target, exitCode: 130, note: 'non avviata: esecuzione interrotta' });
+        continue;
+      }
+      out('');
+      out(`fse-harness: ==== ${label} ====`);
+      const resultFile = join(tmp, `${k}.json`);
+      const exitCode = await new Promise<number>((done) => {
+        child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'fse-harness.js'), 'run', '--profile', abs[k]!, ...childArgs], {
+          stdio: 'inherit',
+          env: { ...process.env, [SEVERAL_RESULT_ENV]: resultFile },
+        });
+        child.on('error', () => done(1));
+        child.on('exit', (code, signal) => done(code ?? (signal ? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9) : 1)));
+      });
+      child = undefined;
+      let runDir: string | undefined;
+      try { runDir = (JSON.parse(readFileSync(resultFile, 'utf8')) as { runDir: string }).runDir; } catch { /* refused at start-up */ }
+      const r: InstallationResult = {
+        profile: profiles[k]!, installation: p.installation, target: p.target, exitCode,
+        ...(runDir && existsSync(runDir) ? collectRunDir(reportsDir, runDir) : { note: `non avviata: rifiutata all'avvio (codice ${exitCode}), vedi l'output` }),
+      };
+      results.push(r);
+      out(`fse-harness: ==== ${label}: ${outcomeOf(r)} (exit code ${exitCode}) ====`);
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  const index = writeIndex(reportsDir, results);
+  out('');
+  for (const [k, r] of results.entries()) out(`fse-harness: ${k + 1}/${results.length} ${r.installation}: ${outcomeOf(r)}${r.runDir ? ` — ${r.runDir}` : ''}${r.note ? ` (${r.note})` : ''}`);
+  out(`fse-harness: index    ${relative(process.cwd(), index.html)} and ${relative(process.cwd(), index.md)}`);
+  if (keep !== undefined) {
+    // The installations just run are never pruned by their own batch: keep at least as many simulator runs.
+    const pruned = pruneRuns(reportsDir, { keep: Math.max(keep, results.length) });
+    for (const l of describePrune(pruned)) out(`fse-harness: ${l}`);
+  }
+  if (interrupted) return 130;
+  return results.some((r) => r.exitCode !== 0) ? 1 : 0;
 }
 
 /** Skipped scenarios by reason (the one the hook recorded). */

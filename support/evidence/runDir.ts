@@ -10,6 +10,8 @@ export const RUN_FILES = {
   consoleLog: 'console.log',
   /** The mail RT asks for before production. */
   summary: 'summary.md',
+  /** The mail to RT, ready to paste (support/evidence/mail.ts): subject, body, the X-Cart-id table. */
+  mailRt: 'mail-rt.txt',
   /** National accreditation format. */
   dataJson: 'data.json',
   /** Reproducible zip of the evidence, for Toscana Compliance. */

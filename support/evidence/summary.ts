@@ -9,35 +9,12 @@ import { join } from 'node:path';
 import { RUN_FILES } from './runDir.ts';
 import { METHODS } from '../types.ts';
 import type { LedgerRow } from '../types.ts';
+import { accreditationCalls, acceptedOutcomeIt, METHOD_LABEL_IT, notStageWarning } from './accreditation-calls.ts';
+import type { RunMeta } from './run-meta.ts';
+import { writeMail } from './mail.ts';
+import { romeDateTime } from '../rome-time.ts';
 
-export interface RunMeta {
-  installation: string;
-  provider: { name: string; partitaIva: string };
-  codRep: string;
-  azienda?: string;
-  target: string;
-  baseUrl: string;
-  application: { id: string; vendor: string; version: string };
-  catalogs?: string;
-  startedAt: string;
-  finishedAt?: string;
-  /** CN of the authentication certificate. */
-  authCn?: string;
-  /** CN of the signature certificate. */
-  signCn?: string;
-  /** Documents published during the run and not deleted (identificativoDoc, with type/CF if the caller adds them). */
-  leftBehind?: string[];
-  /** Credential/configuration warnings printed before the run (issue #11 §4). */
-  warnings?: string[];
-  /** Which document each type used: the vendor's file (CDA or PDF) or the built-in template (issue #14). */
-  documents?: string[];
-  /** How the gateway was reached: `diretta` or the proxy as scheme://host:port (never its credentials). */
-  route?: string;
-  /** The connection probe's result, one line (stage runs). */
-  probe?: string;
-  /** Why the run stopped early (Italian), with the last network error. */
-  stopped?: string;
-}
+export type { RunMeta } from './run-meta.ts';
 
 const METHOD_LABEL: Record<string, string> = {
   'validate-and-create': 'Validazione e pubblicazione (validate-and-create)',
@@ -79,31 +56,95 @@ function statusText(r: LedgerRow): string {
   return String(r.httpStatus) + (r.expected !== '' && r.expected !== r.httpStatus ? ` (atteso ${r.expected})` : '');
 }
 
-export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
-  const L: string[] = [];
+
+/** Installation data RT checks before production (toscana.md §7.5), as label/value pairs (summary and mail). */
+export function installationFacts(meta: RunMeta): [string, string][] {
   const app = meta.application;
   const convenzionato = meta.codRep !== '999';
+  const f: [string, string][] = [
+    ['Impianto (installazione)', meta.installation],
+    ['Fornitore', meta.provider.name],
+    ['Partita IVA fornitore', meta.provider.partitaIva],
+    ['CODREP', `${meta.codRep} (${CODREP_LABEL[meta.codRep] ?? 'n/d'})`],
+  ];
+  if (convenzionato || meta.azienda) f.push(['Azienda', meta.azienda ?? 'NON INDICATA']);
+  f.push(
+    ['Applicazione — vendor', app.vendor],
+    ['Applicazione — id', app.id],
+    ['Applicazione — versione', app.version],
+  );
+  if (meta.authCn) f.push(['CN certificato di autenticazione', meta.authCn]);
+  if (meta.signCn) f.push(['CN certificato di firma', meta.signCn]);
+  f.push(['Ambiente (target)', meta.target], ['URL del gateway', meta.baseUrl]);
+  return f;
+}
+
+export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
+  const L: string[] = [];
+  const convenzionato = meta.codRep !== '999';
+  const warning = notStageWarning(meta.target);
+  // First line, before the title: whoever opens the file (or a PDF of it) sees at once that it is not evidence.
+  if (warning) {
+    L.push(`**${mdText(warning)}**`);
+    L.push('');
+  }
   L.push(`# Riepilogo esecuzione di accreditamento FSE 2.0 — Regione Toscana`);
   L.push('');
-  L.push(`Riepilogo delle chiamate effettuate verso il gateway FSE 2.0 (CART) per l'impianto indicato, con l'identificativo`
-    + ` **X-Cart-id** restituito da CART per ogni risposta (accettata o no).`);
+  L.push(`Impianto **${mdText(meta.installation)}** — ${mdText(meta.provider.name)}. In testa le chiamate che RT chiede`
+    + ' per il passaggio in produzione, poi i dati dell\'impianto; in appendice ogni chiamata effettuata, con il suo'
+    + ' **X-Cart-id** (restituito da CART per ogni risposta, accettata o no).');
   L.push('');
+
+  // 1. What RT asks for: one accepted call per method × document type.
+  L.push('## X-Cart-id delle chiamate di accreditamento');
+  L.push('');
+  L.push('Per ogni metodo e tipo di documento, la chiamata accettata dal gateway (del ciclo di vita sui codici fiscali'
+    + ' di test RT, quando presente). Data e ora in ora italiana.');
+  L.push('');
+  L.push('| Metodo | Tipo documento | X-Cart-id | Data e ora | Codice fiscale | Esito |');
+  L.push('|---|---|---|---|---|---|');
+  const calls = accreditationCalls(rows, meta.documentTypes);
+  for (const c of calls) {
+    const r = c.row;
+    L.push(r
+      ? `| ${mdCell(METHOD_LABEL_IT[c.method])} | ${mdCell(c.documentType)} | ${mdCode(r.xCartId)} | ${mdCell(romeDateTime(r.timestamp))} | `
+        + `${mdCode(r.patientCf)} | ${mdCell(acceptedOutcomeIt(r))} |`
+      : `| ${mdCell(METHOD_LABEL_IT[c.method])} | ${mdCell(c.documentType)} | — | — | — | **NESSUNA CHIAMATA ACCETTATA** |`);
+  }
+  L.push('');
+  const missing = calls.filter((c) => !c.row).length;
+  if (missing > 0) {
+    L.push(`> **Attenzione:** ${missing} combinazioni metodo × tipo senza una chiamata accettata: l'esecuzione non`
+      + ' dimostra ancora tutti i metodi richiesti da RT.');
+    L.push('');
+  }
+  const left = meta.leftBehind ?? [];
+  L.push(left.length === 0
+    ? '- Documenti rimasti pubblicati sul gateway: **nessuno**.'
+    : `- Documenti rimasti pubblicati sul gateway: **${left.length}** (elencati in appendice).`);
+  if (meta.stopped) L.push(`- **Esecuzione interrotta:** ${mdText(meta.stopped)}.`);
+  L.push('');
+  // (Any other one-line state of the clean-up RT must see at once, e.g. documents of unknown fate, goes above.)
+
+  // 2. The installation data RT checks.
   L.push('## Dati dell\'impianto');
   L.push('');
   L.push('| Voce | Valore |');
   L.push('|---|---|');
-  L.push(`| Impianto (installazione) | ${mdCell(meta.installation)} |`);
-  L.push(`| Fornitore | ${mdCell(meta.provider.name)} |`);
-  L.push(`| Partita IVA fornitore | ${mdCell(meta.provider.partitaIva)} |`);
-  L.push(`| CODREP | ${mdCell(meta.codRep)} (${mdCell(CODREP_LABEL[meta.codRep] ?? 'n/d')}) |`);
-  if (convenzionato || meta.azienda) L.push(`| Azienda | ${mdCell(meta.azienda ?? 'NON INDICATA')} |`);
-  L.push(`| Ambiente (target) | ${mdCell(meta.target)} |`);
-  L.push(`| URL del gateway | ${mdCell(meta.baseUrl)} |`);
-  L.push(`| Applicazione — vendor | ${mdCell(app.vendor)} |`);
-  L.push(`| Applicazione — id | ${mdCell(app.id)} |`);
-  L.push(`| Applicazione — versione | ${mdCell(app.version)} |`);
-  if (meta.authCn) L.push(`| CN certificato di autenticazione | ${mdCell(meta.authCn)} |`);
-  if (meta.signCn) L.push(`| CN certificato di firma | ${mdCell(meta.signCn)} |`);
+  for (const [k, v] of installationFacts(meta)) L.push(`| ${mdCell(k)} | ${mdCell(v)} |`);
+  L.push('');
+  if (convenzionato && !meta.azienda) {
+    L.push('> **Attenzione:** CODREP convenzionato ma Azienda non indicata nel profilo.');
+    L.push('');
+  }
+
+  // 3. Everything else, for whoever checks the details.
+  L.push('## Appendice');
+  L.push('');
+  L.push('### Esecuzione');
+  L.push('');
+  L.push('| Voce | Valore |');
+  L.push('|---|---|');
   if (meta.catalogs) L.push(`| Versione cataloghi | ${mdCell(meta.catalogs)} |`);
   if (meta.route) L.push(`| Connessione | ${mdCell(meta.route)} |`);
   if (meta.probe) L.push(`| Sonda di connessione | ${mdCell(meta.probe)} |`);
@@ -115,32 +156,28 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
       + ' la pulizia finale è stata comunque tentata.');
     L.push('');
   }
-  if (meta.documents && meta.documents.length > 0) {
-    L.push('## Documenti inviati per tipo');
-    L.push('');
-    for (const d of meta.documents) L.push(`- ${mdText(d)}`);
-    L.push('');
-  }
-  if (meta.warnings && meta.warnings.length > 0) {
-    L.push('## Avvertenze');
-    L.push('');
-    for (const w of meta.warnings) L.push(`- ${mdText(w)}`);
-    L.push('');
-  }
-  if (convenzionato && !meta.azienda) {
-    L.push('> **Attenzione:** CODREP convenzionato ma Azienda non indicata nel profilo.');
-    L.push('');
-  }
   if (meta.target !== 'stage') {
     L.push(`> **Attenzione:** esecuzione su target \`${mdText(meta.target)}\`: gli identificativi qui riportati`
       + ' NON provengono dal gateway di stage di Regione Toscana e non valgono come evidenza di accreditamento.');
     L.push('');
   }
+  if (meta.documents && meta.documents.length > 0) {
+    L.push('### Documenti inviati per tipo');
+    L.push('');
+    for (const d of meta.documents) L.push(`- ${mdText(d)}`);
+    L.push('');
+  }
+  if (meta.warnings && meta.warnings.length > 0) {
+    L.push('### Avvertenze');
+    L.push('');
+    for (const w of meta.warnings) L.push(`- ${mdText(w)}`);
+    L.push('');
+  }
 
-  // Totals
+  // Totals (a count of the infrastructure's answers, kept apart from the non-conformities, belongs here)
   const count = (o: string) => rows.filter((r) => r.outcome === o).length;
   const withCart = rows.filter((r) => r.xCartId !== '').length;
-  L.push('## Totali');
+  L.push('### Totali');
   L.push('');
   L.push(`- Chiamate registrate: **${rows.length}**`);
   L.push(`- Con X-Cart-id: **${withCart}**; senza risposta HTTP: **${rows.filter((r) => r.httpStatus === '').length}**`);
@@ -148,12 +185,12 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   L.push('');
 
   // Per method × document type
-  L.push('## X-Cart-id per metodo e tipo di documento');
+  L.push('### Tutte le chiamate, per metodo e tipo di documento');
   L.push('');
   const methods = [...METHODS, ...[...new Set(rows.map((r) => r.method))].filter((m) => !METHODS.includes(m)).sort()];
   for (const m of methods) {
     const mRows = rows.filter((r) => r.method === m);
-    L.push(`### ${mdText(METHOD_LABEL[m] ?? m)}`);
+    L.push(`#### ${mdText(METHOD_LABEL[m] ?? m)}`);
     L.push('');
     if (mRows.length === 0) {
       L.push('_Nessuna chiamata eseguita per questo metodo._');
@@ -163,7 +200,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
     const types = [...new Set(mRows.map((r) => r.documentType))].sort();
     for (const t of types) {
       const tRows = mRows.filter((r) => r.documentType === t);
-      L.push(`#### Tipo documento: ${mdText(t || 'n/d')}`);
+      L.push(`##### Tipo documento: ${mdText(t || 'n/d')}`);
       L.push('');
       L.push('| Data/ora (UTC) | Scenario | CF paziente | Identificativo documento | HTTP | X-Cart-id | traceId | Esito |');
       L.push('|---|---|---|---|---|---|---|---|');
@@ -177,7 +214,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
 
   // Exchanges without response
   const noResp = rows.filter((r) => r.httpStatus === '' || r.responseFile === '');
-  L.push('## Chiamate senza risposta HTTP');
+  L.push('### Chiamate senza risposta HTTP');
   L.push('');
   if (noResp.length === 0) L.push('Nessuna: ogni chiamata ha ricevuto una risposta.');
   else {
@@ -193,7 +230,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   // Responses without X-Cart-id (should not happen on CART)
   const noCart = rows.filter((r) => r.httpStatus !== '' && r.xCartId === '');
   if (noCart.length > 0) {
-    L.push('## Risposte senza X-Cart-id');
+    L.push('### Risposte senza X-Cart-id');
     L.push('');
     L.push('| Data/ora (UTC) | Metodo | Tipo | Scenario | HTTP | Risposta salvata |');
     L.push('|---|---|---|---|---|---|');
@@ -204,10 +241,10 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
     L.push('');
   }
 
-  // Documents left behind
-  L.push('## Documenti rimasti pubblicati sul gateway');
+  // Documents left behind. The compact block at the top quotes their count; the list of documents whose fate is
+  // unknown (a create/replace without a usable answer, "forse pubblicati") belongs right after this section.
+  L.push('### Documenti rimasti pubblicati sul gateway');
   L.push('');
-  const left = meta.leftBehind ?? [];
   if (left.length === 0) L.push('Nessuno: tutti i documenti pubblicati durante l\'esecuzione sono stati cancellati.');
   else {
     L.push('I seguenti documenti risultano pubblicati e non cancellati al termine dell\'esecuzione:');
@@ -223,8 +260,13 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   return L.join('\n');
 }
 
+/**
+ * Writes summary.md and, beside it, mail-rt.txt (support/evidence/mail.ts): whoever regenerates the summary (the end
+ * of a run, a later clean-up) keeps the two in step. Returns the summary's path.
+ */
 export function writeSummary(runDir: string, meta: RunMeta, rows: LedgerRow[]): string {
   const path = join(runDir, RUN_FILES.summary);
   writeFileSync(path, renderSummary(meta, rows));
+  writeMail(runDir, meta, rows);
   return path;
 }

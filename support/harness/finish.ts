@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
-import { EVIDENCE_FILES } from '../evidence/runDir.ts';
+import { EVIDENCE_FILES, RUN_FILES } from '../evidence/runDir.ts';
 import { writeSummary, type RunMeta } from '../evidence/summary.ts';
 import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
@@ -23,6 +23,7 @@ export function runMeta(s: Session): RunMeta {
     catalogs: s.validator?.info ? `${s.validator.info.dir} (${s.validator.info.fingerprint})` : 'non configurati: validazioni XSD/schematron/terminologia locali disattivate',
     startedAt: s.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
+    documentTypes: [...p.documentTypes],
     authCn: s.credentials.auth.cn,
     signCn: s.credentials.sign.cn,
     leftBehind: s.records.readLeftBehind(),
@@ -47,8 +48,8 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
   };
 }
 
-/** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
-export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
+/** After the suite: summary.md and mail-rt.txt, data.json (national format, real responses only), manifest, zip, Allure report. */
+export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; mail: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
@@ -86,5 +87,5 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   dbg('after manifest');
   const b = await buildBundle(s.runDir.dir);
   dbg('after bundle');
-  return { summary: relative(process.cwd(), summary), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb };
+  return { summary: relative(process.cwd(), summary), mail: relative(process.cwd(), join(s.runDir.dir, RUN_FILES.mailRt)), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb };
 }

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync, realpathSync } from 'n
 import { join, resolve } from 'node:path';
 import { LEDGER_COLUMNS, METHODS, type Method } from '../../support/types.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { verifyManifest } from '../../support/evidence/manifest.ts';
+import { readManifest, verifyManifest } from '../../support/evidence/manifest.ts';
 import { GatewayOpenApi } from '../../support/openapi.ts';
 import { PROJECT_ROOT, DEFAULT_PKI_DIR } from '../../support/paths.ts';
 import { missingData, OPENAPI } from '../shared-data.ts';
@@ -99,7 +99,13 @@ test('manifest verifies, bundle, summary and report exist; summary lists the X-C
   const summary = readFileSync(join(LATEST, 'summary.md'), 'utf8');
   const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.xCartId);
   const missing = rows.filter((r) => !summary.includes(r.xCartId));
-  assert.equal(missing.length, 0, `X-Cart-ids missing from summary.md: ${missing.slice(0, 5).map((r) => r.xCartId).join(', ')}`);
+  assert.equal(missing.length, 0, `X-Cart-ids missing from summary.md: ${missing.slice(0, 5).map((r) => r.xCartId).join(', ')}`);  // RT's compact table: the simulator warning first, an accepted call for every method × type the suite covers
+  assert.match(summary, /^\*\*ATTENZIONE: esecuzione contro il simulatore locale/);
+  assert.doesNotMatch(summary, /NESSUNA CHIAMATA ACCETTATA/);
+  const mail = readFileSync(join(LATEST, 'mail-rt.txt'), 'utf8');
+  assert.match(mail.split('\n')[0]!, /^ATTENZIONE: esecuzione contro il simulatore locale/);
+  assert.match(mail, new RegExp(`impianto ${info.installation}`));
+  assert.ok('mail-rt.txt' in readManifest(realpathSync(LATEST)).files, 'mail-rt.txt is in the manifest (and the bundle)');
 });
 
 test('no private key material or passphrase anywhere in the run directory or console output', { skip: skipReason }, () => {

@@ -46,22 +46,26 @@ describe('summary.md', () => {
       assert.ok(md.includes(s), `missing ${s}`);
     }
   });
-  it('has one table per method × document type with every X-Cart-id and outcome', () => {
-    assert.match(md, /### Validazione e pubblicazione \(validate-and-create\)\n\n#### Tipo documento: LAB\n\n\|[^\n]*X-Cart-id[^\n]*\n\|---/);
-    assert.match(md, /#### Tipo documento: RAD/);
+  it('appendix: one table per method × document type with every X-Cart-id and outcome', () => {
+    assert.ok(md.indexOf('## Appendice') > md.indexOf("## Dati dell'impianto"), 'the appendix comes after the installation data');
+    assert.ok(md.indexOf('### Tutte le chiamate') > md.indexOf('## Appendice'), 'all ledger rows are in the appendix');
+    assert.match(md, /#### Validazione e pubblicazione \(validate-and-create\)\n\n##### Tipo documento: LAB\n\n\|[^\n]*X-Cart-id[^\n]*\n\|---/);
+    assert.match(md, /##### Tipo documento: RAD/);
     assert.match(md, /\| `cart-aaa-1` \|[^\n]*\| OK \(come atteso\) \|/);
     assert.match(md, /\| 400 \(atteso 202\) \| `cart-ccc-3` \|[^\n]*NON CONFORME/);
-    assert.match(md, /### Aggiornamento metadati \(update-metadata\)\n\n_Nessuna chiamata eseguita per questo metodo._/);
+    assert.match(md, /#### Aggiornamento metadati \(update-metadata\)\n\n_Nessuna chiamata eseguita per questo metodo._/);
     assert.ok(md.includes('crea \\| LAB'), 'pipes in cells are escaped');
   });
   it('lists exchanges with no response and documents left behind', () => {
-    const noResp = md.slice(md.indexOf('## Chiamate senza risposta HTTP'));
+    const noResp = md.slice(md.indexOf('### Chiamate senza risposta HTTP'));
     assert.match(noResp, /\| delete \| LAB \|[^\n]*NETWORK \| ECONNRESET \| evidence\/exchanges\/0004-delete\.request\.http \|/);
-    assert.match(md, /## Documenti rimasti pubblicati sul gateway\n\n[^\n]*\n\n- 2\.16\.840\.1\.113883\.2\.9\.2\.90\.4\.4\^LAB-7/);
+    assert.match(md, /### Documenti rimasti pubblicati sul gateway\n\n[^\n]*\n\n- 2\.16\.840\.1\.113883\.2\.9\.2\.90\.4\.4\^LAB-7/);
   });
   it('warns when the target is not stage, and when a convenzionato has no Azienda', () => {
     const sim = renderSummary({ ...meta, target: 'simulator', azienda: undefined }, []);
     assert.match(sim, /NON provengono dal gateway di stage/);
+    assert.equal(sim.split('\n')[0], "**ATTENZIONE: esecuzione contro il simulatore locale, non valida per l'accreditamento**", 'said in the first line');
+    assert.ok(md.startsWith('# Riepilogo'), 'a stage run starts with the title');
     assert.match(sim, /Azienda non indicata/);
     assert.doesNotMatch(md, /NON provengono/);
   });
@@ -73,7 +77,7 @@ describe('summary.md', () => {
       probe: 'OK: DELETE di un documento inesistente → HTTP 404, X-Cart-id 1b4e28ba-2fa1-11d2-883f-0016d3cca427',
       stopped: '5 chiamate consecutive senza risposta HTTP (limite 5): il gateway non è raggiungibile o non risponde',
     }, rows);
-    assert.match(noted, /## Avvertenze\n\n- certificates.signature.cert: the CN "S1#111FTGM0000000"/);
+    assert.match(noted, /### Avvertenze\n\n- certificates.signature.cert: the CN "S1#111FTGM0000000"/);
     assert.match(noted, /\| Connessione \| via proxy http:\/\/proxy.example:3128 \|/);
     assert.match(noted, /\| Sonda di connessione \| OK: DELETE di un documento inesistente → HTTP 404, X-Cart-id 1b4e28ba/);
     assert.match(noted, /> \*\*Esecuzione interrotta:\*\* 5 chiamate consecutive senza risposta HTTP/);
@@ -81,13 +85,14 @@ describe('summary.md', () => {
   });
   it('lists the document each type used (issue #14), only when told', () => {
     const noted = renderSummary({ ...meta, documents: ["LAB: PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", "RAD: modelli interni dell'harness"] }, rows);
-    assert.match(noted, /## Documenti inviati per tipo\n\n- LAB: PDF del fornitore LAB\.pdf, inviato così com'è \(paziente RMSLSO31M04Z404R\)\n- RAD: modelli interni dell'harness\n/);
+    assert.match(noted, /### Documenti inviati per tipo\n\n- LAB: PDF del fornitore LAB\.pdf, inviato così com'è \(paziente RMSLSO31M04Z404R\)\n- RAD: modelli interni dell'harness\n/);
     assert.doesNotMatch(md, /Documenti inviati per tipo/);
   });
-  it('writes summary.md in the run dir', () => {
+  it('writes summary.md and mail-rt.txt in the run dir', () => {
     const p = writeSummary(tmp, meta, rows);
     assert.equal(p, join(tmp, 'summary.md'));
     assert.equal(readFileSync(p, 'utf8'), md);
+    assert.match(readFileSync(join(tmp, 'mail-rt.txt'), 'utf8'), /^Oggetto: FSE 2\.0 Regione Toscana - accreditamento impianto impianto-firenze/);
   });
 });
 

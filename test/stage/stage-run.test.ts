@@ -196,7 +196,7 @@ test("simulator run with RT's short certificate names: accepted with warnings sh
   assert.match(r.out, /fse-harness: WARNING — certificates\.signature\.cert: the CN "S1#111FTGM0000000"/);
   assert.ok(r.out.indexOf('WARNING — certificates.authentication') < r.out.indexOf('scenarios planned'), 'printed before the run');
   const runDir = join(reports, REPORTS_DIRS.runs, readdirSync(join(reports, REPORTS_DIRS.runs))[0]!);
-  assert.match(readFileSync(join(runDir, RUN_FILES.summary), 'utf8'), /## Avvertenze\n\n- certificates\.authentication\.cert: the CN "A1#111FTGM0000000"/);
+  assert.match(readFileSync(join(runDir, RUN_FILES.summary), 'utf8'), /### Avvertenze\n\n- certificates\.authentication\.cert: the CN "A1#111FTGM0000000"/);
   const rows = readLedgerCsv(join(runDir, 'evidence', EVIDENCE_FILES.ledgerCsv));
   assert.ok(rows.length > 0 && rows.every((x) => UUID.test(x.xCartId)), 'the simulator accepted the short-CN certificates');
 
