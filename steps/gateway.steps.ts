@@ -5,7 +5,7 @@ import type { DocType, Method } from '../support/types.ts';
 import { currentSession, type Session } from '../support/harness/session.ts';
 import { prepareDocument, type DocumentState, type PdfVariant } from '../support/harness/document.ts';
 import { performExchange, succeeded, type ExchangeOutcome } from '../support/harness/exchange.ts';
-import { failureStage, stageLabel } from '../support/harness/classify.ts';
+import { failureStage, stageLabel, INFRASTRUCTURE, InfrastructureError } from '../support/harness/classify.ts';
 import { maskTokens, describeClaims } from '../support/harness/masking.ts';
 import { toCx } from '../support/cf.ts';
 import { identificativoDoc } from '../support/gateway/ids.ts';
@@ -48,7 +48,6 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   if (!target) throw new Error(`no document prepared before the ${method} call: add a "Dato un documento ..." step`);
   const pathId = method === 'validate-and-create' ? undefined : (w.pathIdOverride ?? (method === 'replace' ? w.published?.identificativoDoc : target.identificativoDoc));
   const o = await performExchange(s, { scenario: w.scenarioName, method, document: target, pathId, expected, tweaks: w.tweaks, purposeOfUse: w.purposeOfUse });
-  s.published.track(method, o.httpStatus, target, pathId);
   if (succeeded(o)) {
     if (method === 'validate-and-create' || method === 'replace') w.published = target;
     if (method === 'delete') w.published = undefined;
@@ -57,9 +56,16 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   w.pathIdOverride = undefined;
   w.purposeOfUse = undefined;
   w.last = o;
+  if (o.previous) { w.outcomes.push(o.previous); await report(o.previous); }
   w.outcomes.push(o);
   await report(o);
+  notInfrastructure(o);
   return o;
+}
+
+/** The infrastructure answered instead of the gateway: the scenario stops here, "broken", never a non-conformity. */
+function notInfrastructure(o: ExchangeOutcome): void {
+  if (o.infrastructure === INFRASTRUCTURE) throw new InfrastructureError(describe(o));
 }
 
 /**
@@ -109,9 +115,10 @@ Given('un documento {tipo} per il paziente {cf} con il file {string}', async fun
 Given('un documento {tipo} pubblicato per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
   await prepare(this, t, cf);
   const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
-  session().published.track('validate-and-create', o.httpStatus, this.doc!);
+  if (o.previous) { this.outcomes.push(o.previous); await report(o.previous); }
   this.outcomes.push(o);
   await report(o);
+  notInfrastructure(o);
   assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
   this.published = this.doc;
 });

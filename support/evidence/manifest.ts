@@ -47,7 +47,7 @@ export function evidenceFiles(runDir: string): string[] {
   const abs: string[] = [];
   const ev = join(runDir, 'evidence');
   if (existsSync(ev)) walk(ev, abs);
-  for (const name of [RUN_FILES.summary, RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.networkStop]) {
+  for (const name of [RUN_FILES.summary, RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.stop]) {
     const p = join(runDir, name);
     if (existsSync(p) && lstatSync(p).isFile()) abs.push(p);
   }

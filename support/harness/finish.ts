@@ -9,6 +9,8 @@ import { writeManifest } from '../evidence/manifest.ts';
 import { buildBundle } from '../evidence/bundle.ts';
 import { generateAllureReport } from '../report/allure.ts';
 import { readProbe, probeOneLine } from '../stage/probeReport.ts';
+import { describeUnresolved } from './cleanup.ts';
+import type { LedgerRow } from '../types.ts';
 
 export function runMeta(s: Session): RunMeta {
   const p = s.profile;
@@ -25,7 +27,8 @@ export function runMeta(s: Session): RunMeta {
     finishedAt: new Date().toISOString(),
     authCn: s.credentials.auth.cn,
     signCn: s.credentials.sign.cn,
-    leftBehind: s.records.readLeftBehind(),
+    // the journal's replay is the truth about what may still be on the gateway (also after `fse-harness cleanup`)
+    leftBehind: describeUnresolved(s.published.current()),
     ...runNotes(s),
   };
 }
@@ -47,13 +50,18 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
   };
 }
 
+/** summary.md from the run's ledger and journal (the end of a run, and `fse-harness cleanup` afterwards). */
+export function writeRunSummary(s: Session, meta: RunMeta = runMeta(s)): { path: string; rows: LedgerRow[] } {
+  const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
+  return { path: writeSummary(s.runDir.dir, meta, rows), rows };
+}
+
 /** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
 export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; bundle: string; report?: string }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
-  const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
-  const summary = writeSummary(s.runDir.dir, meta, rows);
+  const summary = writeRunSummary(s, meta).path;
   const entries = s.records.readScenarios().flatMap((sc) => sc.nationalIds.flatMap((id) => {
     const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
     return o2 ? [{ id, ts: o2.at.replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];

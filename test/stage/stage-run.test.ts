@@ -138,7 +138,7 @@ test('run against stage: probe OK, then the gateway goes silent → stop after N
   assert.ok(failed.length >= 2 && failed.length <= 4, `between N and 2×N exchanges without response (one count per worker): ${failed.length}`);
   assert.equal(rows.length, probeRows.length + failed.length, 'nothing else was sent');
   assert.equal(gw.requests.length - before, rows.length, 'the gateway saw exactly the recorded calls');
-  const stop = JSON.parse(readFileSync(join(runDir, RUN_FILES.networkStop), 'utf8')) as { reason: string; lastError: string };
+  const stop = JSON.parse(readFileSync(join(runDir, RUN_FILES.stop), 'utf8')) as { reason: string; lastError: string };
   assert.match(stop.lastError, /timeout/i);
   const scenarios = readFileSync(join(runDir, 'cucumber', CUCUMBER_FILES.scenarios), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
   assert.equal(scenarios.length, planned);
