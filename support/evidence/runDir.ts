@@ -49,6 +49,8 @@ export const CUCUMBER_FILES = {
   scenarios: 'scenarios.jsonl',
   /** Number of planned scenarios, for the workers' `[n/total]` progress. */
   total: 'total.txt',
+  /** What summary.md was written from at the end of the run (`fse-harness cleanup` regenerates it from the same). */
+  meta: 'run-meta.json',
   /** `--rate`: one empty file per request slot claimed by any process of the run (support/harness/pacing.ts). */
   rateSlots: 'rate-slots',
   /** Exchange numbers claimed by the writers of the run's ledger (support/evidence/ledger.ts), one empty file each. */

@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
-import { EVIDENCE_FILES } from '../evidence/runDir.ts';
+import { CUCUMBER_FILES, EVIDENCE_FILES } from '../evidence/runDir.ts';
 import { writeSummary, type RunMeta } from '../evidence/summary.ts';
 import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
@@ -50,10 +50,22 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
   };
 }
 
-/** summary.md from the run's ledger and journal (the end of a run, and `fse-harness cleanup` afterwards). */
+/**
+ * summary.md from the run's ledger and journal (the end of a run, and `fse-harness cleanup` afterwards). The meta
+ * is kept in <run>/cucumber/run-meta.json so that a later clean-up regenerates the same summary with only what
+ * changed: the documents still unresolved.
+ */
 export function writeRunSummary(s: Session, meta: RunMeta = runMeta(s)): { path: string; rows: LedgerRow[] } {
   const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
+  writeFileSync(join(s.runDir.cucumberDir, CUCUMBER_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
   return { path: writeSummary(s.runDir.dir, meta, rows), rows };
+}
+
+/** The meta summary.md was last written from, or null (a killed run never wrote it). */
+export function readRunMeta(cucumberDir: string): RunMeta | null {
+  const f = join(cucumberDir, CUCUMBER_FILES.meta);
+  if (!existsSync(f)) return null;
+  try { return JSON.parse(readFileSync(f, 'utf8')) as RunMeta; } catch { return null; }
 }
 
 /** After the suite: summary.md, data.json (national format, real responses only), manifest, zip, Allure report. */
