@@ -10,6 +10,7 @@ import { maskTokens, describeClaims } from '../support/harness/masking.ts';
 import { toCx } from '../support/cf.ts';
 import { identificativoDoc } from '../support/gateway/ids.ts';
 import { RT_DOC_ID_ROOT } from '../support/gateway/oids.ts';
+import { RunStoppedError } from '../support/harness/circuit.ts';
 import type { HarnessWorld } from './world.ts';
 import './params.ts';
 
@@ -113,15 +114,18 @@ Given('un documento {tipo} per il paziente {cf} con il file {string}', async fun
   await prepare(this, t, cf, { file: f });
 });
 Given('un documento {tipo} pubblicato per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
-  await prepare(this, t, cf);
-  const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
-  if (o.previous) { this.outcomes.push(o.previous); await report(o.previous); }
-  this.outcomes.push(o);
+  return stoppedIsSkipped(this, () => publishForSetup(this, t, cf));
+});
+async function publishForSetup(w: HarnessWorld, t: DocType, cf: string): Promise<void> {
+  await prepare(w, t, cf);
+  const o = await performExchange(session(), { scenario: `${w.scenarioName} (preparazione)`, method: 'validate-and-create', document: w.doc!, expected: 202 });
+  if (o.previous) { w.outcomes.push(o.previous); await report(o.previous); }
+  w.outcomes.push(o);
   await report(o);
   notInfrastructure(o);
   assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
-  this.published = this.doc;
-});
+  w.published = w.doc;
+}
 Given('la nuova versione del documento', async function (this: HarnessWorld) {
   assert.ok(this.published, 'no published document to replace');
   await prepare(this, this.published.docType, this.published.patientCf, { replaces: this.published });
@@ -169,8 +173,23 @@ Given('il purpose_of_use è {string}', function (this: HarnessWorld, p: string) 
 
 // ---- the call ------------------------------------------------------------------------------------
 When('invio la richiesta di {metodo}', async function (this: HarnessWorld, m: Method) {
-  await send(this, m);
+  return stoppedIsSkipped(this, () => send(this, m));
 });
+
+/**
+ * The run was stopped (Ctrl-C, network down: support/harness/circuit.ts) while this scenario was half-way: nothing
+ * was sent for this step, and the scenario is reported as skipped — interrupted, not failed.
+ */
+async function stoppedIsSkipped(w: HarnessWorld, fn: () => Promise<unknown>): Promise<'skipped' | undefined> {
+  try {
+    await fn();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof RunStoppedError)) throw e;
+    w.skip = 'stopped';
+    return 'skipped';
+  }
+}
 
 // ---- assertions ----------------------------------------------------------------------------------
 Then('la risposta ha stato HTTP {int}', function (this: HarnessWorld, status: number) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NetworkCircuit, RunStoppedError, maxNetworkFailures, readStop, writeStop, DEFAULT_MAX_NETWORK_FAILURES } from '../../support/harness/circuit.ts';
+import { NetworkCircuit, RunStoppedError, maxNetworkFailures, readStop, writeStop, writeSignalStop, stopExitCode, DEFAULT_MAX_NETWORK_FAILURES } from '../../support/harness/circuit.ts';
 import { UserError } from '../../support/errors.ts';
 
 function withDir(fn: (dir: string) => void): void {
@@ -65,4 +65,17 @@ test('the clean-up gets its own budget even when the run is stopped, then stops 
   c.assertMaySend();
   c.record(false, 'd');
   assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof RunStoppedError && /clean-up/.test(e.message));
+}));
+
+test('a signal stops the run through the same record, with exit codes 130 (SIGINT) and 143 (SIGTERM); the first record wins', () => withDir((dir) => {
+  const c = new NetworkCircuit(dir, 5);
+  c.assertMaySend();
+  const s = writeSignalStop(dir, 'SIGTERM');
+  assert.deepEqual([s.kind, s.signal], ['signal', 'SIGTERM']);
+  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof RunStoppedError && /SIGTERM/.test(e.message));
+  assert.equal(stopExitCode(readStop(dir)!), 143);
+  assert.equal(stopExitCode(writeSignalStop(dir, 'SIGINT')), 143, 'the first record stays');
+  assert.equal(stopExitCode({ kind: 'signal', signal: 'SIGINT' }), 130);
+  assert.equal(stopExitCode({ kind: 'network' }), 1);
+  assert.equal(stopExitCode({ kind: 'probe' }), 1);
 }));
