@@ -1,7 +1,7 @@
 /**
  * evidence/manifest.json: SHA-256 of every evidence file, so the bundle can be checked after the fact.
  * Covered: evidence/** (except the manifest itself), summary.md, the connection probe's probe.json/probe.md and
- * the stop record network-stop.json when the run has them, data.json files (anywhere in the run dir outside
+ * the stop record stop.json when the run has them, data.json files (anywhere in the run dir outside
  * allure-results/, allure-report/, cucumber/ and node_modules/).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -8,6 +8,7 @@
  *    left, every request the gateway saw has its ledger row;
  *  - SIGKILL while a create whose answer is lost hangs → `fse-harness cleanup RUN_DIR` deletes it, and a second
  *    call finds nothing left;
+ *  - a second SIGINT exits at once and names the clean-up command, which then empties the gateway;
  *  - `--rate` bounds the request rate of the whole run (timestamps taken at the gateway).
  */
 import { test, before, after } from 'node:test';
@@ -186,4 +187,27 @@ test('--rate bounds the request rate of the whole run (two workers), measured at
   }
   const span = (t.at(-1)! - t[0]!) / 1000;
   assert.ok(span >= ((t.length - 1) / rate) * 0.9, `${t.length} requests in ${span.toFixed(2)} s: not more than ${rate}/s`);
+});
+
+test('a second SIGINT exits at once, says how to clean up, and leaves the journal that `cleanup` then empties', { timeout: 120_000 }, async () => {
+  reset();
+  sim.faults.inject({ kind: 'commit-lost' }, { count: 1, route: 'validate-and-create' });
+  const reports = join(dir, 'r-twice');
+  const run = start(['run', '--profile', profile, '--reports', reports, '--tags', '@ciclo-di-vita', '--parallel', '1', '--no-report'], { FSE_TIMEOUT_MS: '60000' });
+  let runDir = '';
+  await until('the create stored and hanging', () => {
+    try { runDir = runDirOf(reports); } catch { return false; }
+    return sim.registry.size === 1;
+  });
+  run.child.kill('SIGINT');
+  await until('the first SIGINT acknowledged', () => /SIGINT — stopping/.test(run.out()), 20_000);
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  assert.equal(r.code, 130, r.out.slice(-2000));
+  assert.match(r.out, /second SIGINT — exiting now/);
+  assert.match(r.out, new RegExp(`fse-harness cleanup \\S*${runDir.split('/').pop()!}`));
+  assert.equal(sim.registry.size, 1, 'left on the gateway, listed in the journal');
+  const c = await start(['cleanup', runDir]).done;
+  assert.equal(c.code, 0, c.out);
+  assert.equal(sim.registry.size, 0);
 });
