@@ -33,7 +33,7 @@ export async function cleanupPublished(ctx: CleanupContext, o: { scenario?: stri
   ctx.circuit.enterCleanup();
   for (const p of ctx.published.current()) {
     try {
-      const r = await performExchange(ctx, { scenario: o.scenario ?? CLEANUP_SCENARIO, method: 'delete', document: deletable(p.doc), pathId: p.doc.id, expected: 200 });
+      const r = await performExchange(ctx, { scenario: o.scenario ?? CLEANUP_SCENARIO, method: 'delete', document: deletable(p.doc), pathId: p.doc.id, expected: 200, ...(p.state === 'maybe-published' ? { alsoAccepted: [404] } : {}) });
       if (succeeded(r)) deleted++;
       else if (r.httpStatus === 404 && p.state === 'maybe-published') absent++;
       o.log?.(`delete ${p.doc.id} (${p.doc.docType}, ${p.state}) → ${r.httpStatus || r.errorType} (X-Cart-id ${r.xCartId || '—'})`);

@@ -142,8 +142,13 @@ test('commit-lost: the gateway stores the document and the answer comes after th
   assert.equal(simulator.registry.size, size0 + 1, 'the gateway did store it');
   const maybe = session.published.current().find((d) => d.doc.id === o.identificativoDoc);
   assert.equal(maybe?.state, 'maybe-published');
+  const rows0 = session.ledger.rows().length;
   const r = await cleanupPublished(session);
   assert.deepEqual(r.unresolved, []);
+  // the creates of the reset and no-answer tests never reached the registry: 404, "never there", a PASS
+  assert.ok(r.absent >= 2, `absent ${r.absent}`);
+  const notFound = session.ledger.rows().slice(rows0).filter((x) => x.httpStatus === 404);
+  assert.ok(notFound.length >= 2 && notFound.every((x) => x.outcome === 'PASS'), 'a 404 for a maybe-published document is not a non-conformity');
   assert.ok(!simulator.registry.has(o.identificativoDoc), 'nothing of it left on the gateway');
   assert.equal(simulator.registry.size, 0, 'the clean-up removed everything the run published');
 });
