@@ -252,6 +252,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       out(`fse-harness: --ci: ${skipped} scenarios were skipped although catalogs are configured (${session.catalogsDir}): failing the run`);
       return 1;
     }
+    // an interruption wins over an earlier stop (network down): the operator asked for it
+    const sig = signals.received();
+    if (sig) return stopExitCode({ kind: 'signal', signal: sig });
     if (stop) return stopExitCode(stop);
     return success ? 0 : 1;
 }
@@ -262,7 +265,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
  * are recorded, then the usual end runs — clean-up of what was published, ledger, report, summary — and the run exits
  * 130/143. A second one exits at once, leaving the journal of what may be published for `fse-harness cleanup`.
  */
-function interruptions(runDir: string): { enterFinish(): void; dispose(): void } {
+function interruptions(runDir: string): { enterFinish(): void; dispose(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
   let first: 'SIGINT' | 'SIGTERM' | null = null;
   let finishing = false;
   const rel = relative(process.cwd(), runDir) || runDir;
@@ -284,6 +287,7 @@ function interruptions(runDir: string): { enterFinish(): void; dispose(): void }
   process.on('SIGTERM', onTerm);
   return {
     enterFinish() { finishing = true; },
+    received: () => first,
     dispose() { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); },
   };
 }

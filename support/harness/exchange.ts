@@ -68,8 +68,6 @@ export interface ExchangeContext {
   readonly published?: Pick<PublishedSet, 'sending' | 'track'>;
   /** `--rate`: waits for this process's next slot (support/harness/pacing.ts); absent/null = no pacing. */
   readonly pacer?: Pacer | null;
-  /** How to wait for a Retry-After (tests pass a fake). */
-  readonly sleep?: (ms: number) => Promise<void>;
   nextSeq(): number;
 }
 
@@ -260,7 +258,7 @@ export async function performExchange(ctx: ExchangeContext, spec: ExchangeSpec):
   const first = await attempt(ctx, spec);
   const wait = retryAfterMs(first.httpStatus === '' ? undefined : first.httpStatus, first.result.headers);
   if (wait === undefined) return first;
-  await (ctx.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(wait);
+  await new Promise<void>((r) => setTimeout(r, wait));
   const second = await attempt(ctx, spec);
   second.previous = first;
   return second;
