@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   bundle: async () => (await import('./commands/bundle.ts')).default,
   'report-pdf': async () => (await import('./commands/report-pdf.ts')).default,
   prune: async () => (await import('./commands/prune.ts')).default,
+  cleanup: async () => (await import('./commands/cleanup.ts')).default,
 };
 
 const USAGE_HEAD = `fse-harness — FSE 2.0 Regione Toscana accreditation harness

@@ -101,6 +101,14 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
   let requests = 0;
   const byStatus: Record<string, number> = {};
   const hanging = new Set<Socket>();
+  /** Requests whose answer a `commit-lost` fault will lose once the gateway has done its work. */
+  const commitLost = new WeakMap<FastifyRequest, { ms?: number }>();
+  const hang = (req: FastifyRequest, reply: FastifyReply): void => {
+    const s = req.raw.socket;
+    hanging.add(s);
+    s.once('close', () => hanging.delete(s));
+    reply.hijack();
+  };
 
   const clientErrorHandler = (err: Error & { code?: string }, socket: Socket): void => {
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
@@ -148,19 +156,19 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
         });
         return;
       case 'status': {
-        const detail = fault.status === 504 ? 'Timeout waiting for the national gateway' : 'Injected fault: the national gateway is not reachable';
+        const detail = fault.status === 504 ? 'Timeout waiting for the national gateway' : fault.status === 429 ? 'Too many requests' : 'Injected fault: the national gateway is not reachable';
+        if (fault.retryAfter !== undefined) reply.header('retry-after', String(fault.retryAfter));
         return send(reply, cartError(fault.status, detail, cartIdOf(reply)));
       }
+      case 'commit-lost':
+        commitLost.set(req, { ms: fault.ms });
+        return;
       case 'reset':
         req.raw.socket.destroy();
         return reply.hijack();
-      case 'no-answer': {
-        const s = req.raw.socket;
-        hanging.add(s);
-        s.once('close', () => hanging.delete(s));
-        reply.hijack();
+      case 'no-answer':
+        hang(req, reply);
         return;
-      }
     }
   });
 
@@ -246,6 +254,17 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
     }
     const answer = await dispatcher.handle(input);
     log?.(`${req.method} ${req.url} → ${answer.status}${answer.json && typeof answer.json.type === 'string' ? ` ${answer.json.type}` : ''}`);
+    const lost = commitLost.get(req);
+    if (lost) {
+      // the work is done (the document is stored); the answer is lost: never sent, or sent after the client gave up
+      log?.(`fault commit-lost: ${req.method} ${req.url} done (${answer.status}), answer ${lost.ms === undefined ? 'never sent' : `delayed ${lost.ms} ms`}`);
+      if (lost.ms === undefined) { hang(req, reply); return reply; }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, lost.ms);
+        req.raw.socket.once('close', () => { clearTimeout(t); resolve(); });
+      });
+      if (req.raw.socket.destroyed) { reply.hijack(); return reply; }
+    }
     return send(reply, answer);
   };
 

@@ -5,11 +5,12 @@ import type { DocType, Method } from '../support/types.ts';
 import { currentSession, type Session } from '../support/harness/session.ts';
 import { prepareDocument, type DocumentState, type PdfVariant } from '../support/harness/document.ts';
 import { performExchange, succeeded, type ExchangeOutcome } from '../support/harness/exchange.ts';
-import { failureStage, stageLabel } from '../support/harness/classify.ts';
+import { failureStage, stageLabel, INFRASTRUCTURE, InfrastructureError } from '../support/harness/classify.ts';
 import { maskTokens, describeClaims } from '../support/harness/masking.ts';
 import { toCx } from '../support/cf.ts';
 import { identificativoDoc } from '../support/gateway/ids.ts';
 import { RT_DOC_ID_ROOT } from '../support/gateway/oids.ts';
+import { RunStoppedError } from '../support/harness/circuit.ts';
 import type { HarnessWorld } from './world.ts';
 import './params.ts';
 
@@ -48,7 +49,6 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   if (!target) throw new Error(`no document prepared before the ${method} call: add a "Dato un documento ..." step`);
   const pathId = method === 'validate-and-create' ? undefined : (w.pathIdOverride ?? (method === 'replace' ? w.published?.identificativoDoc : target.identificativoDoc));
   const o = await performExchange(s, { scenario: w.scenarioName, method, document: target, pathId, expected, tweaks: w.tweaks, purposeOfUse: w.purposeOfUse });
-  s.published.track(method, o.httpStatus, target, pathId);
   if (succeeded(o)) {
     if (method === 'validate-and-create' || method === 'replace') w.published = target;
     if (method === 'delete') w.published = undefined;
@@ -57,9 +57,16 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
   w.pathIdOverride = undefined;
   w.purposeOfUse = undefined;
   w.last = o;
+  if (o.previous) { w.outcomes.push(o.previous); await report(o.previous); }
   w.outcomes.push(o);
   await report(o);
+  notInfrastructure(o);
   return o;
+}
+
+/** The infrastructure answered instead of the gateway: the scenario stops here, "broken", never a non-conformity. */
+function notInfrastructure(o: ExchangeOutcome): void {
+  if (o.infrastructure === INFRASTRUCTURE) throw new InfrastructureError(describe(o));
 }
 
 /**
@@ -107,14 +114,18 @@ Given('un documento {tipo} per il paziente {cf} con il file {string}', async fun
   await prepare(this, t, cf, { file: f });
 });
 Given('un documento {tipo} pubblicato per il paziente {cf}', async function (this: HarnessWorld, t: DocType, cf: string) {
-  await prepare(this, t, cf);
-  const o = await performExchange(session(), { scenario: `${this.scenarioName} (preparazione)`, method: 'validate-and-create', document: this.doc!, expected: 202 });
-  session().published.track('validate-and-create', o.httpStatus, this.doc!);
-  this.outcomes.push(o);
-  await report(o);
-  assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
-  this.published = this.doc;
+  return stoppedIsSkipped(this, () => publishForSetup(this, t, cf));
 });
+async function publishForSetup(w: HarnessWorld, t: DocType, cf: string): Promise<void> {
+  await prepare(w, t, cf);
+  const o = await performExchange(session(), { scenario: `${w.scenarioName} (preparazione)`, method: 'validate-and-create', document: w.doc!, expected: 202 });
+  if (o.previous) { w.outcomes.push(o.previous); await report(o.previous); }
+  w.outcomes.push(o);
+  await report(o);
+  notInfrastructure(o);
+  assert.equal(o.httpStatus, 202, `setup publication was refused: ${describe(o)}`);
+  w.published = w.doc;
+}
 Given('la nuova versione del documento', async function (this: HarnessWorld) {
   assert.ok(this.published, 'no published document to replace');
   await prepare(this, this.published.docType, this.published.patientCf, { replaces: this.published });
@@ -162,8 +173,23 @@ Given('il purpose_of_use è {string}', function (this: HarnessWorld, p: string) 
 
 // ---- the call ------------------------------------------------------------------------------------
 When('invio la richiesta di {metodo}', async function (this: HarnessWorld, m: Method) {
-  await send(this, m);
+  return stoppedIsSkipped(this, () => send(this, m));
 });
+
+/**
+ * The run was stopped (Ctrl-C, network down: support/harness/circuit.ts) while this scenario was half-way: nothing
+ * was sent for this step, and the scenario is reported as skipped — interrupted, not failed.
+ */
+async function stoppedIsSkipped(w: HarnessWorld, fn: () => Promise<unknown>): Promise<'skipped' | undefined> {
+  try {
+    await fn();
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof RunStoppedError)) throw e;
+    w.skip = 'stopped';
+    return 'skipped';
+  }
+}
 
 // ---- assertions ----------------------------------------------------------------------------------
 Then('la risposta ha stato HTTP {int}', function (this: HarnessWorld, status: number) {

@@ -20,6 +20,11 @@ setDefaultTimeout(120_000);
 // channel closes, from the moment this module is loaded.
 if (process.env.CUCUMBER_WORKER_ID !== undefined && typeof process.send === 'function') {
   process.once('disconnect', () => process.exit(2));
+  // Ctrl-C in a terminal signals the whole process group, workers included. A worker must not die mid-exchange (the
+  // request would be sent and its ledger row lost): it ignores the signal and lets the coordinator decide — the
+  // coordinator writes the run's stop record (support/harness/circuit.ts), which this worker reads before each
+  // scenario and each send, so it finishes the call in flight, records it, and starts nothing new.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => undefined);
 }
 
 let ownSession = false;
@@ -44,7 +49,9 @@ AfterAll(async function () {
   const s = currentSession();
   if (s?.worker) s.records.recordWorkerRss(Math.round(process.resourceUsage().maxRSS / 1024));
   if (s && ownSession) {
-    await cleanupPublished(s);
+    // a parallel worker leaves the clean-up to its coordinator (cli/commands/run.ts), which deletes what every worker
+    // published from the run's journal once all of them are done; a plain cucumber-js run cleans up itself
+    if (!s.worker) await cleanupPublished(s);
     await s.close();
     setCurrentSession(null);
   }

@@ -139,9 +139,15 @@ export interface LedgerRow {
   requestFile: string;
   responseFile: string;
   pdfSha256: string;
+  /**
+   * `infrastruttura` when the answer came from the infrastructure (429, 502/503/504, a non-JSON page without
+   * X-Cart-id, no HTTP answer) instead of the expected one: not a non-conformity of the vendor's software
+   * (support/harness/classify.ts `isInfrastructure`); else ''.
+   */
+  infrastructure: '' | 'infrastruttura';
 }
 export const LEDGER_COLUMNS: readonly (keyof LedgerRow)[] = [
   'timestamp', 'installation', 'scenario', 'method', 'documentType', 'patientCf', 'identificativoDoc',
   'httpStatus', 'xCartId', 'traceId', 'spanId', 'workflowInstanceId', 'errorType', 'errorDetail', 'expected',
-  'outcome', 'requestFile', 'responseFile', 'pdfSha256',
+  'outcome', 'requestFile', 'responseFile', 'pdfSha256', 'infrastructure',
 ];

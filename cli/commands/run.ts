@@ -1,8 +1,7 @@
-import { resolve, relative } from 'node:path';
+import { join, resolve, relative } from 'node:path';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
@@ -19,7 +18,9 @@ import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { addRunFigures, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
-import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV } from '../../support/harness/circuit.ts';
+import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV, stopExitCode, writeSignalStop } from '../../support/harness/circuit.ts';
+import { RATE_ENV, resolveRate } from '../../support/harness/pacing.ts';
+import { describeUnresolved } from '../../support/harness/cleanup.ts';
 import { STRICT_CN_ENV } from '../../support/pki/credentials.ts';
 import { probeBeforeRun } from '../../support/stage/session-probe.ts';
 import { loadProfile } from '../../support/config/profile.ts';
@@ -43,8 +44,11 @@ Options:
                      (always combined with the document types of the profile)
   --reports DIR      where runs are written (default: reports/)
   --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
-  --parallel N       Cucumber worker processes sending requests at the same time (default 2; 1 = one process).
-                     The simulator stays in the coordinating process; all workers write the same evidence.
+  --parallel N       Cucumber worker processes sending requests at the same time (default 2 against the simulator,
+                     1 against stage; 1 = one process). The simulator stays in the coordinating process; all workers
+                     write the same evidence.
+  --rate N           at most N requests per second for the whole run, all workers together (default 2 against
+                     stage, unlimited against the simulator; 0 = unlimited)
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
   --ci               CI mode: when catalogs are configured (FSE_CATALOGS_DIR / --catalogs), a skipped scenario
                      fails the run, because the catalogs were expected to work (used by npm test)
@@ -60,6 +64,11 @@ Options:
                      keep allure-results/ after the report is built and write Cucumber's own HTML report and
                      message stream (cucumber/report.html, cucumber/messages.ndjson); by default they are not kept
   --help             this text
+
+Interruptions: Ctrl-C (SIGINT) or SIGTERM stops starting scenarios, lets the calls in flight finish, deletes what
+the run published (or may have published), writes ledger, report and summary, and exits 130 (SIGINT) / 143
+(SIGTERM). A second Ctrl-C exits at once: what may be left is listed in <run>/evidence/published.jsonl and
+\`fse-harness cleanup <run dir>\` deletes it.
 
 Before anything is created (run directory, reports/latest, PKI, simulator) the slice is checked: a tag expression
 that does not parse, matches nothing or names a type outside the profile, a feature path that does not exist, a
@@ -108,11 +117,13 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags, positionals } = parseArgs(argv, { multiple: ['profile'], string: ['tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
+    const { flags, positionals } = parseArgs(argv, { multiple: ['profile'], string: ['tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep', 'rate'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
     // by environment, so that the parallel worker processes get them too
     if (flags['strict-cn']) process.env[STRICT_CN_ENV] = '1';
     if (flags['max-network-failures'] !== undefined) process.env[MAX_NETWORK_FAILURES_ENV] = String(flags['max-network-failures']);
     maxNetworkFailures({}, process.env); // a bad value is a UserError before anything starts
+    if (flags.rate !== undefined) process.env[RATE_ENV] = String(flags.rate);
+    resolveRate('stage', process.env); // likewise
     const profiles = (flags.profile as string[] | undefined) ?? [];
     if (profiles.length > 1) return runSeveral(argv, profiles, flags);
     flags.profile = profiles[0];
@@ -148,6 +159,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     if (process.env[SEVERAL_RESULT_ENV]) writeFileSync(process.env[SEVERAL_RESULT_ENV], `${JSON.stringify({ runDir: session.runDir.dir })}\n`);
     tee.attach(resolve(session.runDir.dir, RUN_FILES.consoleLog));
     let success = false;
+    const signals = interruptions(session.runDir.dir);
     try {
       const p = session.profile;
       out(`fse-harness: installation ${p.installation} — ${p.provider.name} (P.IVA ${p.provider.partitaIva}, CODREP ${p.codRep})`);
@@ -168,7 +180,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
 
       const { runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
-      const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? 2) || 1));
+      // on stage one worker (RT's stage is shared: a run must not hammer it), paced by --rate (support/harness/pacing.ts)
+      const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? (p.target === 'stage' ? 1 : 2)) || 1));
+      if (session.pacer) out(`fse-harness: at most ${session.pacer.rate} requests per second (--rate)`);
       // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
       const cucumberEnv: NodeJS.ProcessEnv = parallel > 1 ? {
         ...process.env,
@@ -208,25 +222,33 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
         out(`debug: after the suite, heap used ${Math.round(m.heapUsed / 2 ** 20)} MB, rss ${Math.round(m.rss / 2 ** 20)} MB, external ${Math.round(m.external / 2 ** 20)} MB`);
       }
 
-      out('fse-harness: deleting what the run published (stage hygiene)…');
+      out('fse-harness: deleting what the run published or may have published (stage hygiene)…');
       const cleaned = await cleanupPublished(session);
-      out(`  ${cleaned.deleted} documents deleted${cleaned.leftBehind.length ? `, ${cleaned.leftBehind.length} LEFT BEHIND (listed in summary.md)` : ''}`);
+      out(`  ${cleaned.deleted} documents deleted${cleaned.absent ? `, ${cleaned.absent} never published (404)` : ''}${cleaned.unresolved.length ? `, ${cleaned.unresolved.length} UNRESOLVED (listed in summary.md; retry with: fse-harness cleanup ${relative(process.cwd(), session.runDir.dir)})` : ''}`);
+      for (const l of describeUnresolved(cleaned.unresolved)) out(`  UNRESOLVED ${l}`);
     } finally {
+      signals.enterFinish();
       await session.close();
       setCurrentSession(null);
     }
-    const finished = await finishRun(session, { report: !flags['no-report'], keepIntermediate: !!flags['keep-intermediate'], log: (l) => out(`  ${l}`) });
+    let finished: Awaited<ReturnType<typeof finishRun>>;
+    try {
+      finished = await finishRun(session, { report: !flags['no-report'], keepIntermediate: !!flags['keep-intermediate'], log: (l) => out(`  ${l}`) });
+    } finally {
+      signals.dispose();
+    }
     const wall = (performance.now() - t0) / 1000;
     const scenarios = session.records.readScenarios();
     const passed = scenarios.filter((s) => s.status === 'PASSED').length;
     const skipped = scenarios.filter((s) => s.status === 'SKIPPED').length;
     const failed = scenarios.length - passed - skipped;
+    const infra = scenarios.filter((sc) => sc.status !== 'PASSED' && sc.status !== 'SKIPPED' && sc.outcomes.some((o) => o.infrastructure)).length;
     const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv)).length;
     out('');
     const stop = session.circuit.stopRecord();
-    if (stop) out(`fse-harness: RUN STOPPED — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);
+    if (stop) out(`fse-harness: ${stop.kind === 'signal' ? 'RUN INTERRUPTED' : 'RUN STOPPED'} — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);
     for (const [why, n] of skipCounts(scenarios.filter((s) => !stop || s.skip !== 'stopped'))) out(`fse-harness: WARNING — ${n} scenarios SKIPPED: ${why}`);
-    out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
+    out(`fse-harness: ${passed} passed, ${failed} failed${infra ? ` (${infra} of them by an infrastructure answer: 429/502/503/504, proxy page or no answer — not a non-conformity)` : ''}${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
@@ -246,7 +268,10 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       out(`fse-harness: --ci: ${skipped} scenarios were skipped although catalogs are configured (${session.catalogsDir}): failing the run`);
       return 1;
     }
-    if (stop) return 1;
+    // an interruption wins over an earlier stop (network down): the operator asked for it
+    const sig = signals.received();
+    if (sig) return stopExitCode({ kind: 'signal', signal: sig });
+    if (stop) return stopExitCode(stop);
     return success ? 0 : 1;
 }
 
@@ -336,6 +361,39 @@ async function runSeveral(argv: string[], profiles: string[], flags: Record<stri
   }
   if (interrupted) return 130;
   return results.some((r) => r.exitCode !== 0) ? 1 : 0;
+}
+
+/**
+ * SIGINT/SIGTERM during a run (README § "Interrupted runs and clean-up"). The first one writes the run's stop record
+ * (support/harness/circuit.ts): no scenario starts after it and no worker sends again, the calls in flight finish and
+ * are recorded, then the usual end runs — clean-up of what was published, ledger, report, summary — and the run exits
+ * 130/143. A second one exits at once, leaving the journal of what may be published for `fse-harness cleanup`.
+ */
+function interruptions(runDir: string): { enterFinish(): void; dispose(): void; received(): 'SIGINT' | 'SIGTERM' | null } {
+  let first: 'SIGINT' | 'SIGTERM' | null = null;
+  let finishing = false;
+  const rel = relative(process.cwd(), runDir) || runDir;
+  const handler = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (first) {
+      process.stderr.write(`\nfse-harness: second ${sig} — exiting now, without ${finishing ? 'finishing the report' : 'the clean-up'}.\n`
+        + `  What the run published or may have published is listed in ${join(rel, 'evidence', EVIDENCE_FILES.published)}; delete it with:\n`
+        + `    fse-harness cleanup ${rel}\n`);
+      process.exit(stopExitCode({ kind: 'signal', signal: first }));
+    }
+    first = sig;
+    const stop = writeSignalStop(runDir, sig);
+    process.stderr.write(`\nfse-harness: ${sig} — ${stop.kind === 'signal' ? 'stopping' : `stopping (already stopped: ${stop.reason})`}: no new scenario starts, the calls in flight`
+      + ' finish, then what was published is deleted and the report written. Press Ctrl-C again to exit at once.\n');
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    enterFinish() { finishing = true; },
+    received: () => first,
+    dispose() { process.off('SIGINT', onInt); process.off('SIGTERM', onTerm); },
+  };
 }
 
 /** Skipped scenarios by reason (the one the hook recorded). */

@@ -37,8 +37,11 @@ Routes (under /gateway/v2/, and the same under /gateway/v1/ with /metadata-iti-5
   POST   documents/validate-and-create      PUT documents/{id}            (replace)
   PUT    documents/{id}/metadata            DELETE documents/{id}
 Every response carries X-Cart-id. Admin (loopback clients only, still over mTLS):
-  POST   /__simulator/faults   {"fault":{"kind":"latency","ms":2000}|{"kind":"status","status":503}|{"kind":"reset"}
-                               |{"kind":"no-answer"}, "count":1, "route":"validate-and-create"}
+  POST   /__simulator/faults   {"fault":{"kind":"latency","ms":2000}|{"kind":"status","status":503,"retryAfter":5}
+                               |{"kind":"reset"}|{"kind":"no-answer"}|{"kind":"commit-lost","ms":40000},
+                               "count":1, "route":"validate-and-create"}
+                               (status: 429/500/502/503/504; commit-lost: the document is stored, then the answer is
+                               never sent, or sent after "ms")
   DELETE /__simulator/faults   clear armed faults
   GET    /__simulator/stats    requests served, responses by status, rss
 

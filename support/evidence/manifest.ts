@@ -1,7 +1,7 @@
 /**
  * evidence/manifest.json: SHA-256 of every evidence file, so the bundle can be checked after the fact.
  * Covered: evidence/** (except the manifest itself), summary.md and mail-rt.txt, the connection probe's probe.json/probe.md and
- * the stop record network-stop.json when the run has them, data.json files (anywhere in the run dir outside
+ * the stop record stop.json when the run has them, data.json files (anywhere in the run dir outside
  * allure-results/, allure-report/, cucumber/ and node_modules/).
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -47,7 +47,7 @@ export function evidenceFiles(runDir: string): string[] {
   const abs: string[] = [];
   const ev = join(runDir, 'evidence');
   if (existsSync(ev)) walk(ev, abs);
-  for (const name of [RUN_FILES.summary, RUN_FILES.mailRt, RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.networkStop]) {
+  for (const name of [RUN_FILES.summary, RUN_FILES.mailRt, RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.stop]) {
     const p = join(runDir, name);
     if (existsSync(p) && lstatSync(p).isFile()) abs.push(p);
   }

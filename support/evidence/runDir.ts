@@ -16,13 +16,16 @@ export const RUN_FILES = {
   dataJson: 'data.json',
   /** Reproducible zip of the evidence, for Toscana Compliance. */
   bundle: 'evidence-bundle.zip',
-  /** Why the run stopped early (network down, or a failed probe): support/harness/circuit.ts. Absent when it did not. */
-  networkStop: 'network-stop.json',
+  /**
+   * Why the run stopped early — network down, a failed probe, SIGINT/SIGTERM — (support/harness/circuit.ts): every
+   * process of the run reads it before sending. Absent when the run was not stopped.
+   */
+  stop: 'stop.json',
   /** The connection probe's result, machine-readable (support/stage/probeReport.ts); stage runs and `fse-harness probe`. */
   probeJson: 'probe.json',
   /** The same for a person, Italian and English. */
   probeMd: 'probe.md',
-  /** What the run is (installation, target, gateway URL, start): written when it starts; `prune` reads the target. */
+  /** What the run is (installation, target, gateway URL, start, profile and PKI used): written when it starts; `prune` reads the target, `cleanup` the rest. */
   runInfo: 'run.json',
 } as const;
 
@@ -35,6 +38,11 @@ export const EVIDENCE_FILES = {
   exchanges: 'exchanges',
   /** Folder of the signed PDFs sent. */
   pdf: 'pdf',
+  /**
+   * Journal of what the run published, may have published and deleted (support/harness/published.ts): what the end
+   * of the run and `fse-harness cleanup` delete. Ids, types and patients only, never document bytes.
+   */
+  published: 'published.jsonl',
 } as const;
 
 /** Files in `<run>/cucumber/`: Cucumber's outputs and the run's working records, shared by the parallel workers. */
@@ -43,8 +51,10 @@ export const CUCUMBER_FILES = {
   scenarios: 'scenarios.jsonl',
   /** Number of planned scenarios, for the workers' `[n/total]` progress. */
   total: 'total.txt',
-  /** Documents the final clean-up could not delete, one line each. */
-  leftBehind: 'left-behind.txt',
+  /** What summary.md was written from at the end of the run (`fse-harness cleanup` regenerates it from the same). */
+  meta: 'run-meta.json',
+  /** `--rate`: one empty file per request slot claimed by any process of the run (support/harness/pacing.ts). */
+  rateSlots: 'rate-slots',
   /** Exchange numbers claimed by the writers of the run's ledger (support/evidence/ledger.ts), one empty file each. */
   seqClaims: 'seq-claims',
   /** Peak RSS of each parallel worker (MB), one line each. */

@@ -47,7 +47,8 @@ function mdText(v: unknown): string {
   return mdCell(v);
 }
 
-function outcomeIt(o: string): string {
+function outcomeIt(o: string, infrastructure = ''): string {
+  if (infrastructure && o !== 'PASS') return 'INFRASTRUTTURA';
   return o === 'PASS' ? 'OK (come atteso)' : o === 'FAIL' ? 'NON CONFORME' : o === 'ERROR' ? 'ERRORE' : o;
 }
 
@@ -181,7 +182,12 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   L.push('');
   L.push(`- Chiamate registrate: **${rows.length}**`);
   L.push(`- Con X-Cart-id: **${withCart}**; senza risposta HTTP: **${rows.filter((r) => r.httpStatus === '').length}**`);
-  L.push(`- Esiti: OK ${count('PASS')}, non conformi ${count('FAIL')}, errori ${count('ERROR')}`);
+  const infra = rows.filter((r) => r.infrastructure).length;
+  L.push(`- Esiti: OK ${count('PASS')}, non conformi ${count('FAIL') - rows.filter((r) => r.infrastructure && r.outcome === 'FAIL').length}, errori ${count('ERROR') - rows.filter((r) => r.infrastructure && r.outcome === 'ERROR').length}`);
+  // the infrastructure's answers (429, 502/503/504, proxy pages, no answer) are counted apart: they are not
+  // non-conformities of the software under accreditation
+  L.push(`- Risposte dell'infrastruttura (429, 502/503/504, pagine non JSON senza X-Cart-id, nessuna risposta HTTP): ${infra}`
+    + `${infra ? ' — non sono non conformità del software; le chiamate vanno ripetute' : ''}`);
   L.push('');
 
   // Per method × document type
@@ -206,7 +212,7 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
       L.push('|---|---|---|---|---|---|---|---|');
       for (const r of tRows) {
         L.push(`| ${mdCode(r.timestamp)} | ${mdCell(r.scenario)} | ${mdCode(r.patientCf)} | ${mdCell(r.identificativoDoc)} | `
-          + `${mdCell(statusText(r))} | ${mdCode(r.xCartId)} | ${mdCode(r.traceId)} | ${mdCell(outcomeIt(r.outcome))} |`);
+          + `${mdCell(statusText(r))} | ${mdCode(r.xCartId)} | ${mdCode(r.traceId)} | ${mdCell(outcomeIt(r.outcome, r.infrastructure))} |`);
       }
       L.push('');
     }
@@ -245,9 +251,10 @@ export function renderSummary(meta: RunMeta, rows: LedgerRow[]): string {
   // unknown (a create/replace without a usable answer, "forse pubblicati") belongs right after this section.
   L.push('### Documenti rimasti pubblicati sul gateway');
   L.push('');
-  if (left.length === 0) L.push('Nessuno: tutti i documenti pubblicati durante l\'esecuzione sono stati cancellati.');
+  if (left.length === 0) L.push('Nessuno: tutti i documenti pubblicati (o forse pubblicati) durante l\'esecuzione sono stati cancellati.');
   else {
-    L.push('I seguenti documenti risultano pubblicati e non cancellati al termine dell\'esecuzione:');
+    L.push('I seguenti documenti risultano pubblicati, o forse pubblicati, e non cancellati: NON RISOLTI. Per riprovare la'
+      + ' cancellazione: `fse-harness cleanup <cartella della run>` (elenco in `evidence/published.jsonl`).');
     L.push('');
     for (const d of left) L.push(`- ${mdText(d)}`);
   }

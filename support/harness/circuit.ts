@@ -1,5 +1,11 @@
 /**
- * Stop early when the network is down (issue #11 §7). Against an unreachable or black-holed gateway every
+ * The run's one stop mechanism: the stop record `RUN_FILES.stop` (stop.json) in the run directory, written once by
+ * whichever process first has a reason to stop — the network is down (below), the connection probe failed
+ * (support/stage/session-probe.ts), or the operator pressed Ctrl-C / the CI sent SIGTERM (cli/commands/run.ts). Every
+ * process of the run reads it before starting a scenario and before sending (README § "Interrupted runs and
+ * clean-up"); only the final clean-up sends after it.
+ *
+ * Stop early when the network is down. Against an unreachable or black-holed gateway every
  * scenario would wait for its own timeout; after N consecutive exchanges without an HTTP response (default 5,
  * profile `maxNetworkFailures`, environment FSE_MAX_NETWORK_FAILURES / flag `--max-network-failures`) the run
  * stops sending: the remaining scenarios are skipped with the reason, the final clean-up still runs (with its own
@@ -7,7 +13,7 @@
  *
  * Each process of a run has one circuit (the Session's); every exchange goes through it (support/harness/exchange.ts
  * `sendRequest`). Parallel runs: every Cucumber worker is a separate process with its own count; the first one that
- * reaches N writes the stop record (`RUN_FILES.networkStop`, network-stop.json) into the run directory, and every
+ * reaches N writes the stop record (`RUN_FILES.stop`) into the run directory, and every
  * process checks that file before sending. So at most N exchanges per worker fail before the whole run stops. The
  * same file records a failed probe (the run then stops before the first scenario).
  */
@@ -19,9 +25,15 @@ import { RUN_FILES } from '../evidence/runDir.ts';
 export const DEFAULT_MAX_NETWORK_FAILURES = 5;
 export const MAX_NETWORK_FAILURES_ENV = 'FSE_MAX_NETWORK_FAILURES';
 
+/** Why a run stopped: too many exchanges without an HTTP answer, a failed probe, SIGINT/SIGTERM. */
+export type StopKind = 'network' | 'probe' | 'signal';
+
 export interface StopRecord {
   /** ISO 8601 UTC. */
   at: string;
+  kind: StopKind;
+  /** The signal, when `kind` is 'signal'. */
+  signal?: 'SIGINT' | 'SIGTERM';
   /** Why the run stopped, one sentence (English), e.g. "5 consecutive exchanges without an HTTP response". */
   reason: string;
   /** The same in Italian, for summary.md and the report. */
@@ -32,14 +44,30 @@ export interface StopRecord {
   pid: number;
 }
 
-export class NetworkStoppedError extends Error {
-  readonly code = 'NETWORK_STOPPED';
+/** Thrown instead of sending when the run was stopped (nothing was sent). */
+export class RunStoppedError extends Error {
+  readonly code = 'RUN_STOPPED';
   readonly stop: StopRecord;
   constructor(stop: StopRecord) {
-    super(`run stopped, no request sent: ${stop.reason} (last error: ${stop.lastError})`);
-    this.name = 'NetworkStoppedError';
+    super(`run stopped, no request sent: ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}`);
+    this.name = 'RunStoppedError';
     this.stop = stop;
   }
+}
+
+/** The exit code of a stopped run: 128 + the signal number for an interruption (130 SIGINT, 143 SIGTERM), else 1. */
+export function stopExitCode(stop: Pick<StopRecord, 'kind' | 'signal'>): number {
+  if (stop.kind === 'signal') return stop.signal === 'SIGTERM' ? 143 : 130;
+  return 1;
+}
+
+/** The stop record of an interruption (Ctrl-C = SIGINT, a CI cancelling the job = SIGTERM). */
+export function writeSignalStop(runDir: string, signal: 'SIGINT' | 'SIGTERM'): StopRecord {
+  return writeStop(runDir, {
+    kind: 'signal', signal, limit: 0, lastError: '',
+    reason: `interrupted by ${signal}: no new scenario started, what was published is deleted`,
+    reasonIt: `interrotta dall'operatore (${signal}): nessuno scenario avviato dopo l'interruzione, i documenti pubblicati sono stati cancellati`,
+  });
 }
 
 /** The limit: FSE_MAX_NETWORK_FAILURES (set by --max-network-failures) over the profile's value over 5. */
@@ -56,7 +84,7 @@ export function maxNetworkFailures(profile: { maxNetworkFailures?: number }, env
 }
 
 export function stopFile(runDir: string): string {
-  return join(runDir, RUN_FILES.networkStop);
+  return join(runDir, RUN_FILES.stop);
 }
 
 /** The stop record of a run, or null when it was not stopped. */
@@ -66,7 +94,7 @@ export function readStop(runDir: string): StopRecord | null {
   try {
     return JSON.parse(readFileSync(f, 'utf8')) as StopRecord;
   } catch {
-    return { at: '', reason: `the run was stopped (unreadable ${RUN_FILES.networkStop})`, reasonIt: `esecuzione interrotta (${RUN_FILES.networkStop} illeggibile)`, lastError: '', limit: 0, pid: 0 };
+    return { at: '', kind: 'network', reason: `the run was stopped (unreadable ${RUN_FILES.stop})`, reasonIt: `esecuzione interrotta (${RUN_FILES.stop} illeggibile)`, lastError: '', limit: 0, pid: 0 };
   }
 }
 
@@ -114,16 +142,16 @@ export class NetworkCircuit {
     return readStop(this.runDir);
   }
 
-  /** Throws NetworkStoppedError when this run must not send any more. */
+  /** Throws RunStoppedError when this run must not send any more. */
   assertMaySend(): void {
     if (this.cleanup) {
       if (this.consecutive >= this.limit) {
-        throw new NetworkStoppedError({ at: new Date().toISOString(), pid: process.pid, limit: this.limit, lastError: this.lastError, reason: `the clean-up met ${this.limit} consecutive exchanges without an HTTP response`, reasonIt: `la pulizia finale ha incontrato ${this.limit} chiamate consecutive senza risposta HTTP` });
+        throw new RunStoppedError({ at: new Date().toISOString(), kind: 'network', pid: process.pid, limit: this.limit, lastError: this.lastError, reason: `the clean-up met ${this.limit} consecutive exchanges without an HTTP response`, reasonIt: `la pulizia finale ha incontrato ${this.limit} chiamate consecutive senza risposta HTTP` });
       }
       return;
     }
     const stop = readStop(this.runDir);
-    if (stop) throw new NetworkStoppedError(stop);
+    if (stop) throw new RunStoppedError(stop);
   }
 
   /** Records one exchange: `gotResponse` = an HTTP response arrived (any status). */
@@ -133,6 +161,7 @@ export class NetworkCircuit {
     if (error) this.lastError = error;
     if (!this.cleanup && this.consecutive >= this.limit) {
       const stop = writeStop(this.runDir, {
+        kind: 'network',
         reason: `${this.consecutive} consecutive exchanges without an HTTP response (limit ${this.limit}): the gateway is unreachable or does not answer`,
         reasonIt: `${this.consecutive} chiamate consecutive senza risposta HTTP (limite ${this.limit}): il gateway non è raggiungibile o non risponde`,
         lastError: this.lastError,

@@ -40,3 +40,35 @@ const LABEL: Record<FailureStage, string> = {
   none: '-',
 };
 export function stageLabel(s: FailureStage): string { return LABEL[s]; }
+
+/** The ledger's `infrastructure` value for an answer that came from the infrastructure, not from the vendor's software. */
+export const INFRASTRUCTURE = 'infrastruttura';
+
+/** HTTP statuses that are the infrastructure's answers: CART's rate limit and CART/gateways not reaching the service. */
+export const INFRASTRUCTURE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/**
+ * True when an exchange that did not get its expected answer got the infrastructure's instead: no HTTP answer
+ * (network, TLS, timeout), 429, 502/503/504 (CART could not reach the national gateway, or limited the rate), or a
+ * non-JSON page without X-Cart-id (a proxy or web server on the way). Such a call says nothing about the vendor's
+ * software: it is reported as `infrastruttura`, never as NON CONFORME (README § "Infrastructure is not
+ * non-conformity"). A call that got exactly what it expected is never infrastructure (a scenario may expect a 503).
+ */
+export function isInfrastructure(o: { httpStatus: number | ''; errorType: string; xCartId: string; expected?: number | '' }): boolean {
+  if (o.expected !== undefined && o.expected !== '' && o.httpStatus === o.expected) return false;
+  const stage = failureStage(o);
+  if (stage === 'network' || stage === 'proxy') return true;
+  return o.httpStatus !== '' && INFRASTRUCTURE_STATUSES.has(o.httpStatus);
+}
+
+/**
+ * Thrown by a step whose call got the infrastructure's answer: not an assertion failure, so the report shows the
+ * scenario as "broken" in the category "Infrastruttura" (support/report/allure.ts), never as a failed (non-conforming)
+ * one; the message carries `[infrastruttura]`, which the category matches.
+ */
+export class InfrastructureError extends Error {
+  constructor(call: string) {
+    super(`[infrastruttura] risposta dell'infrastruttura, non del gateway: ${call} — not a non-conformity of the software: repeat the call`);
+    this.name = 'InfrastructureError';
+  }
+}

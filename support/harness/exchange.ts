@@ -18,6 +18,10 @@ import type { ExchangeResult, GatewayClient, SendRequest } from '../request/http
 import type { Ledger } from '../evidence/ledger.ts';
 import type { NetworkCircuit } from './circuit.ts';
 import type { DocumentState } from './document.ts';
+import type { PublishedSet } from './published.ts';
+import type { Pacer } from './pacing.ts';
+import { INFRASTRUCTURE, isInfrastructure } from './classify.ts';
+import { retryAfterMs } from '../request/retry-after.ts';
 
 /** Negative-scenario edits of one exchange. Each changes exactly one thing. */
 export interface Tweaks {
@@ -45,6 +49,8 @@ export interface ExchangeSpec {
   pathId?: string;
   /** Expected HTTP status (ledger `expected`): every call declares it. */
   expected: number;
+  /** Other statuses that are also a PASS (the clean-up of a maybe-published document: 404 = it was never there). */
+  alsoAccepted?: readonly number[];
   tweaks?: Tweaks;
   purposeOfUse?: string;
 }
@@ -58,6 +64,10 @@ export interface ExchangeContext {
   readonly runId: string;
   /** Consecutive calls without an HTTP response: stops the run when the network is down (support/harness/circuit.ts). */
   readonly circuit: Pick<NetworkCircuit, 'assertMaySend' | 'record'>;
+  /** The run's journal of published documents (support/harness/published.ts); absent = not tracked (unit tests). */
+  readonly published?: Pick<PublishedSet, 'sending' | 'track'>;
+  /** `--rate`: waits for this process's next slot (support/harness/pacing.ts); absent/null = no pacing. */
+  readonly pacer?: Pacer | null;
   nextSeq(): number;
 }
 
@@ -89,6 +99,8 @@ export interface ExchangeOutcome extends LedgerRow {
   /** evidence/pdf/… of the PDF sent (create/replace). */
   pdfFile?: string;
   url: string;
+  /** The first attempt, when this outcome is the one retry after a 429/503 with Retry-After. */
+  previous?: ExchangeOutcome;
 }
 
 /** True when the call got an HTTP success (< 300). */
@@ -164,12 +176,18 @@ export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Pr
 }
 
 /**
- * Step 2: the call itself (never retried: a retry of validate-and-create could publish twice). When the run was
- * stopped because the network is down (issue #11 §7) it throws NetworkStoppedError and sends nothing; every call
- * tells the circuit whether an HTTP response arrived.
+ * Step 2: the call itself (never retried here: a retry of validate-and-create after a timeout could publish twice).
+ * When the run was stopped (network down, failed probe, SIGINT/SIGTERM: support/harness/circuit.ts) it throws
+ * RunStoppedError and sends nothing, also after waiting for its `--rate` slot; a create/replace is written to the
+ * published journal as `sending` before it goes out; every call tells the circuit whether an HTTP response arrived.
  */
 export async function sendRequest(ctx: ExchangeContext, req: BuiltRequest): Promise<ExchangeResult> {
   ctx.circuit.assertMaySend();
+  if (ctx.pacer) {
+    await ctx.pacer.wait();
+    ctx.circuit.assertMaySend();
+  }
+  ctx.published?.sending(req.spec.method, req.spec.document);
   const result = await ctx.client.send(req.http);
   ctx.circuit.record(result.status !== undefined, result.error ? `${result.error.code}: ${result.error.message}` : undefined);
   return result;
@@ -210,19 +228,38 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     errorType: result.error ? `network:${result.error.cause}` : page ? page.type : failed ? str(json?.type) : '',
     errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : page ? page.detail : failed ? str(json?.detail ?? json?.title) : '',
     expected: spec.expected,
-    outcome: result.error ? 'ERROR' : result.status === spec.expected ? 'PASS' : 'FAIL',
+    outcome: result.error ? 'ERROR' : result.status === spec.expected || (result.status !== undefined && !!spec.alsoAccepted?.includes(result.status)) ? 'PASS' : 'FAIL',
     requestFile: files.requestFile,
     responseFile: files.responseFile,
     pdfSha256: file ? doc.pdfSha256 : '',
+    infrastructure: '',
     seq: files.seq, spec, json, result, tokens: req.tokens, body: req.body, pdfFile,
     url: new URL(req.http.path, ctx.client.baseUrl).toString(),
   };
+  if (isInfrastructure(outcome)) outcome.infrastructure = INFRASTRUCTURE;
   ctx.ledger.append(outcome.errorDetail.length > LEDGER_DETAIL_MAX ? { ...outcome, errorDetail: outcome.errorDetail.slice(0, LEDGER_DETAIL_MAX) } : outcome);
   return outcome;
 }
 
-/** Builds, sends and records one call. */
-export async function performExchange(ctx: ExchangeContext, spec: ExchangeSpec): Promise<ExchangeOutcome> {
+/** One attempt: build, send, record, and settle the document's fate in the published journal. */
+async function attempt(ctx: ExchangeContext, spec: ExchangeSpec): Promise<ExchangeOutcome> {
   const req = await buildRequest(ctx, spec);
-  return recordExchange(ctx, req, await sendRequest(ctx, req));
+  const o = recordExchange(ctx, req, await sendRequest(ctx, req));
+  ctx.published?.track(spec.method, o.httpStatus, spec.document, spec.pathId, { xCartId: o.xCartId, detail: [o.httpStatus || 'nessuna risposta', o.errorType, o.errorDetail].filter(Boolean).join(' ').slice(0, 300) });
+  return o;
+}
+
+/**
+ * Builds, sends and records one call. A 429 or 503 carrying Retry-After is the infrastructure asking to come back
+ * later: the call is made once more after the wait (at most 60 s, support/request/retry-after.ts) with fresh tokens;
+ * both attempts are in the ledger (the first one flagged `infrastruttura`), the second is the outcome.
+ */
+export async function performExchange(ctx: ExchangeContext, spec: ExchangeSpec): Promise<ExchangeOutcome> {
+  const first = await attempt(ctx, spec);
+  const wait = retryAfterMs(first.httpStatus === '' ? undefined : first.httpStatus, first.result.headers);
+  if (wait === undefined) return first;
+  await new Promise<void>((r) => setTimeout(r, wait));
+  const second = await attempt(ctx, spec);
+  second.previous = first;
+  return second;
 }

@@ -1,14 +1,16 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
-import { EVIDENCE_FILES, RUN_FILES } from '../evidence/runDir.ts';
+import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../evidence/runDir.ts';
 import { writeSummary, type RunMeta } from '../evidence/summary.ts';
 import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
 import { buildBundle } from '../evidence/bundle.ts';
 import { generateAllureReport } from '../report/allure.ts';
 import { readProbe, probeOneLine } from '../stage/probeReport.ts';
+import { describeUnresolved } from './cleanup.ts';
+import type { LedgerRow } from '../types.ts';
 
 export function runMeta(s: Session): RunMeta {
   const p = s.profile;
@@ -26,7 +28,8 @@ export function runMeta(s: Session): RunMeta {
     documentTypes: [...p.documentTypes],
     authCn: s.credentials.auth.cn,
     signCn: s.credentials.sign.cn,
-    leftBehind: s.records.readLeftBehind(),
+    // the journal's replay is the truth about what may still be on the gateway (also after `fse-harness cleanup`)
+    leftBehind: describeUnresolved(s.published.current()),
     ...runNotes(s),
   };
 }
@@ -48,13 +51,30 @@ export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'prob
   };
 }
 
+/**
+ * summary.md from the run's ledger and journal (the end of a run, and `fse-harness cleanup` afterwards). The meta
+ * is kept in <run>/cucumber/run-meta.json so that a later clean-up regenerates the same summary with only what
+ * changed: the documents still unresolved.
+ */
+export function writeRunSummary(s: Session, meta: RunMeta = runMeta(s)): { path: string; rows: LedgerRow[] } {
+  const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
+  writeFileSync(join(s.runDir.cucumberDir, CUCUMBER_FILES.meta), `${JSON.stringify(meta, null, 2)}\n`);
+  return { path: writeSummary(s.runDir.dir, meta, rows), rows };
+}
+
+/** The meta summary.md was last written from, or null (a killed run never wrote it). */
+export function readRunMeta(cucumberDir: string): RunMeta | null {
+  const f = join(cucumberDir, CUCUMBER_FILES.meta);
+  if (!existsSync(f)) return null;
+  try { return JSON.parse(readFileSync(f, 'utf8')) as RunMeta; } catch { return null; }
+}
+
 /** After the suite: summary.md and mail-rt.txt, data.json (national format, real responses only), manifest, zip, Allure report. */
 export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; mail: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
-  const rows = readLedgerCsv(join(s.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv));
-  const summary = writeSummary(s.runDir.dir, meta, rows);
+  const summary = writeRunSummary(s, meta).path;
   const entries = s.records.readScenarios().flatMap((sc) => sc.nationalIds.flatMap((id) => {
     const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
     return o2 ? [{ id, ts: o2.at.replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];

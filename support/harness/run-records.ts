@@ -1,7 +1,8 @@
 /**
  * The run's working records, shared by the coordinator and its parallel workers through files in
  * `<run>/cucumber/` (names in support/evidence/runDir.ts): one JSON line per finished scenario (progress, counts,
- * data.json, summary), the number of planned scenarios, what the final clean-up left behind, the workers' peak RSS.
+ * data.json, summary), the number of planned scenarios, the workers' peak RSS. (What the run left on the gateway is the
+ * replay of evidence/published.jsonl: support/harness/published.ts.)
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,11 @@ import type { ExchangeOutcome } from './exchange.ts';
 import type { SkipReason } from './classify.ts';
 
 /** What the run keeps per exchange after the scenario ends (the bytes are on disk, in the evidence). */
-export interface OutcomeSummary { at: string; method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string }
+export interface OutcomeSummary {
+  at: string; method: string; docType: string; status?: number; errorType: string; xCartId: string; traceId: string; workflowInstanceId: string; pdfFile?: string;
+  /** The infrastructure answered, not the gateway (support/harness/classify.ts isInfrastructure). */
+  infrastructure?: boolean;
+}
 export interface ScenarioRecord {
   name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[];
   /** Why a SKIPPED scenario was skipped (support/harness/classify.ts SKIP_REASONS). */
@@ -21,6 +26,7 @@ export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
   return {
     at: o.timestamp, method: o.method, docType: o.documentType, status: o.httpStatus === '' ? undefined : o.httpStatus,
     errorType: o.errorType, xCartId: o.xCartId, traceId: o.traceId, workflowInstanceId: o.workflowInstanceId, pdfFile: o.pdfFile,
+    ...(o.infrastructure ? { infrastructure: true } : {}),
   };
 }
 
@@ -72,12 +78,6 @@ export class RunRecords {
     }
     return this.#total;
   }
-
-  /** Documents the final clean-up could not delete (one line each: id, type, patient, answer). */
-  writeLeftBehind(entries: readonly string[]): void {
-    if (entries.length) appendFileSync(this.#file('leftBehind'), entries.map((l) => `${l}\n`).join(''));
-  }
-  readLeftBehind(): string[] { return lines(this.#file('leftBehind')); }
 
   /** A parallel worker's peak RSS in MB, appended when it finishes. */
   recordWorkerRss(mb: number): void { appendFileSync(this.#file('workersRss'), `${mb}\n`); }

@@ -13,7 +13,7 @@ import { loadCredentials, type Credentials } from '../pki/credentials.ts';
 import { generateTestPki } from '../pki/testPki.ts';
 import type { CdaValidator } from '../catalogs/index.ts';
 import { GatewayClient } from '../request/http.ts';
-import { createRunDir, runDirPaths, RUN_FILES, CUCUMBER_FILES, type RunDir } from '../evidence/runDir.ts';
+import { createRunDir, runDirPaths, RUN_FILES, CUCUMBER_FILES, EVIDENCE_FILES, type RunDir } from '../evidence/runDir.ts';
 import { Ledger } from '../evidence/ledger.ts';
 import { DEFAULT_PKI_DIR, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../paths.ts';
 import { openTarget, targetConnection, type EmbeddedTargetStarter, type RunTarget, type TargetConnection } from './target.ts';
@@ -21,6 +21,7 @@ import { WORKER_ENV, type WorkerOptions } from './worker.ts';
 import { RunRecords } from './run-records.ts';
 import { PublishedSet } from './published.ts';
 import { maxNetworkFailures, NetworkCircuit } from './circuit.ts';
+import { resolveRate, SlotPacer } from './pacing.ts';
 import type { ExchangeContext } from './exchange.ts';
 import { loadVendorDocuments, type VendorDocuments } from './vendor-documents.ts';
 
@@ -37,6 +38,11 @@ export interface SessionOptions {
   log?: (line: string) => void;
   /** Use an existing run directory instead of creating one. */
   runDir?: RunDir;
+  /**
+   * `fse-harness cleanup`: `runDir` is a finished (or killed) run being resumed: its run.json is kept, no catalogs
+   * or CDA validator are loaded, nothing but deletes will be sent.
+   */
+  reopen?: boolean;
   /** Parallel worker mode (support/harness/worker.ts): the coordinator's run directory and target. */
   worker?: WorkerOptions;
   /** How to start the embedded simulator when the profile asks for it (cli/target.ts `startEmbeddedSimulator`). */
@@ -67,8 +73,10 @@ export class Session implements ExchangeContext {
   startedAt = new Date();
   /** The vendor's own documents (profile `documentsDir`), read once before any call. */
   vendorDocuments!: VendorDocuments;
-  /** Documents currently published by this run: deleted at the end. */
-  readonly published = new PublishedSet();
+  /** The run's journal of what it published or may have published (evidence/published.jsonl): deleted at the end. */
+  published!: PublishedSet;
+  /** `--rate`: the run-wide pacing of requests (null = unlimited). */
+  pacer: SlotPacer | null = null;
   log: (line: string) => void = () => {};
   /**
    * What the run says before it starts and keeps in its record (the vendor documents used for each type, …): printed
@@ -97,12 +105,14 @@ export class Session implements ExchangeContext {
     const p = s.profile;
     // a bad FSE_MAX_NETWORK_FAILURES (--max-network-failures) is refused before anything starts
     const networkLimit = maxNetworkFailures(p, env);
+    // and so is a bad --rate (FSE_RATE)
+    const rate = resolveRate(p.target, env);
     // A documentsDir that is missing, a misnamed file, a non-test patient in a vendor PDF on stage: one message, now.
     s.vendorDocuments = await loadVendorDocuments(p, s.profileDir);
 
     // Catalogs: profile > option > env. A configured-but-missing directory is a user error; none at all is allowed (loud skip).
     // (loaded lazily: the catalogs module brings libxml2-wasm, which parallel workers never need)
-    if (!o.worker) {
+    if (!o.worker && !o.reopen) {
       const { resolveCatalogsDir } = await import('../catalogs/index.ts');
       s.catalogsDir = resolveCatalogsDir(p.catalogsDir ? resolve(s.profileDir, p.catalogsDir) : (o.catalogsDir ?? null));
     }
@@ -127,12 +137,16 @@ export class Session implements ExchangeContext {
     s.connection = targetConnection({ profile: p, baseUrl: s.baseUrl, pkiDir, auth: s.credentials.auth, serverCaPem: s.credentials.serverCaPem, env });
     s.client = new GatewayClient(s.baseUrl, s.connection.tls, { timeoutMs: s.connection.timeoutMs, proxy: s.connection.proxy });
 
-    if (!s.worker) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
+    if (!s.worker && !o.reopen) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
     s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
-    if (!s.worker) writeFileSync(join(s.runDir.dir, RUN_FILES.runInfo), `${JSON.stringify({ installation: p.installation, target: p.target, baseUrl: s.baseUrl, startedAt: s.startedAt.toISOString() }, null, 2)}\n`);
+    // what the run is, and what `fse-harness cleanup` needs to reach the same gateway as the same installation
+    // (the profile and the test PKI; the passphrases stay in the environment, never here)
+    if (!s.worker && !o.reopen) writeFileSync(join(s.runDir.dir, RUN_FILES.runInfo), `${JSON.stringify({ installation: p.installation, target: p.target, baseUrl: s.baseUrl, startedAt: s.startedAt.toISOString(), profilePath: s.profilePath, pkiDir: resolve(pkiDir) } satisfies RunInfo, null, 2)}\n`);
     s.runId = `${s.runDir.id.replace(/[^0-9TZ]/g, '').slice(0, 16)}${randomBytes(2).toString('hex')}`;
     s.ledger = Ledger.open(s.runDir.evidenceDir, { claimsDir: join(s.runDir.cucumberDir, CUCUMBER_FILES.seqClaims) });
     s.records = new RunRecords(s.runDir, { shared: !!s.worker, log: s.log });
+    s.published = new PublishedSet(join(s.runDir.evidenceDir, EVIDENCE_FILES.published));
+    if (rate !== null) s.pacer = new SlotPacer(join(s.runDir.cucumberDir, CUCUMBER_FILES.rateSlots), rate);
     s.circuit = new NetworkCircuit(s.runDir.dir, networkLimit);
     s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);
     return s;
@@ -142,8 +156,21 @@ export class Session implements ExchangeContext {
     await this.client?.close().catch(() => undefined);
     this.validator?.close();
     this.ledger?.close();
+    this.published?.close();
     if (this.target) await this.target.close().catch(() => undefined);
   }
+}
+
+/** run.json: what a run is, written when it starts (figures are added at the end: support/evidence/runDir.ts). */
+export interface RunInfo {
+  installation: string;
+  target: string;
+  baseUrl: string;
+  startedAt: string;
+  /** The installation profile the run used (absolute). */
+  profilePath?: string;
+  /** The test PKI folder the run used (simulator without configured certificates). */
+  pkiDir?: string;
 }
 
 /** The session of the current process (set by `fse-harness run`, or lazily by the Cucumber hooks). */

@@ -42,7 +42,7 @@ export interface ReportEnv {
 }
 
 /**
- * The label step code may set to force a category: border | dispatcher | validator | cart | proxy | network | harness
+ * The label step code may set to force a category: infrastructure | border | dispatcher | validator | cart | proxy | network | harness
  * (the values of support/harness/classify.ts `failureStage`, plus `harness`).
  */
 export const FAILURE_LAYER_LABEL = 'failureLayer';
@@ -82,6 +82,14 @@ export function allureCategories(): object[] {
   const layer = (v: string) => ({ statuses: failing, labels: { [FAILURE_LAYER_LABEL]: new RegExp(`^${v}$`) } });
   const msg = (re: RegExp) => ({ statuses: failing, message: re });
   return [
+    {
+      // first: a call answered by the infrastructure (429, 502/503/504, a proxy page, no answer) is "broken", not a
+      // non-conformity of the vendor's software (README § "Infrastructure is not non-conformity")
+      id: 'fse-infrastructure',
+      name: 'Infrastruttura (429, 502/503/504, pagine non JSON, rete): non è una non conformità',
+      matchers: [layer('infrastructure'), msg(/\[infrastruttura\]/)],
+      groupByMessage: true,
+    },
     {
       id: 'fse-harness',
       name: 'Harness / pre-flight (nessuna richiesta inviata)',

@@ -73,6 +73,7 @@ export async function probeBeforeRun(s: Session, log: (line: string) => void): P
   if (report.fatal) {
     const failed = report.steps.find((x) => x.status === 'fail');
     writeStop(s.runDir.dir, {
+      kind: 'probe',
       reason: `the connection probe failed at the ${failed?.id ?? '?'} step: ${failed?.diagnosis?.en ?? failed?.summary ?? ''}`,
       reasonIt: `la sonda di connessione è fallita al passo ${failed?.id ?? '?'}: ${failed?.diagnosis?.it ?? failed?.summary ?? ''}`,
       lastError: failed?.summary ?? '',

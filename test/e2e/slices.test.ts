@@ -34,7 +34,7 @@ test('a profile with two document types (LAB, RAD) runs only those; --tags narro
 test('every command has --help, and the top level lists them', () => {
   const top = run(['--help']);
   assert.equal(top.status, 0);
-  for (const c of ['run', 'probe', 'pki', 'simulator', 'check', 'build-pdf', 'bundle', 'report-pdf', 'prune']) {
+  for (const c of ['run', 'probe', 'pki', 'simulator', 'check', 'build-pdf', 'bundle', 'report-pdf', 'prune', 'cleanup']) {
     assert.match(top.stdout, new RegExp(`^  ${c} `, 'm'), `${c} listed`);
     const h = run([c, '--help']);
     assert.equal(h.status, 0, `${c} --help: ${h.stderr}`);

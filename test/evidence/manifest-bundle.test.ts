@@ -78,11 +78,11 @@ describe('manifest', () => {
     const dir = makeRun();
     writeFileSync(join(dir, RUN_FILES.probeJson), '{"ok":true}\n');
     writeFileSync(join(dir, RUN_FILES.probeMd), '# Sonda\n');
-    writeFileSync(join(dir, RUN_FILES.networkStop), '{"reason":"x"}\n');
+    writeFileSync(join(dir, RUN_FILES.stop), '{"reason":"x"}\n');
     assert.deepEqual(writeManifest(dir), { files: 10 });
     const m = JSON.parse(readFileSync(join(dir, 'evidence/manifest.json'), 'utf8')) as { files: Record<string, string> };
-    for (const f of [RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.networkStop]) assert.ok(m.files[f], `${f} in the manifest`);
-    writeFileSync(join(dir, RUN_FILES.networkStop), '{"reason":"edited"}\n');
+    for (const f of [RUN_FILES.probeJson, RUN_FILES.probeMd, RUN_FILES.stop]) assert.ok(m.files[f], `${f} in the manifest`);
+    writeFileSync(join(dir, RUN_FILES.stop), '{"reason":"edited"}\n');
     assert.equal(verifyManifest(dir).ok, false, 'an edited stop record is detected');
   });
 

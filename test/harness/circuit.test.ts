@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NetworkCircuit, NetworkStoppedError, maxNetworkFailures, readStop, writeStop, DEFAULT_MAX_NETWORK_FAILURES } from '../../support/harness/circuit.ts';
+import { NetworkCircuit, RunStoppedError, maxNetworkFailures, readStop, writeStop, writeSignalStop, stopExitCode, DEFAULT_MAX_NETWORK_FAILURES } from '../../support/harness/circuit.ts';
 import { UserError } from '../../support/errors.ts';
 
 function withDir(fn: (dir: string) => void): void {
@@ -38,7 +38,7 @@ test('N consecutive failures stop the run; a response in between resets the coun
   assert.match(stop.reason, /3 consecutive exchanges without an HTTP response \(limit 3\)/);
   assert.match(stop.reasonIt, /3 chiamate consecutive senza risposta HTTP/);
   assert.equal(stop.lastError, 'ECONNRESET: e');
-  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof NetworkStoppedError && /run stopped, no request sent/.test(e.message));
+  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof RunStoppedError && /run stopped, no request sent/.test(e.message));
 }));
 
 test('another process (a parallel worker) learns of the stop from the run directory', () => withDir((dir) => {
@@ -48,9 +48,9 @@ test('another process (a parallel worker) learns of the stop from the run direct
   workerB.assertMaySend();
   workerA.record(false, 'y');
   workerA.record(false, 'z');
-  assert.throws(() => workerB.assertMaySend(), NetworkStoppedError, 'B never reached its own limit but must stop too');
+  assert.throws(() => workerB.assertMaySend(), RunStoppedError, 'B never reached its own limit but must stop too');
   // the first writer wins
-  const again = writeStop(dir, { reason: 'other', reasonIt: 'altro', lastError: '', limit: 2 });
+  const again = writeStop(dir, { kind: 'network', reason: 'other', reasonIt: 'altro', lastError: '', limit: 2 });
   assert.match(again.reason, /2 consecutive/);
 }));
 
@@ -58,11 +58,24 @@ test('the clean-up gets its own budget even when the run is stopped, then stops 
   const c = new NetworkCircuit(dir, 2);
   c.record(false, 'a');
   c.record(false, 'b');
-  assert.throws(() => c.assertMaySend(), NetworkStoppedError);
+  assert.throws(() => c.assertMaySend(), RunStoppedError);
   c.enterCleanup();
   c.assertMaySend();
   c.record(false, 'c');
   c.assertMaySend();
   c.record(false, 'd');
-  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof NetworkStoppedError && /clean-up/.test(e.message));
+  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof RunStoppedError && /clean-up/.test(e.message));
+}));
+
+test('a signal stops the run through the same record, with exit codes 130 (SIGINT) and 143 (SIGTERM); the first record wins', () => withDir((dir) => {
+  const c = new NetworkCircuit(dir, 5);
+  c.assertMaySend();
+  const s = writeSignalStop(dir, 'SIGTERM');
+  assert.deepEqual([s.kind, s.signal], ['signal', 'SIGTERM']);
+  assert.throws(() => c.assertMaySend(), (e: unknown) => e instanceof RunStoppedError && /SIGTERM/.test(e.message));
+  assert.equal(stopExitCode(readStop(dir)!), 143);
+  assert.equal(stopExitCode(writeSignalStop(dir, 'SIGINT')), 143, 'the first record stays');
+  assert.equal(stopExitCode({ kind: 'signal', signal: 'SIGINT' }), 130);
+  assert.equal(stopExitCode({ kind: 'network' }), 1);
+  assert.equal(stopExitCode({ kind: 'probe' }), 1);
 }));

@@ -1,7 +1,9 @@
 /**
  * What the harness does on latency, 5xx with X-Cart-id, connection reset, timeout and TLS failure.
  * Each case: a ledger row with what was known, the outcome names the cause, and the simulator saw exactly ONE
- * request (nothing is retried: a retry of validate-and-create could publish twice).
+ * request (nothing is retried: a retry of validate-and-create could publish twice) — except a 429/503 carrying
+ * Retry-After, retried once. A gateway that stores a document and loses the answer ("commit-lost"): the document is
+ * "maybe published" in the run's journal and the final clean-up deletes it.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,8 @@ import { Session } from '../../support/harness/session.ts';
 import { prepareDocument } from '../../support/harness/document.ts';
 import { performExchange, type ExchangeOutcome } from '../../support/harness/exchange.ts';
 import { GatewayClient } from '../../support/request/http.ts';
+import { cleanupPublished } from '../../support/harness/cleanup.ts';
+import { INFRASTRUCTURE } from '../../support/harness/classify.ts';
 import { createTestCa } from '../../support/pki/testPki.ts';
 import { startEmbeddedSimulator } from '../../cli/target.ts';
 import type { RunningSimulator } from '../../simulator/server.ts';
@@ -63,6 +67,7 @@ for (const status of [500, 502, 503, 504] as const) {
     assert.equal(row.httpStatus, status);
     assert.equal(row.xCartId, o.xCartId);
     assert.equal(row.outcome, 'FAIL');
+    assert.equal(row.infrastructure, status === 500 ? '' : INFRASTRUCTURE, '502/503/504 are the infrastructure\'s answers, a 500 is not');
     assert.equal(served() - before, 1, 'exactly one request reached the simulator (no retry)');
   });
 }
@@ -103,4 +108,47 @@ test('TLS failure (server certificate from an untrusted CA): recorded as network
   assert.equal(r.status, undefined);
   assert.equal(r.error?.cause, 'tls', JSON.stringify(r.error));
   assert.equal(r.requestBytes.length, 0, 'nothing was sent over an unauthenticated channel');
+});
+
+test('429 with Retry-After: exactly one retry after the wait, both attempts in the ledger, the first one "infrastruttura"', async () => {
+  const before = served();
+  const rows = session.ledger.rows().length;
+  faults().inject({ kind: 'status', status: 429, retryAfter: 1 }, { count: 1 });
+  const t0 = performance.now();
+  const o = await createOnce('guasto: 429 con Retry-After');
+  const waited = performance.now() - t0;
+  assert.equal(o.httpStatus, 202, 'the retry went through');
+  assert.equal(o.previous?.httpStatus, 429);
+  assert.ok(waited >= 950, `waited ${waited} ms for Retry-After: 1`);
+  const mine = session.ledger.rows().slice(rows);
+  assert.deepEqual(mine.map((r) => [r.httpStatus, r.infrastructure]), [[429, INFRASTRUCTURE], [202, '']]);
+  assert.notEqual(mine[0]!.xCartId, mine[1]!.xCartId, 'each attempt has its own X-Cart-id');
+  assert.equal(served() - before, 2, 'one retry, not more');
+  // a second 429 with Retry-After on the retry is not retried again (once per exchange)
+  faults().inject({ kind: 'status', status: 429, retryAfter: 0 }, { count: 2 });
+  const b2 = served();
+  const o2 = await createOnce('guasto: 429 due volte');
+  assert.equal(o2.httpStatus, 429);
+  assert.equal(o2.infrastructure, INFRASTRUCTURE);
+  assert.equal(served() - b2, 2);
+});
+
+test('commit-lost: the gateway stores the document and the answer comes after the client\'s timeout → maybe published, deleted by the clean-up', async () => {
+  const size0 = simulator.registry.size;
+  faults().inject({ kind: 'commit-lost', ms: 2500 }, { count: 1, route: 'validate-and-create' });
+  const o = await createOnce('guasto: pubblicato ma risposta persa');
+  assert.equal(o.result.error?.cause, 'timeout', JSON.stringify(o.result.error));
+  assert.equal(o.infrastructure, INFRASTRUCTURE);
+  assert.equal(simulator.registry.size, size0 + 1, 'the gateway did store it');
+  const maybe = session.published.current().find((d) => d.doc.id === o.identificativoDoc);
+  assert.equal(maybe?.state, 'maybe-published');
+  const rows0 = session.ledger.rows().length;
+  const r = await cleanupPublished(session);
+  assert.deepEqual(r.unresolved, []);
+  // the creates of the reset and no-answer tests never reached the registry: 404, "never there", a PASS
+  assert.ok(r.absent >= 2, `absent ${r.absent}`);
+  const notFound = session.ledger.rows().slice(rows0).filter((x) => x.httpStatus === 404);
+  assert.ok(notFound.length >= 2 && notFound.every((x) => x.outcome === 'PASS'), 'a 404 for a maybe-published document is not a non-conformity');
+  assert.ok(!simulator.registry.has(o.identificativoDoc), 'nothing of it left on the gateway');
+  assert.equal(simulator.registry.size, 0, 'the clean-up removed everything the run published');
 });

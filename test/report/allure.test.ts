@@ -147,7 +147,7 @@ describe('Allure 3 report from a real Cucumber run', () => {
 describe('allure helpers', () => {
   it('allureCategories covers the failure places, validator before dispatcher', () => {
     const ids = allureCategories().map((c) => (c as { id: string }).id);
-    assert.deepEqual(ids, ['fse-harness', 'fse-proxy', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
+    assert.deepEqual(ids, ['fse-infrastructure', 'fse-harness', 'fse-proxy', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
   });
   it('classifies the messages the harness steps produce (first matching category wins)', () => {
     type Rule = { id: string; matchers: { labels?: Record<string, RegExp>; message?: RegExp }[] };
@@ -165,6 +165,8 @@ describe('allure helpers', () => {
     assert.equal(classify('delete LAB → 502 [rete/proxy (risposta non JSON senza X-Cart-id: proxy, filtro web o altro server)] non-json:text/html: ERROR: (110) ETIMEDOUT connecting upstream'), 'fse-proxy', 'the page may name a network error: still the proxy');
     assert.equal(classify('delete LAB → 403 [CART] non-json:text/html: Accesso negato'), 'fse-cart', 'a non-JSON page with an X-Cart-id is CART\'s');
     assert.equal(classify('pre-flight: the CDA fails the XSD'), 'fse-harness');
+    assert.equal(classify("[infrastruttura] risposta dell'infrastruttura, non del gateway: delete LAB → 503 [CART] cart-error: down"), 'fse-infrastructure', 'infrastructure first, before CART');
+    assert.equal(classify("[infrastruttura] risposta dell'infrastruttura, non del gateway: delete LAB → no HTTP response [rete/TLS (nessuna risposta HTTP)] network:ETIMEDOUT"), 'fse-infrastructure', 'before network');
     assert.equal(classify('anything', { failureLayer: 'validator' }), 'fse-validator');
     assert.equal(classify('AssertionError: expected 201'), undefined);
   });

@@ -24,7 +24,7 @@ const row: LedgerRow = {
   timestamp: '2026-11-23T17:01:00Z', installation: 'impianto-pisa', scenario: 'pubblica LAB', method: 'validate-and-create',
   documentType: 'LAB', patientCf: 'RMSLSO31M04Z404R', identificativoDoc: 'DOC^1', httpStatus: 201, xCartId: 'b7cad8e2-72c4-41ce-ac9a-24ff2b3f72a0',
   traceId: 'aca07480e366d734391607501dfb77ac', spanId: '', workflowInstanceId: '', errorType: '', errorDetail: '', expected: 201,
-  outcome: 'PASS', requestFile: 'exchanges/0001-validate-and-create.request.http', responseFile: 'exchanges/0001-validate-and-create.response.http', pdfSha256: '',
+  outcome: 'PASS', requestFile: 'exchanges/0001-validate-and-create.request.http', responseFile: 'exchanges/0001-validate-and-create.response.http', pdfSha256: '', infrastructure: '',
 };
 
 describe('markdown renderer', () => {

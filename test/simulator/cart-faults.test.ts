@@ -1,10 +1,12 @@
 /**
  * CART layer: X-Cart-id everywhere (unknown route, 413, malformed multipart, wrong media type), CART errors, and
- * the fault injection API (in-process and admin route): latency, 5xx, reset, no-answer.
+ * the fault injection API (in-process and admin route): latency, 429/5xx (with Retry-After), reset, no-answer,
+ * commit-lost (stored, then the answer lost or late).
  */
 import assert from 'node:assert/strict';
 import { request, type Agent } from 'undici';
 import type { RunningSimulator } from '../../simulator/server.ts';
+import { buildMultipart } from '../../support/request/multipart.ts';
 import { send, sendMultipart, simTest, useSimulator, validCreate } from './helpers.ts';
 
 const PATH = '/gateway/v2/documents/validate-and-create';
@@ -87,4 +89,33 @@ simTest('faults (admin route, loopback only) and stats', async () => {
   assert.ok(typeof j.requests === 'number' && j.requests > 5);
   assert.ok(typeof j.rssBytes === 'number' && j.rssBytes > 0);
   assert.ok((j.responsesByStatus as Record<string, number>)['502']! >= 1);
+});
+
+simTest('commit-lost: the gateway stores the create, then never answers (or answers after `ms`); 429 carries Retry-After', async () => {
+  const r = await validCreate();
+  const mp = buildMultipart({ requestBody: r.requestBody!, file: { bytes: r.file!, filename: 'doc.pdf' } });
+  const headers = { 'content-type': mp.contentType, accept: 'application/json', authorization: `Bearer ${r.bearer!}`, 'fse-jwt-signature': r.signature! };
+  sim.faults.inject({ kind: 'commit-lost' }, { route: 'validate-and-create' });
+  await assert.rejects(request(`${sim.url}documents/validate-and-create`, { method: 'POST', headers, body: mp.body, dispatcher: client, headersTimeout: 1500, bodyTimeout: 1500 }), 'no answer');
+  assert.ok(sim.registry.has(r.id), 'but the document was stored');
+
+  const r2 = await validCreate();
+  const mp2 = buildMultipart({ requestBody: r2.requestBody!, file: { bytes: r2.file!, filename: 'doc.pdf' } });
+  sim.faults.inject({ kind: 'commit-lost', ms: 400 }, { route: 'validate-and-create' });
+  const t0 = Date.now();
+  const late = await request(`${sim.url}documents/validate-and-create`, { method: 'POST', headers: { ...headers, 'content-type': mp2.contentType, authorization: `Bearer ${r2.bearer!}`, 'fse-jwt-signature': r2.signature! }, body: mp2.body, dispatcher: client });
+  await late.body.text();
+  assert.equal(late.statusCode, 202, 'a late answer is the real one');
+  assert.ok(Date.now() - t0 >= 390);
+  assert.ok(sim.registry.has(r2.id));
+
+  sim.faults.inject({ kind: 'status', status: 429, retryAfter: 7 });
+  const limited = await send(client, sim, { method: 'POST', path: PATH });
+  assert.equal(limited.status, 429);
+  assert.equal(limited.headers['retry-after'], '7');
+  assert.match(String(limited.json!.type), /^urn:cart:error:429:TooManyRequests$/);
+  for (const bad of [{ kind: 'commit-lost', ms: -1 }, { kind: 'status', status: 429, retryAfter: 1.5 }, { kind: 'status', status: 418 }]) {
+    const a = await send(client, sim, { method: 'POST', path: '/__simulator/faults', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: bad }) });
+    assert.equal(a.status, 400, JSON.stringify(bad));
+  }
 });

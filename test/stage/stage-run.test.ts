@@ -132,19 +132,24 @@ test('run against stage: probe OK, then the gateway goes silent → stop after N
   const runDir = join(reports, REPORTS_DIRS.runs, readdirSync(join(reports, REPORTS_DIRS.runs))[0]!);
   const rows = readLedgerCsv(join(runDir, 'evidence', EVIDENCE_FILES.ledgerCsv));
   const probeRows = rows.filter((x) => /^Sonda di connessione/.test(x.scenario));
-  const failed = rows.filter((x) => x.httpStatus === '');
+  const failed = rows.filter((x) => x.httpStatus === '' && !/^Pulizia finale/.test(x.scenario));
+  // the creates that got no answer may have been stored: the final clean-up tries to delete them, with its own budget
+  const cleanup = rows.filter((x) => /^Pulizia finale/.test(x.scenario));
   assert.equal(probeRows.length, 1);
   assert.match(probeRows[0]!.xCartId, UUID);
   assert.ok(failed.length >= 2 && failed.length <= 4, `between N and 2×N exchanges without response (one count per worker): ${failed.length}`);
-  assert.equal(rows.length, probeRows.length + failed.length, 'nothing else was sent');
+  assert.ok(cleanup.length >= 1 && cleanup.length <= 2 && cleanup.every((x) => x.method === 'delete' && x.httpStatus === ''), `the clean-up tried the maybe-published documents, at most N times: ${cleanup.length}`);
+  assert.ok(failed.every((x) => x.infrastructure === 'infrastruttura'), 'no answer is the infrastructure, not a non-conformity');
+  assert.equal(rows.length, probeRows.length + failed.length + cleanup.length, 'nothing else was sent');
   assert.equal(gw.requests.length - before, rows.length, 'the gateway saw exactly the recorded calls');
-  const stop = JSON.parse(readFileSync(join(runDir, RUN_FILES.networkStop), 'utf8')) as { reason: string; lastError: string };
+  const stop = JSON.parse(readFileSync(join(runDir, RUN_FILES.stop), 'utf8')) as { reason: string; lastError: string };
   assert.match(stop.lastError, /timeout/i);
   const scenarios = readFileSync(join(runDir, 'cucumber', CUCUMBER_FILES.scenarios), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: string });
   assert.equal(scenarios.length, planned);
   assert.ok(scenarios.filter((s) => s.status === 'SKIPPED').length >= planned - 4, 'the rest were skipped, not sent');
   const summary = readFileSync(join(runDir, RUN_FILES.summary), 'utf8');
   assert.match(summary, /\*\*Esecuzione interrotta:\*\* \d chiamate consecutive senza risposta HTTP \(limite 2\)/);
+  assert.match(summary, /NON RISOLTI[\s\S]*forse pubblicato/, 'the documents whose fate is unknown are listed as unresolved');
   assert.match(summary, /\| Sonda di connessione \| OK: DELETE di un documento inesistente → HTTP 404, X-Cart-id [0-9a-f-]{36}/);
   assert.match(summary, new RegExp(`\\| Connessione \\| via proxy http://127\\.0\\.0\\.1:${proxy.port} \\|`));
   assert.ok(existsSync(join(runDir, 'allure-report', 'index.html')), 'the report is written');
