@@ -8,6 +8,8 @@ import { workerOptionsFromEnv } from '../support/harness/worker.ts';
 import { expectedStatuses } from '../support/harness/expectations.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
 import { CATALOG_TAGS, SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
+import { INFORMATIVE_ALLURE_LABEL, INFORMATIVE_LABEL, INFORMATIVE_REASON, isInformative } from '../support/harness/informative.ts';
+import * as allure from 'allure-js-commons';
 import { vendorPdfKey, vendorPdfSkipReason } from '../support/harness/vendor-documents.ts';
 import { describeUndefinedSteps, undefinedSteps, type StepMatcher } from '../support/harness/step-suggest.ts';
 import { RUN_FILES } from '../support/evidence/runDir.ts';
@@ -101,6 +103,13 @@ Before({ name: NOT_IN_REPORT }, async function (this: HarnessWorld, { pickle, gh
   // A vendor PDF carries its own patient: a scenario written for another one is not sent under a false label.
   const why = vendorPdfSkipReason(texts, s.vendorDocuments);
   if (why) return skip(this, s.log, 'vendor-pdf', why);
+  // On stage the catalog scenarios are reported, never failing (RT spec §3: transitional validation against the XSD only)
+  if (isInformative(s.profile.target, pickle.tags.map((t) => t.name))) {
+    this.informative = true;
+    await allure.tag(INFORMATIVE_LABEL);
+    await allure.label(INFORMATIVE_ALLURE_LABEL, 'true');
+    await allure.description(INFORMATIVE_REASON);
+  }
   return undefined;
 });
 
@@ -130,5 +139,5 @@ function stepLine(doc: { feature?: { children: readonly { scenario?: { steps: re
 After({ name: NOT_IN_REPORT }, function (this: HarnessWorld, { result }) {
   const s = currentSession();
   if (!s) return;
-  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds, ...(this.skip ? { skip: this.skip } : {}) });
+  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds, ...(this.skip ? { skip: this.skip } : {}), ...(this.informative ? { informative: { findings: this.findings } } : {}) });
 });

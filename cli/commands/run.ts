@@ -22,6 +22,7 @@ import { documentNotices } from '../../support/harness/vendor-documents.ts';
 import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
 import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
+import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -133,6 +134,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     const planProfile = loadProfile(profilePath).profile;
     const selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
     const plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
+    const settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
 
     // Everything a user can get wrong is checked here, before any network call.
     const session = await Session.open({
@@ -158,6 +160,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       if (p.target === 'stage' && !flags['no-probe']) await probeBeforeRun(session, (l) => out(`  ${l}`));
 
       out(`fse-harness: selection ${selection.description}`);
+      out(`fse-harness: settle time after a 202: ${settle} ms (a 404 on that document is retried within it; profile "settleMs" or ${SETTLE_ENV})`);
       addRunInfo(session.runDir.dir, { selection: { kind: selection.kind, tags: plan.tags, description: selection.description } });
       out(`fse-harness: scenarios ${plan.tags}${paths.length ? ` in ${paths.join(' ')}` : ''}`);
       if (p.target === 'simulator' && !session.simulatorValidates) {
@@ -226,6 +229,8 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     if (stop) out(`fse-harness: RUN STOPPED — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);
     for (const [why, n] of skipCounts(scenarios.filter((s) => !stop || s.skip !== 'stopped'))) out(`fse-harness: WARNING — ${n} scenarios SKIPPED: ${why}`);
     out(`fse-harness: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
+    const informative = scenarios.filter((s) => s.informative && s.status !== 'SKIPPED');
+    if (informative.length) out(`fse-harness: ${informative.length} of them informative (stage, catalog scenarios: reported, never failing the run), ${informative.filter((s) => s.informative!.findings.length).length} answered otherwise than the national validator would (report category "Informativo")`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);
