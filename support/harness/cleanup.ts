@@ -1,6 +1,7 @@
 import { performExchange, succeeded, type ExchangeOutcome } from './exchange.ts';
 import type { Session } from './session.ts';
 import { NetworkStoppedError } from './circuit.ts';
+import { pollUntilSettled, settleMs } from './settle.ts';
 
 export const CLEANUP_SCENARIO = 'Pulizia finale: eliminazione dei documenti pubblicati dalla run';
 
@@ -17,7 +18,9 @@ export async function cleanupPublished(session: Session): Promise<{ deleted: num
   for (const [id, doc] of session.published.entries()) {
     let o: ExchangeOutcome;
     try {
-      o = await performExchange(session, { scenario: CLEANUP_SCENARIO, method: 'delete', document: doc, pathId: id, expected: 200 });
+      // a document published moments ago (202) may answer 404 until it settles (support/harness/settle.ts)
+      const tries = await pollUntilSettled({ pending: true, budgetMs: settleMs(session.profile), attempt: (retryOn404) => performExchange(session, { scenario: CLEANUP_SCENARIO, method: 'delete', document: doc, pathId: id, expected: 200, retryOn404 }) });
+      o = tries[tries.length - 1]!;
     } catch (err) {
       if (!(err instanceof NetworkStoppedError)) throw err;
       leftBehind.push(`${id} (${doc.docType}, ${doc.patientCf}): not deleted, ${err.message}`);
