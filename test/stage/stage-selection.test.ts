@@ -133,5 +133,10 @@ test('stage, catalog scenarios: informative — what came back is reported, the 
   assert.equal(mine.status, 'passed');
   assert.ok(mine.labels.some((l) => l.name === 'tag' && /Informativo/.test(l.value)));
   assert.match(JSON.stringify(mine.steps), /Informativo — risposta diversa/);
-  assert.ok(existsSync(join(runDir, 'allure-report', 'index.html')));
+  // the report groups them in the category "Informativo" (its embedded widgets: allure-results is an input)
+  const html = readFileSync(join(runDir, 'allure-report', 'index.html'), 'utf8');
+  const categories = JSON.parse(Buffer.from(/d\("widgets\/categories\.json","([A-Za-z0-9+/=]+)"\)/.exec(html)![1]!, 'base64').toString('utf8')) as { nodes: Record<string, { type: string; name: string; statistic?: { total: number; passed?: number } }> };
+  const cat = Object.values(categories.nodes).find((n) => n.type === 'category' && /^Informativo/.test(n.name));
+  assert.ok(cat, JSON.stringify(categories).slice(0, 500));
+  assert.deepEqual(cat.statistic, { total: 2, passed: 2 });
 });
