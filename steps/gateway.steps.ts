@@ -5,7 +5,7 @@ import type { DocType, Method } from '../support/types.ts';
 import { currentSession, type Session } from '../support/harness/session.ts';
 import { prepareDocument, type DocumentState, type PdfVariant } from '../support/harness/document.ts';
 import { performExchange, succeeded, type ExchangeOutcome } from '../support/harness/exchange.ts';
-import { pollUntilSettled, settleMs, type PendingDocuments } from '../support/harness/settle.ts';
+import { pollUntilSettled, settleMs } from '../support/harness/settle.ts';
 import { failureStage, stageLabel } from '../support/harness/classify.ts';
 import { checkExpectation, INFORMATIVE_REASON } from '../support/harness/informative.ts';
 import { describeAccepted, statusAccepted } from '../support/harness/expectations.ts';
@@ -70,20 +70,12 @@ async function send(w: HarnessWorld, method: Method): Promise<ExchangeOutcome> {
     if (method === 'validate-and-create' || method === 'replace') w.published = target;
     if (method === 'delete') w.published = undefined;
   }
-  trackPending(w.pending, method, o.httpStatus, target.identificativoDoc, pathId);
+  w.pending.afterAnswer(method, o.httpStatus, target.identificativoDoc, pathId);
   w.tweaks = {};
   w.pathIdOverride = undefined;
   w.purposeOfUse = undefined;
   w.last = o;
   return o;
-}
-
-/** Which documents are waiting after a 202: the one a create/replace published, the one an update changed. */
-function trackPending(p: PendingDocuments, method: Method, status: number | '', docId: string, pathId: string | undefined): void {
-  if (pathId) p.settle(pathId); // it answered (or was retired / deleted)
-  if (status !== 202) return;
-  if (method === 'validate-and-create' || method === 'replace') p.mark(docId);
-  if (method === 'update-metadata' && pathId) p.mark(pathId);
 }
 
 /**

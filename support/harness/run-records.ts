@@ -51,7 +51,7 @@ export class RunRecords {
     this.#recorded++;
     const n = this.#shared ? readFileSync(file, 'utf8').split('\n').length - 1 : this.#recorded;
     const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
-    const mark = r.status === 'SKIPPED' ? 'SKIP' : r.informative ? 'INFO' : r.status === 'PASSED' ? 'ok  ' : 'FAIL';
+    const mark = r.status === 'PASSED' ? (r.informative?.findings.length ? 'INFO' : 'ok  ') : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
     const total = this.totalScenarios();
     this.#log(`[${n}${total ? `/${total}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}${r.informative?.findings.length ? ` [informativo: ${r.informative.findings.length} differenze]` : ''}`);
   }

@@ -6,7 +6,7 @@
  * simulator, which answers at once unless told otherwise). Every try is a real exchange, so each is in the ledger:
  * a 404 that is retried has outcome RETRY, the last try its ordinary outcome.
  */
-import type { Target } from '../types.ts';
+import type { Method, Target } from '../types.ts';
 import { UserError } from '../errors.ts';
 
 export const SETTLE_ENV = 'FSE_SETTLE_MS';
@@ -53,6 +53,17 @@ export class PendingDocuments {
   mark(id: string, at = Date.now()): void { this.#since.set(id, at); }
   settle(id: string): void { this.#since.delete(id); }
   isPending(id: string): boolean { return this.#since.has(id); }
+
+  /**
+   * Records the final answer of a call: the document addressed by `pathId` answered (or was retired, or deleted);
+   * a 202 leaves pending the document a create/replace published (`docId`) or the one an update changed.
+   */
+  afterAnswer(method: Method, status: number | '', docId: string, pathId: string | undefined): void {
+    if (pathId) this.settle(pathId);
+    if (status !== 202) return;
+    if (method === 'validate-and-create' || method === 'replace') this.mark(docId);
+    if (method === 'update-metadata' && pathId) this.mark(pathId);
+  }
 }
 
 /** What the poll needs from one try's outcome. */

@@ -69,6 +69,18 @@ test('pending documents: marked after a 202, settled by the next answer', () => 
   assert.equal(p.isPending('a'), true);
   p.settle('a');
   assert.equal(p.isPending('a'), false);
+  p.afterAnswer('validate-and-create', 202, 'v1', undefined);
+  assert.equal(p.isPending('v1'), true, 'a create answered 202: the new document is pending');
+  p.afterAnswer('update-metadata', 200, 'v1', 'v1');
+  assert.equal(p.isPending('v1'), false, 'it answered: settled');
+  p.afterAnswer('update-metadata', 202, 'v1', 'v1');
+  assert.equal(p.isPending('v1'), true, 'an update answered 202: pending again');
+  p.afterAnswer('replace', 202, 'v2', 'v1');
+  assert.deepEqual([p.isPending('v1'), p.isPending('v2')], [false, true], 'replace: the old one retired, the new one pending');
+  p.afterAnswer('delete', 202, 'v2', 'v2');
+  assert.equal(p.isPending('v2'), false, 'deleted: a later 404 is the expected answer, never waited for');
+  p.afterAnswer('validate-and-create', 400, 'v3', undefined);
+  assert.equal(p.isPending('v3'), false, 'refused: nothing pending');
 });
 
 test('simulator registry with settleMs: 404 until settled after a publication and after an asynchronous update', async () => {
