@@ -7,8 +7,8 @@ import { summariseOutcome } from '../support/harness/run-records.ts';
 import { workerOptionsFromEnv } from '../support/harness/worker.ts';
 import { expectedStatuses } from '../support/harness/expectations.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
-import { CATALOG_TAGS, SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
-import { INFORMATIVE_ALLURE_LABEL, INFORMATIVE_LABEL, INFORMATIVE_REASON, isInformative } from '../support/harness/informative.ts';
+import { SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
+import { CATALOG_TAG_NAMES, INFORMATIVE_ALLURE_LABEL, INFORMATIVE_LABEL, INFORMATIVE_REASON, isInformative } from '../support/harness/informative.ts';
 import * as allure from 'allure-js-commons';
 import { vendorPdfKey, vendorPdfSkipReason } from '../support/harness/vendor-documents.ts';
 import { describeUndefinedSteps, undefinedSteps, type StepMatcher } from '../support/harness/step-suggest.ts';
@@ -54,7 +54,6 @@ AfterAll(async function () {
 
 /** allure-cucumberjs does not show a hook with this name as a fixture ("Unknown test" on every scenario page). */
 const NOT_IN_REPORT = 'ALLURE_FIXTURE_IGNORE';
-const CATALOG_TAG_NAMES = new Set(CATALOG_TAGS.split(' or '));
 
 /** Scenarios sending the same vendor PDF (same patient, same document ids) never run at the same time. */
 setParallelCanAssign((pickle, inProgress) => {

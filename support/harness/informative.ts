@@ -18,7 +18,8 @@ export const INFORMATIVE_REASON = 'Scenario informativo in stage: la risposta at
   + '(XSD, schematron, terminologia), mentre le specifiche RT (§3) prevedono in fase transitoria la sola validazione regionale '
   + 'rispetto all\'XSD. Quanto ricevuto è riportato, senza far fallire l\'esecuzione.';
 
-const CATALOG_TAG_NAMES: ReadonlySet<string> = new Set(CATALOG_TAGS.split(' or '));
+/** The tag names of CATALOG_TAGS (`@sintassi`, `@schematron`, `@terminologia`). */
+export const CATALOG_TAG_NAMES: ReadonlySet<string> = new Set(CATALOG_TAGS.split(' or '));
 
 /** True when a scenario with these tags is informative on this target. */
 export function isInformative(target: Target, tags: readonly string[]): boolean {
