@@ -1,5 +1,5 @@
 # language: it
-@ciclo-di-vita @positivo
+@ciclo-di-vita @positivo @accreditamento-rt
 Funzionalità: Ciclo di vita completo di un documento per i cinque codici fiscali di test RT
   Per l'accreditamento RT ogni impianto deve dimostrare in stage i quattro metodi esposti da CART:
   validazione e pubblicazione contestuale, aggiornamento metadati, sostituzione ed eliminazione,

@@ -1,5 +1,5 @@
 # language: it
-@correzione-cf @positivo
+@correzione-cf @positivo @accreditamento-rt
 Funzionalità: Correzione di un documento pubblicato con il codice fiscale sbagliato
   Regola RT: un documento attribuito al codice fiscale errato si corregge con eliminazione e nuova
   pubblicazione sul codice fiscale giusto, non con una sostituzione.

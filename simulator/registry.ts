@@ -5,6 +5,8 @@
  * - replace: the old id must be known (else 404); it is retired and the new id takes its place with version+1.
  * - update: the id must be known (else 404); metadata merged, version+1.
  * - delete: the id must be known (else 404); removed, so the same id can be published again.
+ * - settleMs: after a 202 (publish, replace, asynchronous update) the document is not found (404) until that many
+ *   ms have passed — the gateway still working after "accepted" (switch `settleMs`; 0 = at once).
  * - validations: CDA hash → wii (national two-step flow; used when replaceRequiresPriorValidation is on).
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +21,8 @@ export interface RegistryEntry {
   updatedAt: Date;
   replaces?: string;
   metadata: Record<string, unknown>;
+  /** Epoch ms from which the document is found (settleMs after its last 202). */
+  visibleAt: number;
 }
 
 export interface RegistryEvent {
@@ -34,11 +38,20 @@ const MAX_VALIDATIONS = 10_000;
 
 export class Registry {
   private readonly docs = new Map<string, RegistryEntry>();
+  private readonly settleMs: number;
+
+  constructor(o: { settleMs?: number } = {}) { this.settleMs = o.settleMs ?? 0; }
+
+  /** The entry when it exists and has settled (see settleMs). */
+  private visible(id: string): RegistryEntry | undefined {
+    const e = this.docs.get(id);
+    return e && Date.now() >= e.visibleAt ? e : undefined;
+  }
   private readonly validations = new Map<string, { wii: string; at: Date }>();
   readonly events: RegistryEvent[] = [];
 
-  get(id: string): RegistryEntry | undefined { return this.docs.get(id); }
-  has(id: string): boolean { return this.docs.has(id); }
+  get(id: string): RegistryEntry | undefined { return this.visible(id); }
+  has(id: string): boolean { return !!this.visible(id); }
   list(): RegistryEntry[] { return [...this.docs.values()]; }
   get size(): number { return this.docs.size; }
   clear(): void { this.docs.clear(); this.validations.clear(); this.events.length = 0; }
@@ -53,6 +66,7 @@ export class Registry {
     const entry: RegistryEntry = {
       identificativoDoc: o.id, docType: o.docType, patient: o.patient, version: o.version ?? 1,
       workflowInstanceId: o.wii, createdAt: now, updatedAt: now, metadata: o.metadata ?? {}, replaces: o.replaces,
+      visibleAt: now.getTime() + this.settleMs,
     };
     this.docs.set(o.id, entry);
     this.event({ op: o.replaces ? 'REPLACE' : 'PUBLICATION', identificativoDoc: o.id, workflowInstanceId: o.wii, outcome: 'SUCCESS' });
@@ -61,7 +75,7 @@ export class Registry {
 
   /** Replace: false when the old id is unknown. */
   replace(oldId: string, o: { newId: string; docType: string | null; patient: string | null; wii: string; metadata?: Record<string, unknown> }): boolean {
-    const old = this.docs.get(oldId);
+    const old = this.visible(oldId);
     if (!old) { this.event({ op: 'REPLACE', identificativoDoc: oldId, workflowInstanceId: o.wii, outcome: 'NOT_FOUND' }); return false; }
     this.docs.delete(oldId);
     this.publish({ id: o.newId, docType: o.docType, patient: o.patient, wii: o.wii, metadata: o.metadata, replaces: oldId, version: old.version + 1 });
@@ -69,17 +83,18 @@ export class Registry {
   }
 
   update(id: string, metadata: Record<string, unknown>, wii: string, async = false): boolean {
-    const e = this.docs.get(id);
+    const e = this.visible(id);
     if (!e) { this.event({ op: 'UPDATE', identificativoDoc: id, workflowInstanceId: wii, outcome: 'NOT_FOUND' }); return false; }
     e.metadata = { ...e.metadata, ...metadata };
     e.version += 1;
     e.updatedAt = new Date();
+    if (async) e.visibleAt = e.updatedAt.getTime() + this.settleMs;
     this.event({ op: 'UPDATE', identificativoDoc: id, workflowInstanceId: wii, outcome: async ? 'ASYNC_RETRY' : 'SUCCESS' });
     return true;
   }
 
   delete(id: string, wii: string, async = false): boolean {
-    if (!this.docs.has(id)) { this.event({ op: 'DELETE', identificativoDoc: id, workflowInstanceId: wii, outcome: 'NOT_FOUND' }); return false; }
+    if (!this.visible(id)) { this.event({ op: 'DELETE', identificativoDoc: id, workflowInstanceId: wii, outcome: 'NOT_FOUND' }); return false; }
     this.docs.delete(id);
     this.event({ op: 'DELETE', identificativoDoc: id, workflowInstanceId: wii, outcome: async ? 'ASYNC_RETRY' : 'SUCCESS' });
     return true;

@@ -92,7 +92,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
   const switches = resolveSwitches(o.switches);
   const maxFileBytes = o.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const log = o.log;
-  const registry = new Registry();
+  const registry = new Registry({ settleMs: switches.settleMs });
   const faults = new FaultController();
   const validator = openCdaValidator({ catalogsDir: o.catalogsDir, enabled: switches.cdaValidation, log, open: o.validatorOpen });
   const border = new Border({ caPem: o.tls.caPem, audience: o.audience ?? DEFAULT_AUDIENCE, switches });

@@ -79,6 +79,12 @@ export interface SimulatorSwitches {
   deleteAsync: boolean;
   /** Metadata update: answer 202 + async warning instead of 200. */
   updateAsync: boolean;
+  /**
+   * After a 202 (publication, replace, asynchronous metadata update) the document answers 404 for this many
+   * milliseconds, as a gateway finishing its work after "accepted" may (gateway-spec.md: 202 = presa in carico);
+   * 0 = usable at once. For rehearsing the harness's settle poll (support/harness/settle.ts).
+   */
+  settleMs: number;
   /** Stage accreditation prefixes CRASH_TIMEOUT_, SKIP_VALIDATION_, CRASH_INI_, CRASH_EDS_, CRASH_WF_EDS_ (`AccreditamentoSimulationSRV`). */
   accreditationPrefixes: boolean;
   /** Run the CDA validator (XSD + schematron + terminology) when catalogs are available. */
@@ -111,6 +117,7 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   descriptionsRegionalOidBug: true,
   deleteAsync: false,
   updateAsync: false,
+  settleMs: 0,
   accreditationPrefixes: false,
   cdaValidation: true,
   schematron: true,
@@ -139,6 +146,7 @@ export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
   descriptionsRegionalOidBug: 'reproduce the regional-OID regex bug on descriptions',
   deleteAsync: 'delete answers 202 + retry warning',
   updateAsync: 'metadata update answers 202 + retry warning',
+  settleMs: 'after a 202 the document answers 404 for this many ms (0 = usable at once)',
   accreditationPrefixes: 'honour CRASH_TIMEOUT_/SKIP_VALIDATION_/CRASH_INI_/CRASH_EDS_/CRASH_WF_EDS_ id prefixes',
   cdaValidation: 'validate the CDA (XSD, schematron, terminology) when catalogs are available',
   schematron: 'schematron stage of the CDA validation',

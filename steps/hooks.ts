@@ -7,7 +7,9 @@ import { summariseOutcome } from '../support/harness/run-records.ts';
 import { workerOptionsFromEnv } from '../support/harness/worker.ts';
 import { expectedStatuses } from '../support/harness/expectations.ts';
 import { cleanupPublished } from '../support/harness/cleanup.ts';
-import { CATALOG_TAGS, SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
+import { SKIP_REASONS, type SkipReason } from '../support/harness/classify.ts';
+import { CATALOG_TAG_NAMES, INFORMATIVE_ALLURE_LABEL, INFORMATIVE_LABEL, INFORMATIVE_REASON, isInformative } from '../support/harness/informative.ts';
+import * as allure from 'allure-js-commons';
 import { vendorPdfKey, vendorPdfSkipReason } from '../support/harness/vendor-documents.ts';
 import { describeUndefinedSteps, undefinedSteps, type StepMatcher } from '../support/harness/step-suggest.ts';
 import { RUN_FILES } from '../support/evidence/runDir.ts';
@@ -59,7 +61,6 @@ AfterAll(async function () {
 
 /** allure-cucumberjs does not show a hook with this name as a fixture ("Unknown test" on every scenario page). */
 const NOT_IN_REPORT = 'ALLURE_FIXTURE_IGNORE';
-const CATALOG_TAG_NAMES = new Set(CATALOG_TAGS.split(' or '));
 
 /** Scenarios sending the same vendor PDF (same patient, same document ids) never run at the same time. */
 setParallelCanAssign((pickle, inProgress) => {
@@ -108,6 +109,13 @@ Before({ name: NOT_IN_REPORT }, async function (this: HarnessWorld, { pickle, gh
   // A vendor PDF carries its own patient: a scenario written for another one is not sent under a false label.
   const why = vendorPdfSkipReason(texts, s.vendorDocuments);
   if (why) return skip(this, s.log, 'vendor-pdf', why);
+  // On stage the catalog scenarios are reported, never failing (RT spec §3: transitional validation against the XSD only)
+  if (isInformative(s.profile.target, pickle.tags.map((t) => t.name))) {
+    this.informative = true;
+    await allure.tag(INFORMATIVE_LABEL);
+    await allure.label(INFORMATIVE_ALLURE_LABEL, 'true');
+    await allure.description(INFORMATIVE_REASON);
+  }
   return undefined;
 });
 
@@ -137,5 +145,5 @@ function stepLine(doc: { feature?: { children: readonly { scenario?: { steps: re
 After({ name: NOT_IN_REPORT }, function (this: HarnessWorld, { result }) {
   const s = currentSession();
   if (!s) return;
-  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds, ...(this.skip ? { skip: this.skip } : {}) });
+  s.records.recordScenario({ name: this.scenarioName, status: result?.status === Status.PASSED ? 'PASSED' : result?.status === Status.SKIPPED ? 'SKIPPED' : String(result?.status ?? 'UNKNOWN'), outcomes: this.outcomes.map(summariseOutcome), nationalIds: this.nationalIds, ...(this.skip ? { skip: this.skip } : {}), ...(this.informative ? { informative: { findings: this.findings } } : {}) });
 });

@@ -2,6 +2,7 @@ import { World, setWorldConstructor, type IWorldOptions } from '@cucumber/cucumb
 import type { DocumentState } from '../support/harness/document.ts';
 import type { ExchangeOutcome, Tweaks } from '../support/harness/exchange.ts';
 import type { SkipReason } from '../support/harness/classify.ts';
+import { PendingDocuments } from '../support/harness/settle.ts';
 
 /** Per-scenario state. Domain logic lives in support/harness; steps only wire Gherkin to it. */
 export class HarnessWorld extends World {
@@ -23,6 +24,12 @@ export class HarnessWorld extends World {
   blocked?: Error;
   /** Why the scenario was skipped, when it was. */
   skip?: SkipReason;
+  /** Informative on this target (support/harness/informative.ts): expectation mismatches are findings, not failures. */
+  informative = false;
+  /** What differed from the expectations in an informative scenario. */
+  findings: string[] = [];
+  /** Documents answered with a 202, polled before the next operation on them (support/harness/settle.ts). */
+  pending = new PendingDocuments();
 
   constructor(options: IWorldOptions) {
     super(options);

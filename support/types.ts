@@ -95,6 +95,8 @@ export interface Profile {
   strictCn?: boolean;
   /** Stop the run after this many consecutive exchanges without an HTTP response (default 5). */
   maxNetworkFailures?: number;
+  /** Bounded poll after a 202 before operating on the same document again, ms (support/harness/settle.ts). */
+  settleMs?: number;
   /** Folder with vendor documents: <TYPE>.xml (CDA) or <TYPE>.pdf (already signed PDF). */
   documentsDir?: string;
   /** Catalog directory override (else FSE_CATALOGS_DIR). */
@@ -135,7 +137,7 @@ export interface LedgerRow {
   errorType: string;
   errorDetail: string;
   expected: number | '';
-  outcome: 'PASS' | 'FAIL' | 'ERROR';
+  outcome: 'PASS' | 'FAIL' | 'ERROR' | 'INFO' | 'RETRY';
   requestFile: string;
   responseFile: string;
   pdfSha256: string;

@@ -15,7 +15,7 @@ import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { addRunFigures, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
+import { addRunFigures, addRunInfo, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
 import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV, stopExitCode, writeSignalStop } from '../../support/harness/circuit.ts';
@@ -27,6 +27,8 @@ import { loadProfile } from '../../support/config/profile.ts';
 import { documentNotices } from '../../support/harness/vendor-documents.ts';
 import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
 import { planRun } from '../plan.ts';
+import { selectScenarios } from '../../support/harness/selection.ts';
+import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -42,6 +44,10 @@ Options:
                      installation failed
   --tags EXPR        Cucumber tag expression to run a slice, e.g. "@LAB and @positivo", "@delete", "@naz-28"
                      (always combined with the document types of the profile)
+  --all              every scenario of the profile's types, negative cases included. Needed on stage only:
+                     there the default is RT's accreditation run (@accreditamento-rt: per document type the four
+                     methods over RT's five test fiscal codes, and the wrong-CF correction); against the simulator
+                     the default is already every scenario
   --reports DIR      where runs are written (default: reports/)
   --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
   --parallel N       Cucumber worker processes sending requests at the same time (default 2 against the simulator,
@@ -74,6 +80,11 @@ Before anything is created (run directory, reports/latest, PKI, simulator) the s
 that does not parse, matches nothing or names a type outside the profile, a feature path that does not exist, a
 step that matches no step definition (the closest existing steps are listed) are one message, exit code 2.
 
+What runs by default: against the simulator every scenario; on stage RT's accreditation run only (the negative
+scenarios run there with --all, --tags or feature paths). The selection in force is printed at start and kept in
+run.json. On stage the catalog scenarios (@sintassi, @schematron, @terminologia) are informative: what came back is
+reported ("Informativo"), never a failure (RT's spec §3: transitional regional validation against the XSD only).
+
 Without configuration it starts the embedded simulator (HTTPS + mutual TLS on 127.0.0.1, ephemeral port),
 generates a test PKI into .fse/pki and runs every scenario for the profile's document types.
 
@@ -87,6 +98,7 @@ Output: reports/runs/<UTC timestamp>-<installation>/ (and reports/latest pointin
 Examples:
   npm run accreditation
   fse-harness run --profile impianto-firenze.json --tags "@LAB"
+  fse-harness run --profile impianto-firenze.json --all        (stage: negative cases too)
   fse-harness run features/04-eliminazione.feature --tags "@LAB" --keep 5
   fse-harness run --profile impianto-firenze.json --profile impianto-prato.json
 `;
@@ -117,7 +129,7 @@ const command: Command = {
   summary: 'run the accreditation suite (default: against the embedded simulator) and build report + evidence',
   help: HELP,
   async run(argv) {
-    const { flags, positionals } = parseArgs(argv, { multiple: ['profile'], string: ['tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep', 'rate'], boolean: ['no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
+    const { flags, positionals } = parseArgs(argv, { multiple: ['profile'], string: ['tags', 'reports', 'catalogs', 'parallel', 'max-network-failures', 'keep', 'rate'], boolean: ['all', 'no-report', 'ci', 'strict-cn', 'no-probe', 'keep-intermediate'] });
     // by environment, so that the parallel worker processes get them too
     if (flags['strict-cn']) process.env[STRICT_CN_ENV] = '1';
     if (flags['max-network-failures'] !== undefined) process.env[MAX_NETWORK_FAILURES_ENV] = String(flags['max-network-failures']);
@@ -144,7 +156,10 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
 
     // Before anything is created (run directory, reports/latest, PKI, simulator): the tags, the paths, the planned
     // scenarios and their steps. A mistake there is one message and nothing else.
-    const plan = await planRun({ profile: loadProfile(profilePath).profile, userTags: flags.tags === undefined ? undefined : String(flags.tags), paths });
+    const planProfile = loadProfile(profilePath).profile;
+    const selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
+    const plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
+    const settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
 
     // Everything a user can get wrong is checked here, before any network call.
     const session = await Session.open({
@@ -172,6 +187,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       await runPreflight(session, (l) => out(`  ${l}`));
       if (p.target === 'stage' && !flags['no-probe']) await probeBeforeRun(session, (l) => out(`  ${l}`));
 
+      out(`fse-harness: selection ${selection.description}`);
+      out(`fse-harness: settle time after a 202: ${settle} ms (a 404 on that document is retried within it; profile "settleMs" or ${SETTLE_ENV})`);
+      addRunInfo(session.runDir.dir, { selection: { kind: selection.kind, tags: plan.tags, description: selection.description } });
       out(`fse-harness: scenarios ${plan.tags}${paths.length ? ` in ${paths.join(' ')}` : ''}`);
       if (p.target === 'simulator' && !session.simulatorValidates) {
         out('fse-harness: WARNING — the simulator has NO official catalogs: CDA XSD/schematron/terminology checks are OFF and the');
@@ -249,6 +267,8 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     if (stop) out(`fse-harness: ${stop.kind === 'signal' ? 'RUN INTERRUPTED' : 'RUN STOPPED'} — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);
     for (const [why, n] of skipCounts(scenarios.filter((s) => !stop || s.skip !== 'stopped'))) out(`fse-harness: WARNING — ${n} scenarios SKIPPED: ${why}`);
     out(`fse-harness: ${passed} passed, ${failed} failed${infra ? ` (${infra} of them by an infrastructure answer: 429/502/503/504, proxy page or no answer — not a non-conformity)` : ''}${skipped ? `, ${skipped} skipped` : ''} (${scenarios.length} scenarios, ${exchanges} HTTP exchanges)`);
+    const informative = scenarios.filter((s) => s.informative && s.status !== 'SKIPPED');
+    if (informative.length) out(`fse-harness: ${informative.length} of them informative (stage, catalog scenarios: reported, never failing the run), ${informative.filter((s) => s.informative!.findings.length).length} answered otherwise than the national validator would (report category "Informativo")`);
     out(`fse-harness: report   ${finished.report ?? '(not generated)'}`);
     out(`fse-harness: evidence ${finished.bundle}`);
     out(`fse-harness: summary  ${finished.summary}`);

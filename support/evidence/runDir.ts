@@ -195,7 +195,12 @@ export interface RunFigures {
 }
 
 export function addRunFigures(runDir: string, figures: RunFigures): void {
+  addRunInfo(runDir, { figures });
+}
+
+/** Merges fields into run.json (e.g. the scenario selection in force, written when the run starts). */
+export function addRunInfo(runDir: string, fields: Record<string, unknown>): void {
   const file = join(runDir, RUN_FILES.runInfo);
   const info = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(file, `${JSON.stringify({ ...info, figures }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...info, ...fields }, null, 2)}\n`);
 }

@@ -49,12 +49,12 @@ function mdText(v: unknown): string {
 
 function outcomeIt(o: string, infrastructure = ''): string {
   if (infrastructure && o !== 'PASS') return 'INFRASTRUTTURA';
-  return o === 'PASS' ? 'OK (come atteso)' : o === 'FAIL' ? 'NON CONFORME' : o === 'ERROR' ? 'ERRORE' : o;
+  return o === 'PASS' ? 'OK (come atteso)' : o === 'FAIL' ? 'NON CONFORME' : o === 'ERROR' ? 'ERRORE' : o === 'INFO' ? 'INFORMATIVO (non vincolante in stage)' : o === 'RETRY' ? 'RIPROVATA (documento non ancora disponibile dopo un 202)' : o;
 }
 
 function statusText(r: LedgerRow): string {
   if (r.httpStatus === '') return 'nessuna risposta';
-  return String(r.httpStatus) + (r.expected !== '' && r.expected !== r.httpStatus ? ` (atteso ${r.expected})` : '');
+  return String(r.httpStatus) + (r.outcome !== 'PASS' && r.expected !== '' && r.expected !== r.httpStatus ? ` (atteso ${r.expected})` : '');
 }
 
 

@@ -2,6 +2,7 @@ import { performExchange, succeeded, type ExchangeContext } from './exchange.ts'
 import { RunStoppedError } from './circuit.ts';
 import { deletable, type PublishedDoc, type PublishedSet } from './published.ts';
 import type { NetworkCircuit } from './circuit.ts';
+import { pollUntilSettled, settleMs } from './settle.ts';
 
 export const CLEANUP_SCENARIO = 'Pulizia finale: eliminazione dei documenti pubblicati dalla run';
 
@@ -33,7 +34,14 @@ export async function cleanupPublished(ctx: CleanupContext, o: { scenario?: stri
   ctx.circuit.enterCleanup();
   for (const p of ctx.published.current()) {
     try {
-      const r = await performExchange(ctx, { scenario: o.scenario ?? CLEANUP_SCENARIO, method: 'delete', document: deletable(p.doc), pathId: p.doc.id, expected: 200, ...(p.state === 'maybe-published' ? { alsoAccepted: [404] } : {}) });
+      // a document published moments ago (202) may answer 404 until it settles (support/harness/settle.ts): a 404 is
+      // retried within the settle time before it counts (for a maybe-published document: as "never there")
+      const tries = await pollUntilSettled({
+        pending: true,
+        budgetMs: settleMs(ctx.profile),
+        attempt: (retryOn404) => performExchange(ctx, { scenario: o.scenario ?? CLEANUP_SCENARIO, method: 'delete', document: deletable(p.doc), pathId: p.doc.id, expected: 200, retryOn404, ...(p.state === 'maybe-published' ? { alsoAccepted: [404] } : {}) }),
+      });
+      const r = tries[tries.length - 1]!;
       if (succeeded(r)) deleted++;
       else if (r.httpStatus === 404 && p.state === 'maybe-published') absent++;
       o.log?.(`delete ${p.doc.id} (${p.doc.docType}, ${p.state}) → ${r.httpStatus || r.errorType} (X-Cart-id ${r.xCartId || '—'})`);

@@ -22,6 +22,7 @@ import type { PublishedSet } from './published.ts';
 import type { Pacer } from './pacing.ts';
 import { INFRASTRUCTURE, isInfrastructure } from './classify.ts';
 import { retryAfterMs } from '../request/retry-after.ts';
+import { statusAccepted } from './expectations.ts';
 
 /** Negative-scenario edits of one exchange. Each changes exactly one thing. */
 export interface Tweaks {
@@ -53,6 +54,10 @@ export interface ExchangeSpec {
   alsoAccepted?: readonly number[];
   tweaks?: Tweaks;
   purposeOfUse?: string;
+  /** The call belongs to an informative scenario (support/harness/informative.ts): a mismatch is `INFO`, not `FAIL`. */
+  informative?: boolean;
+  /** A try of the settle poll after a 202 with more tries left (support/harness/settle.ts): a 404 is `RETRY`. */
+  retryOn404?: boolean;
 }
 
 /** What an exchange needs from the run (the Session provides it). */
@@ -228,7 +233,7 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     errorType: result.error ? `network:${result.error.cause}` : page ? page.type : failed ? str(json?.type) : '',
     errorDetail: result.error ? `${result.error.code}: ${result.error.message}` : page ? page.detail : failed ? str(json?.detail ?? json?.title) : '',
     expected: spec.expected,
-    outcome: result.error ? 'ERROR' : result.status === spec.expected || (result.status !== undefined && !!spec.alsoAccepted?.includes(result.status)) ? 'PASS' : 'FAIL',
+    outcome: result.error ? 'ERROR' : spec.retryOn404 && result.status === 404 ? 'RETRY' : statusAccepted(spec.method, spec.expected, result.status) || (result.status !== undefined && !!spec.alsoAccepted?.includes(result.status)) ? 'PASS' : spec.informative ? 'INFO' : 'FAIL',
     requestFile: files.requestFile,
     responseFile: files.responseFile,
     pdfSha256: file ? doc.pdfSha256 : '',

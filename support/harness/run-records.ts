@@ -20,6 +20,8 @@ export interface ScenarioRecord {
   name: string; status: string; outcomes: OutcomeSummary[]; nationalIds: number[];
   /** Why a SKIPPED scenario was skipped (support/harness/classify.ts SKIP_REASONS). */
   skip?: SkipReason;
+  /** Informative on this target (support/harness/informative.ts): never fails the run; `findings` = what differed. */
+  informative?: { findings: string[] };
 }
 
 export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
@@ -55,9 +57,9 @@ export class RunRecords {
     this.#recorded++;
     const n = this.#shared ? readFileSync(file, 'utf8').split('\n').length - 1 : this.#recorded;
     const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
-    const mark = r.status === 'PASSED' ? 'ok  ' : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
+    const mark = r.status === 'PASSED' ? (r.informative?.findings.length ? 'INFO' : 'ok  ') : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
     const total = this.totalScenarios();
-    this.#log(`[${n}${total ? `/${total}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}`);
+    this.#log(`[${n}${total ? `/${total}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}${r.informative?.findings.length ? ` [informativo: ${r.informative.findings.length} differenze]` : ''}`);
   }
 
   /** Scenario records of the whole run (every worker appended to the same file). */

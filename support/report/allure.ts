@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import type { RunDir } from '../evidence/runDir.ts';
+import { INFORMATIVE_ALLURE_LABEL } from '../harness/informative.ts';
 
 export interface ReportEnv {
   target: string;
@@ -82,6 +83,12 @@ export function allureCategories(): object[] {
   const layer = (v: string) => ({ statuses: failing, labels: { [FAILURE_LAYER_LABEL]: new RegExp(`^${v}$`) } });
   const msg = (re: RegExp) => ({ statuses: failing, message: re });
   return [
+    {
+      // stage: catalog scenarios reported, never failing (support/harness/informative.ts); they pass, hence 'passed'
+      id: 'fse-informativo',
+      name: 'Informativo (stage: cataloghi del validatore nazionale, non vincolante)',
+      matchers: [{ statuses: ['passed', 'failed', 'broken'], labels: { [INFORMATIVE_ALLURE_LABEL]: /^true$/ } }],
+    },
     {
       // first: a call answered by the infrastructure (429, 502/503/504, a proxy page, no answer) is "broken", not a
       // non-conformity of the vendor's software (README § "Infrastructure is not non-conformity")

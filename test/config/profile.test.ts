@@ -153,7 +153,7 @@ test('schema and the Profile type list the same fields; defaults pass the schema
     locality: 'N^^^^^&1.2&ISO^^^^C', subjectRole: 'AAS', operatorCf: 'BNCLCU75C42D612K', identificativoRep: '1.2', identificativoSottomissione: '1.2',
     tipDominio: 'REF', cnVendor: 'ACME', certificates: { mode: 'single', authentication: { p12: 'a.p12' } }, target: 'stage',
     baseUrl: 'https://fse20gwstage.regione.toscana.it/gateway/v2/', aud: DEFAULT_AUD, documentsDir: 'd', catalogsDir: 'c', accreditedListCsv: 'r.csv',
-    proxy: 'http://proxy.example:3128', strictCn: true, maxNetworkFailures: 5,
+    proxy: 'http://proxy.example:3128', strictCn: true, maxNetworkFailures: 5, settleMs: 2000,
   };
   assert.deepEqual(Object.keys(schema.properties).filter((k) => k !== '$comment').sort(), Object.keys(full).sort());
   assert.deepEqual(Object.keys(schema.properties['provider']!.properties!).sort(), Object.keys(full.provider).sort());

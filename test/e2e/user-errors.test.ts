@@ -59,6 +59,15 @@ test('run: a tag expression that does not parse, matches nothing, or names a typ
   assertRefusedBeforeAnything(r, reports, /^fse-harness run: --tags "@RAD and @delete" names @RAD, not in the profile's documentTypes \(LAB\)/m);
 });
 
+test('run: --all with --tags, and a bad FSE_SETTLE_MS, are one message before anything', { timeout: 120_000 }, () => {
+  let reports = reportsWithLatest();
+  let r = cli(['run', '--profile', LAB_ONLY, '--all', '--tags', '@delete', '--reports', reports]);
+  assertRefusedBeforeAnything(r, reports, /^fse-harness run: --all and --tags exclude each other/m);
+  reports = reportsWithLatest();
+  r = cli(['run', '--profile', LAB_ONLY, '--tags', '@delete', '--reports', reports], { FSE_SETTLE_MS: 'soon' });
+  assertRefusedBeforeAnything(r, reports, /^fse-harness run: FSE_SETTLE_MS must be a whole number of milliseconds from 0 to 120000 \(got "soon"\)/m);
+});
+
 test('run: a step with a typo lists the closest existing steps, and nothing is sent or created', { timeout: 120_000 }, () => {
   const feature = join(dir, 'typo.feature');
   writeFileSync(feature, [

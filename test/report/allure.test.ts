@@ -147,7 +147,7 @@ describe('Allure 3 report from a real Cucumber run', () => {
 describe('allure helpers', () => {
   it('allureCategories covers the failure places, validator before dispatcher', () => {
     const ids = allureCategories().map((c) => (c as { id: string }).id);
-    assert.deepEqual(ids, ['fse-infrastructure', 'fse-harness', 'fse-proxy', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
+    assert.deepEqual(ids, ['fse-informativo', 'fse-infrastructure', 'fse-harness', 'fse-proxy', 'fse-network', 'fse-border', 'fse-validator', 'fse-dispatcher', 'fse-cart']);
   });
   it('classifies the messages the harness steps produce (first matching category wins)', () => {
     type Rule = { id: string; matchers: { labels?: Record<string, RegExp>; message?: RegExp }[] };
@@ -169,6 +169,8 @@ describe('allure helpers', () => {
     assert.equal(classify("[infrastruttura] risposta dell'infrastruttura, non del gateway: delete LAB → no HTTP response [rete/TLS (nessuna risposta HTTP)] network:ETIMEDOUT"), 'fse-infrastructure', 'before network');
     assert.equal(classify('anything', { failureLayer: 'validator' }), 'fse-validator');
     assert.equal(classify('AssertionError: expected 201'), undefined);
+    assert.equal(classify('anything', { informativo: 'true' }), 'fse-informativo', 'stage catalog scenarios: informative whatever the message');
+    assert.equal(classify('replace LAB → 422 [validatore CDA (XSD/schematron/terminologia)] /msg/semantic', { informativo: 'false' }), 'fse-validator');
   });
   it('findMaskedLeaks finds a masked value in clear or inside base64 data', () => {
     const masked = new Map([['supersecret-token', 'Authorization']]);
