@@ -1,5 +1,5 @@
 /**
- * npm run test:node-lines — the harness on every supported Node line besides the machine's own (issue #16).
+ * npm run test:node-lines — the harness on every supported Node line besides the machine's own.
  *
  * `npm test` runs everything on the Node that runs npm (CI: Node 20). This script fetches the other supported lines
  * (CI: 22 and 24) as the `node` package from the npm registry, at the exact versions pinned below, into

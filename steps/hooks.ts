@@ -69,7 +69,7 @@ setParallelCanAssign((pickle, inProgress) => {
   return !key || !inProgress.some((p) => vendorPdfKey(p.steps.map((s) => s.text), docs) === key);
 });
 
-/** The run was stopped (network down, or the probe failed): the remaining scenarios send nothing (issue #11 §7). */
+/** The run was stopped (network down, or the probe failed): the remaining scenarios send nothing. */
 let stopAnnounced = false;
 
 let definitions: StepMatcher[] | undefined;

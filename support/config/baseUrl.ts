@@ -1,5 +1,5 @@
 /**
- * The gateway base URL of a profile (issue #11 §5). RT publishes one form for CART, gateway version 2:
+ * The gateway base URL of a profile. RT publishes one form for CART, gateway version 2:
  * `https://<host>/gateway/v2/` (RT specification §2: stage `https://fse20gwstage.regione.toscana.it/gateway/v2/`).
  * Every path of the harness is relative to it (`documents/validate-and-create`, …), so anything else — `/`,
  * `/gateway/v1/`, `/gateway/v2//`, a query — would send requests to the wrong place or with a double slash.

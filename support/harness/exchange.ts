@@ -214,7 +214,7 @@ export function recordExchange(ctx: ExchangeContext, req: BuiltRequest, result: 
     try { json = JSON.parse(result.body.toString('utf8')) as Record<string, unknown>; } catch { json = undefined; }
   }
   const failed = !!result.status && result.status >= 400;
-  // an HTML/plain-text error page (border, proxy, web server): its title or first 200 characters (issue #11 §8);
+  // an HTML/plain-text error page (border, proxy, web server): its title or first 200 characters;
   // the whole page stays in the exchange's response file
   const page = !result.error && failed && !json ? describeNonJson(result.body, result.headers['content-type']) : undefined;
   const outcome: ExchangeOutcome = {

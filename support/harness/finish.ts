@@ -35,8 +35,8 @@ export function runMeta(s: Session): RunMeta {
 }
 
 /**
- * Warnings, route, probe and stop reason of a run (issue #11 §4, §6, §7), and the documents used for each type (the
- * start-up notices, issue #14), for summary.md and the report.
+ * Warnings, route, probe and stop reason of a run, and the documents used for each type (the
+ * start-up notices), for summary.md and the report.
  */
 export function runNotes(s: Session): Pick<RunMeta, 'warnings' | 'route' | 'probe' | 'stopped' | 'documents'> {
   const stop = s.circuit.stopRecord();

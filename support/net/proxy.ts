@@ -1,5 +1,5 @@
 /**
- * Corporate proxies (issue #11 §1). Most vendors reach the internet through an HTTP(S) proxy: the gateway is
+ * Corporate proxies. Most vendors reach the internet through an HTTP(S) proxy: the gateway is
  * reached through a CONNECT tunnel, and mutual TLS runs end to end INSIDE the tunnel (the proxy sees only the
  * encrypted stream; the harness's exact-bytes capture stays on the TLS plaintext).
  *

@@ -1,5 +1,5 @@
 /**
- * The client certificate chain sent in the TLS handshake (issue #11 §2).
+ * The client certificate chain sent in the TLS handshake.
  *
  * Sogei's certificates come from a CA hierarchy (root → intermediate → leaf). A server that trusts only the root
  * can verify the leaf only if the client sends the intermediates too: TLS (RFC 8446 §4.4.2) has the sender's

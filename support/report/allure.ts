@@ -29,11 +29,11 @@ export interface ReportEnv {
   /** Catalog version (commit or tag of it-fse-catalogs), or "n/d". */
   catalogs: string;
   baseUrl: string;
-  /** Credential and configuration warnings (issue #11 §4), joined; omitted when there are none. */
+  /** Credential and configuration warnings, joined; omitted when there are none. */
   warnings?: string;
   /**
-   * The document each type used (vendor CDA, vendor PDF or built-in template), one `"<TYPES>: <what>"` line each
-   * (issue #14): shown as one entry per line, `Documenti <TYPES>`.
+   * The document each type used (vendor CDA, vendor PDF or built-in template), one `"<TYPES>: <what>"` line each,
+   * shown as one entry per line, `Documenti <TYPES>`.
    */
   documents?: string[];
   /** The connection probe's result (stage runs). */

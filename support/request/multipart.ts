@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * `requestBody`):
  *  - `requestBody`: a field WITHOUT filename (read with getParameter on the gateway side), labelled
  *    `Content-Type: application/json`: the national border (GovWay) validates the multipart against the OpenAPI and
- *    answers 400 InvalidRequestContent to a JSON part without that label (issue #11 §9);
+ *    answers 400 InvalidRequestContent to a JSON part without that label;
  *  - `file`: the PDF, `filename="…"`, `Content-Type: application/pdf`, bytes untouched (never through string APIs).
  * The PDF bytes are copied verbatim, so SHA-256(file part) === attachment_hash.
  */

@@ -1,5 +1,5 @@
 /**
- * Answers that are not JSON (issue #11 §8): a border or proxy error page, a web server's 403 page, a plain-text
+ * Answers that are not JSON: a border or proxy error page, a web server's 403 page, a plain-text
  * error. The gateway's own errors are `application/problem+json`; anything else would leave the ledger's
  * errorType/errorDetail empty. Here such an answer gets a type `non-json:<media type>` and a detail: the HTML
  * `<title>`, or the first 200 characters of its text. The whole body stays in the evidence (the raw response bytes).

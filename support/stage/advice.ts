@@ -1,5 +1,5 @@
 /**
- * What each probe failure means and what to do, in Italian and English (issue #11 §6). One entry per
+ * What each probe failure means and what to do, in Italian and English. One entry per
  * diagnosis code; `explain` fills in the names (host, proxy, certificate CN) of the case at hand.
  *
  * Sources: RT's specification (toscana.md §3 X-Cart-id, §4 certificates, §8 onboarding: the "Adesione API FSE-2.0"

@@ -1,5 +1,5 @@
 /**
- * The probe (issue #11 §6): before a run against stage, and as `fse-harness probe`, check the way to the gateway
+ * The probe: before a run against stage, and as `fse-harness probe`, check the way to the gateway
  * one layer at a time, so that a failure says WHERE it broke and what to do (support/stage/advice.ts):
  *
  *   1. DNS      the gateway's name (or, behind a proxy, the proxy's: the proxy resolves the gateway's name);

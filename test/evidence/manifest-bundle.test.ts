@@ -74,7 +74,7 @@ describe('manifest', () => {
     assert.deepEqual(verifyManifest(dir), { ok: true, problems: [] });
   });
 
-  it('covers the probe record and the stop record of a stage run when they exist (issue #11 §6, §7)', () => {
+  it('covers the probe record and the stop record of a stage run when they exist', () => {
     const dir = makeRun();
     writeFileSync(join(dir, RUN_FILES.probeJson), '{"ok":true}\n');
     writeFileSync(join(dir, RUN_FILES.probeMd), '# Sonda\n');

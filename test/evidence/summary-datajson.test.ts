@@ -69,7 +69,7 @@ describe('summary.md', () => {
     assert.match(sim, /Azienda non indicata/);
     assert.doesNotMatch(md, /NON provengono/);
   });
-  it('shows credential warnings, the route, the probe and why the run stopped (issue #11 §4, §6, §7)', () => {
+  it('shows credential warnings, the route, the probe and why the run stopped', () => {
     const noted = renderSummary({
       ...meta,
       warnings: ['certificates.signature.cert: the CN "S1#111FTGM0000000" does not follow Regione Toscana\'s long form'],
@@ -83,7 +83,7 @@ describe('summary.md', () => {
     assert.match(noted, /> \*\*Esecuzione interrotta:\*\* 5 chiamate consecutive senza risposta HTTP/);
     assert.doesNotMatch(md, /Avvertenze|Esecuzione interrotta/, 'nothing when there is nothing to say');
   });
-  it('lists the document each type used (issue #14), only when told', () => {
+  it('lists the document each type used, only when told', () => {
     const noted = renderSummary({ ...meta, documents: ["LAB: PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", "RAD: modelli interni dell'harness"] }, rows);
     assert.match(noted, /### Documenti inviati per tipo\n\n- LAB: PDF del fornitore LAB\.pdf, inviato così com'è \(paziente RMSLSO31M04Z404R\)\n- RAD: modelli interni dell'harness\n/);
     assert.doesNotMatch(md, /Documenti inviati per tipo/);

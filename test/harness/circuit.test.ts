@@ -1,4 +1,4 @@
-/** Issue #11 §7: the network circuit (N consecutive exchanges without an HTTP response → stop). */
+/** The network circuit (N consecutive exchanges without an HTTP response → stop). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -24,7 +24,7 @@ test('failures are grouped by where they happened', () => {
   assert.equal(failureStage({ httpStatus: 404, errorType: '', xCartId: cart }), 'cart');
 });
 
-test('a non-JSON error page is CART\'s only with an X-Cart-id; without one it is the network/proxy (issue #11 §8)', () => {
+test('a non-JSON error page is CART\'s only with an X-Cart-id; without one it is the network/proxy', () => {
   // a corporate proxy's or web filter's HTML 403: no X-Cart-id, so never "CART"
   assert.equal(failureStage({ httpStatus: 403, errorType: 'non-json:text/html', xCartId: '' }), 'proxy');
   assert.equal(failureStage({ httpStatus: 502, errorType: 'non-json:text/plain', xCartId: '' }), 'proxy');

@@ -1,5 +1,5 @@
 /**
- * Issue #11 §1: corporate proxies. Resolution (profile > https_proxy > HTTPS_PROXY, NO_PROXY, loopback) as pure
+ * Corporate proxies. Resolution (profile > https_proxy > HTTPS_PROXY, NO_PROXY, loopback) as pure
  * functions; then the real client through a local CONNECT proxy that counts tunnels, to a stand-in gateway with
  * mutual TLS that keeps RT's real stage host name (the proxy maps it to 127.0.0.1: nothing leaves the machine).
  */

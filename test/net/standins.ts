@@ -1,5 +1,5 @@
 /**
- * Local stand-ins for what only exists on the way to the real stage (issue #11), all on 127.0.0.1:
+ * Local stand-ins for what only exists on the way to the real stage, all on 127.0.0.1:
  *  - a CONNECT proxy that counts tunnels, checks Proxy-Authorization, can refuse (403/407/502) and maps every
  *    target (e.g. fse20gwstage.regione.toscana.it:443) to a local port — so a profile can keep RT's real stage
  *    URL while the bytes stay on this machine;

@@ -1,5 +1,5 @@
 /**
- * Issue #11 §2: a client certificate issued by an intermediate CA (root → intermediate → leaf, as Sogei's are).
+ * A client certificate issued by an intermediate CA (root → intermediate → leaf, as Sogei's are).
  * A TLS server that trusts ONLY the root and requires a client certificate: with the leaf alone the handshake
  * fails; with the chain the harness builds from the .p12 / PEM bundle it succeeds.
  */

@@ -102,9 +102,9 @@ describe('Allure 3 report from a real Cucumber run', () => {
     assert.equal(vars.Impianto, 'impianto-prova');
     assert.equal(vars['Applicazione (vendor / id / versione)'], 'FOO_SPA / BARMED / V.4.2.0');
     assert.equal(vars.Cataloghi, 'it-fse-catalogs@abc1234');
-    assert.match(vars.Avvertenze ?? '', /S1#111FTGM0000000/, 'credential warnings are in the report environment (issue #11 §4)');
+    assert.match(vars.Avvertenze ?? '', /S1#111FTGM0000000/, 'credential warnings are in the report environment');
     assert.equal(vars['Esecuzione interrotta'], undefined, 'optional entries only when set');
-    assert.equal(vars['Documenti LAB'], "PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", 'the document of each type (issue #14)');
+    assert.equal(vars['Documenti LAB'], "PDF del fornitore LAB.pdf, inviato così com'è (paziente RMSLSO31M04Z404R)", 'the document of each type');
     assert.equal(vars['Documenti RAD, LDO'], "modelli interni dell'harness");
     assert.match(readFileSync(join(rd.allureResultsDir, 'environment.properties'), 'utf8'), /^Impianto=impianto-prova$/m);
   });

@@ -1,4 +1,4 @@
-/** Issue #11 §8: an HTML or plain-text error page gets an errorType and a readable errorDetail. */
+/** An HTML or plain-text error page gets an errorType and a readable errorDetail. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeNonJson, NON_JSON_DETAIL_MAX } from '../../support/request/non-json.ts';

@@ -38,7 +38,7 @@ test('multipart is byte-exact: requestBody JSON field without filename, file par
   const mp = buildMultipart({ requestBody: '{"a":"è"}', file: { bytes: pdf, filename: 'doc.pdf' } }, 'XYZ');
   const text = mp.body.toString('latin1');
   assert.equal(mp.contentType, 'multipart/form-data; boundary=XYZ');
-  assert.ok(text.startsWith('--XYZ\r\nContent-Disposition: form-data; name="requestBody"\r\nContent-Type: application/json\r\n\r\n'), 'the JSON part is labelled application/json (issue #11 §9)');
+  assert.ok(text.startsWith('--XYZ\r\nContent-Disposition: form-data; name="requestBody"\r\nContent-Type: application/json\r\n\r\n'), 'the JSON part is labelled application/json');
   assert.ok(!/name="requestBody"; filename/.test(text), 'requestBody must not have a filename');
   assert.ok(text.includes('Content-Disposition: form-data; name="file"; filename="doc.pdf"\r\nContent-Type: application/pdf\r\n\r\n'));
   assert.ok(text.endsWith('\r\n--XYZ--\r\n'));

@@ -1,5 +1,5 @@
 /**
- * Issue #11 §6: the probe, against local stand-ins for each way the road to stage can break. Each case checks the
+ * The probe, against local stand-ins for each way the road to stage can break. Each case checks the
  * diagnosis code, that the advice exists in Italian and English, and what reached the stand-in gateway.
  * Stage profiles point at 127.0.0.1 with FSE_ALLOWED_HOSTS; nothing leaves the machine.
  */

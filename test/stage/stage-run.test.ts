@@ -1,5 +1,5 @@
 /**
- * Issue #11, end to end through the CLI, as a vendor would run it:
+ * The stage path end to end through the CLI, as a vendor would run it:
  *  - `fse-harness probe` with RT's real stage URL, behind HTTPS_PROXY with credentials (a local CONNECT proxy maps
  *    the stage host to a stand-in gateway that trusts only the root of a three-level PKI);
  *  - `fse-harness run` against stage where the probe passes and then the gateway stops answering: the run stops
