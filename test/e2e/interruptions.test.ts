@@ -137,16 +137,25 @@ test('SIGINT to the process group in the middle of a run (2 workers): calls in f
   assert.ok(existsSync(join(runDir, RUN_FILES.summary)) && existsSync(join(runDir, RUN_FILES.bundle)), 'summary and bundle written');
 });
 
-test('SIGKILL while a create whose answer is lost hangs: `fse-harness cleanup RUN_DIR` deletes it, then finds nothing left', { timeout: 120_000 }, async () => {
+/**
+ * Starts a one-worker run whose first create is stored by the simulator and never answered (commit-lost), and waits
+ * until it hangs there: the document is on the gateway and the journal holds its "sending" entry.
+ */
+async function startWithHangingCreate(name: string): Promise<{ run: ReturnType<typeof start>; runDir: string }> {
   reset();
   sim.faults.inject({ kind: 'commit-lost' }, { count: 1, route: 'validate-and-create' });
-  const reports = join(dir, 'r-kill');
+  const reports = join(dir, name);
   const run = start(['run', '--profile', profile, '--reports', reports, '--tags', '@ciclo-di-vita', '--parallel', '1', '--no-report'], { FSE_TIMEOUT_MS: '60000' });
   let runDir = '';
   await until('the create stored and hanging', () => {
     try { runDir = runDirOf(reports); } catch { return false; }
     return sim.registry.size === 1 && readJournal(join(runDir, 'evidence', EVIDENCE_FILES.published)).some((e) => e.event === 'sending');
   });
+  return { run, runDir };
+}
+
+test('SIGKILL while a create whose answer is lost hangs: `fse-harness cleanup RUN_DIR` deletes it, then finds nothing left', { timeout: 120_000 }, async () => {
+  const { run, runDir } = await startWithHangingCreate('r-kill');
   run.child.kill('SIGKILL');
   const r = await run.done;
   assert.equal(r.signal, 'SIGKILL');
@@ -190,15 +199,7 @@ test('--rate bounds the request rate of the whole run (two workers), measured at
 });
 
 test('a second SIGINT exits at once, says how to clean up, and leaves the journal that `cleanup` then empties', { timeout: 120_000 }, async () => {
-  reset();
-  sim.faults.inject({ kind: 'commit-lost' }, { count: 1, route: 'validate-and-create' });
-  const reports = join(dir, 'r-twice');
-  const run = start(['run', '--profile', profile, '--reports', reports, '--tags', '@ciclo-di-vita', '--parallel', '1', '--no-report'], { FSE_TIMEOUT_MS: '60000' });
-  let runDir = '';
-  await until('the create stored and hanging', () => {
-    try { runDir = runDirOf(reports); } catch { return false; }
-    return sim.registry.size === 1;
-  });
+  const { run, runDir } = await startWithHangingCreate('r-twice');
   run.child.kill('SIGINT');
   await until('the first SIGINT acknowledged', () => /SIGINT — stopping/.test(run.out()), 20_000);
   run.child.kill('SIGINT');
