@@ -18,6 +18,24 @@ function pdfLibPako(): Pako {
   return fromPdfLib('pako') as Pako;
 }
 
+/**
+ * Inputs that repeat from one document to the next (the embedded font program: one subset for the whole run, see
+ * build.ts), kept with their deflated bytes by length. DEFLATE is deterministic, so handing back the bytes computed
+ * for an identical input is what compressing it again would give; a different input of the same length is compared
+ * byte for byte and compressed as usual.
+ */
+const repeated = new Map<number, { input: Uint8Array; output: Uint8Array }>();
+const REPEATED_MAX = 32;
+
+/** Marks `input` as an input that will be deflated again (identical bytes) by later documents. */
+export function rememberDeflate(input: Uint8Array): void {
+  const known = repeated.get(input.length);
+  if (known && Buffer.compare(known.input, input) === 0) return;
+  if (repeated.size >= REPEATED_MAX) repeated.clear();
+  const b = deflateSync(input);
+  repeated.set(input.length, { input: input.slice(), output: new Uint8Array(b.buffer, b.byteOffset, b.length) });
+}
+
 /** Idempotent. Returns whether native deflate is in place. */
 export function useNativeDeflate(): boolean {
   const pako = pdfLibPako();
@@ -25,6 +43,8 @@ export function useNativeDeflate(): boolean {
   const original = pako.deflate;
   pako.deflate = (data: Uint8Array, options?: unknown): Uint8Array => {
     if (options !== undefined) return original(data, options); // not pdf-lib's call: leave it to pako
+    const known = repeated.get(data.length);
+    if (known && Buffer.compare(known.input, data) === 0) return known.output;
     const b = deflateSync(data);
     return new Uint8Array(b.buffer, b.byteOffset, b.length);
   };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
-import { useNativeDeflate } from '../../support/pdf/native-deflate.ts';
+import { rememberDeflate, useNativeDeflate } from '../../support/pdf/native-deflate.ts';
 import { buildPdf } from '../../support/pdf/build.ts';
 import { extractCda, inspectPdf } from '../../support/pdf/inspect.ts';
 
@@ -24,6 +24,22 @@ test('pdf-lib\'s pako.deflate is native zlib once the PDF modules are loaded, an
   // a call with options is not pdf-lib's: left to pako (raw deflate has no zlib header)
   const raw = pako.deflate(new TextEncoder().encode('abc'), { raw: true });
   assert.notEqual(raw[0], 0x78);
+});
+
+test('a remembered input is handed back deflated as computed once; another input of the same length is compressed afresh', () => {
+  useNativeDeflate();
+  const input = new Uint8Array(randomBytes(30_000));
+  rememberDeflate(input);
+  const first = pako.deflate(input.slice());
+  assert.equal(pako.deflate(input.slice()), first, 'the remembered bytes (same object)');
+  assert.deepEqual(new Uint8Array(inflateSync(first)), input);
+  const other = input.slice();
+  other[12_345] ^= 0xff;
+  const z = pako.deflate(other);
+  assert.notEqual(z, first);
+  assert.deepEqual(new Uint8Array(inflateSync(z)), other);
+  input[0] ^= 0xff; // the caller changing its array afterwards does not change what was remembered
+  assert.deepEqual(new Uint8Array(inflateSync(pako.deflate(input))), input);
 });
 
 test('a PDF built with native deflate gives back the exact cda.xml and has its PDF/A parts', async () => {
