@@ -19,7 +19,9 @@ async function fontProgram(pdf: Uint8Array): Promise<{ raw: Uint8Array; ttf: Uin
   const found: PDFRawStream[] = [];
   for (const [, obj] of doc.context.enumerateIndirectObjects()) {
     if (obj instanceof PDFDict && obj.get(PDFName.of('Type'))?.toString() === '/FontDescriptor') {
-      found.push(obj.lookup(PDFName.of('FontFile2'), PDFRawStream));
+      const stream = obj.lookup(PDFName.of('FontFile2'));
+      assert.ok(stream instanceof PDFRawStream, 'FontFile2 is a stream');
+      found.push(stream);
     }
   }
   assert.equal(found.length, 1, 'one embedded font');
