@@ -135,6 +135,19 @@ export class PadesSigner extends Signer {
 }
 
 /**
+ * A certificate whose ASN.1 structure is built once: pkijs re-parses the certificate's TBS from its DER every time a
+ * SignedData is encoded (`Certificate.toSchema`), and the certificates are the largest part of the CMS. The structure
+ * is the certificate's own DER parsed once, so the encoded bytes are the same.
+ */
+class OnceEncodedCertificate extends pkijs.Certificate {
+  #schema?: ReturnType<pkijs.Certificate['toSchema']>;
+  override toSchema(encodeFlag = false): ReturnType<pkijs.Certificate['toSchema']> {
+    if (encodeFlag) return super.toSchema(true);
+    return (this.#schema ??= super.toSchema(false));
+  }
+}
+
+/**
  * The signer certificate, its chain and its signing-certificate-v2 attribute, parsed once per certificate: a run signs
  * thousands of PDFs with one certificate (what changes per signature — the digest, the signature — is never cached).
  */
@@ -143,10 +156,10 @@ function parsedSigner(certDer: Uint8Array, chainDer: Uint8Array[]): { cert: pkij
   const id = [certDer, ...chainDer].map((d) => sha256Hex(d)).join(':');
   let p = parsedSigners.get(id);
   if (!p) {
-    const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
+    const cert = OnceEncodedCertificate.fromBER(toArrayBuffer(certDer));
     p = {
       cert,
-      chain: chainDer.map((d) => pkijs.Certificate.fromBER(toArrayBuffer(d))),
+      chain: chainDer.map((d) => OnceEncodedCertificate.fromBER(toArrayBuffer(d))),
       signingCertificate: new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
     };
     if (parsedSigners.size >= 16) parsedSigners.clear();
