@@ -283,6 +283,15 @@ describe('PAdES-B-B signature', () => {
     assert.equal(Buffer.from(serial.valueBlock.valueHexView).toString('hex'), '7f3c01');
   });
 
+  test('CMS: the signer and CA certificates are embedded byte for byte, in every signature made with them', async () => {
+    const again = await signPades(attachmentPdf, signer.key);
+    for (const pdf of [signedAttachment, again]) {
+      const ders = cmsOf(pdf).certificates!.map((c) => Buffer.from((c as pkijs.Certificate).toSchema().toBER()));
+      assert.deepEqual(ders[0], Buffer.from(signer.key.certDer));
+      assert.deepEqual(ders[1], Buffer.from(signer.key.chainDer![0]!));
+    }
+  });
+
   test('signed attributes are in DER SET OF order', () => {
     const si = cmsOf(signedAttachment).signerInfos[0]!;
     const ders = si.signedAttrs!.attributes.map((a) => Buffer.from(a.toSchema().toBER()));
