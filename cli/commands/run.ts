@@ -29,6 +29,7 @@ import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../
 import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
 import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
+import { UnsyncedAllureWriter } from '../../support/report/allure-writer.ts';
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -225,7 +226,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
             [resolve(rd.cucumberDir, CUCUMBER_FILES.junit)]: 'junit',
             ...(intermediate ? { [resolve(rd.cucumberDir, CUCUMBER_FILES.html)]: 'html', [resolve(rd.cucumberDir, CUCUMBER_FILES.messages)]: 'message' } : {}),
           },
-          options: { ...rc.formats.options, resultsDir: rd.allureResultsDir },
+          // allure-cucumberjs spreads its options over its own ones: `writer` replaces the stock fsync-per-file writer.
+          // Cucumber types format options as JSON; formatters run in this process and receive this very object.
+          options: { ...rc.formats.options, resultsDir: rd.allureResultsDir, writer: new UnsyncedAllureWriter({ resultsDir: rd.allureResultsDir }) as unknown as string },
         },
         runtime: { ...rc.runtime, parallel: parallel > 1 ? parallel : 0 },
       };

@@ -1,0 +1,66 @@
+/**
+ * The writer the Allure formatter uses for allure-results/: the same files as allure-js-commons' FileSystemWriter
+ * (same names, same JSON, written to a temporary name and renamed into place), without its `fsync` of every file.
+ *
+ * allure-results/ is an intermediate the HTML report is rendered from once the run ends; what must survive a crash is
+ * the evidence (ledger, exchanges, PDFs, published journal), which is fsynced where it is written. The formatter runs
+ * in the coordinating process, which also hosts the embedded simulator: the stock writer's synchronous fsync of every
+ * result and attachment held that process's event loop — and so every answer of the simulator — for ≈ 10 s of a
+ * 45 s suite (CPU profile of a full run, catalogs on).
+ */
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileSystemWriter } from 'allure-js-commons/sdk/reporter';
+
+type Result = Parameters<FileSystemWriter['writeResult']>[0];
+type Group = Parameters<FileSystemWriter['writeGroup']>[0];
+type Categories = Parameters<FileSystemWriter['writeCategoriesDefinitions']>[0];
+type Globals = Parameters<FileSystemWriter['writeGlobals']>[1];
+
+export class UnsyncedAllureWriter extends FileSystemWriter {
+  readonly #dir: string;
+  #made = false;
+
+  constructor(config: { resultsDir: string }) {
+    super(config);
+    this.#dir = config.resultsDir;
+  }
+
+  #publish(name: string, write: (tmp: string) => void): void {
+    if (!this.#made) { mkdirSync(this.#dir, { recursive: true }); this.#made = true; }
+    const tmp = join(this.#dir, `.allure-write-${randomUUID()}.tmp`);
+    try {
+      write(tmp);
+      renameSync(tmp, join(this.#dir, name));
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  override writeAttachment(distFileName: string, content: Buffer): void {
+    this.#publish(distFileName, (tmp) => writeFileSync(tmp, content));
+  }
+
+  override writeAttachmentFromPath(distFileName: string, from: string): void {
+    this.#publish(distFileName, (tmp) => copyFileSync(from, tmp));
+  }
+
+  override writeResult(result: Result): void {
+    this.#publish(`${result.uuid}-result.json`, (tmp) => writeFileSync(tmp, JSON.stringify(result), 'utf-8'));
+  }
+
+  override writeGroup(result: Group): void {
+    this.#publish(`${result.uuid}-container.json`, (tmp) => writeFileSync(tmp, JSON.stringify(result), 'utf-8'));
+  }
+
+  override writeCategoriesDefinitions(categories: Categories): void {
+    this.#publish('categories.json', (tmp) => writeFileSync(tmp, JSON.stringify(categories), 'utf-8'));
+  }
+
+  override writeGlobals(distFileName: string, info: Globals): void {
+    this.#publish(distFileName, (tmp) => writeFileSync(tmp, JSON.stringify(info), 'utf-8'));
+  }
+  // writeEnvironmentInfo: the inherited one (once per run; support/report/allure.ts writes environment.properties too)
+}
