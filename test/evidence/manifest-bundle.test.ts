@@ -136,6 +136,22 @@ describe('buildBundle', () => {
     assert.equal(c.sha256, a.sha256);
   });
 
+  it('stores PDFs as they are and deflates everything else; unzip reads every entry back', async () => {
+    const dir = makeRun();
+    writeManifest(dir);
+    const { path } = await buildBundle(dir, join(tmp, 'methods.zip'));
+    const zip = readFileSync(path);
+    const methods = new Map<string, number>();
+    for (let i = zip.indexOf('PK\x03\x04'); i >= 0; i = zip.indexOf('PK\x03\x04', i + 4)) {
+      const nameLen = zip.readUInt16LE(i + 26);
+      methods.set(zip.subarray(i + 30, i + 30 + nameLen).toString('utf8'), zip.readUInt16LE(i + 8));
+    }
+    assert.ok([...methods.keys()].some((n) => n.endsWith('.pdf')), [...methods.keys()].join(' '));
+    for (const [name, method] of methods) assert.equal(method, name.endsWith('.pdf') ? 0 : 8, name);
+    const t = spawnSync('unzip', ['-tq', path], { encoding: 'utf8' });
+    if (!t.error) assert.equal(t.status, 0, t.stdout + t.stderr);
+  });
+
   it('does not depend on the time zone of the machine that builds it', async () => {
     const dir = makeRun();
     writeManifest(dir);
