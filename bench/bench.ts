@@ -107,7 +107,7 @@ async function suite(label: string, catalogs: string | null, withReport: boolean
 
 function runPhase(catalogs: string | null): PhaseFigures {
   say(`measuring per-exchange costs and simulator throughput, catalogs ${catalogs ? 'on' : 'off'}…`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', BENCH, '--phase', catalogs ? 'on' : 'off', '--exchanges', String(N), '--concurrency', String(CONC)], {
+  const r = spawnSync(process.execPath, ['--import', 'libxml2-wasm', '--import', 'tsx', BENCH, '--phase', catalogs ? 'on' : 'off', '--exchanges', String(N), '--concurrency', String(CONC)], {
     cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, FSE_CATALOGS_DIR: catalogs ?? '' }, maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('PHASE '));
