@@ -23,8 +23,8 @@ const FILE_MODE = 0o100644;
  * cost a second of CPU per full suite to save ≈ 10 % of their size. Everything else (HTTP exchanges with their
  * base64 tokens, ledgers, XML, JSON, Markdown) is deflated at level 6 (zlib's default, what yazl used before).
  */
-function compression(rel: string): { compressionLevel: number } {
-  return { compressionLevel: rel.toLowerCase().endsWith('.pdf') ? 0 : 6 };
+function compressionLevel(rel: string): number {
+  return rel.toLowerCase().endsWith('.pdf') ? 0 : 6;
 }
 
 export async function buildBundle(runDir: string, out?: string): Promise<{ path: string; sha256: string; files: number }> {
@@ -37,8 +37,8 @@ export async function buildBundle(runDir: string, out?: string): Promise<{ path:
   const zip = new yazl.ZipFile();
   for (const rel of entries) {
     // addFile streams each file when its turn comes (one at a time): memory stays flat whatever the run size.
-    // Same bytes as addBuffer: fixed mtime/mode, deflate, no extended timestamps.
-    zip.addFile(join(dir, rel), rel, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, ...compression(rel) });
+    // Same bytes as addBuffer: fixed mtime/mode, the entry's compression level, no extended timestamps.
+    zip.addFile(join(dir, rel), rel, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, compressionLevel: compressionLevel(rel) });
   }
   zip.end();
   const hash = createHash('sha256');

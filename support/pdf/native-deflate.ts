@@ -27,10 +27,15 @@ function pdfLibPako(): Pako {
 const repeated = new Map<number, { input: Uint8Array; output: Uint8Array }>();
 const REPEATED_MAX = 32;
 
+/** The deflated bytes remembered for exactly these input bytes, if any. */
+function remembered(input: Uint8Array): Uint8Array | undefined {
+  const known = repeated.get(input.length);
+  return known && Buffer.compare(known.input, input) === 0 ? known.output : undefined;
+}
+
 /** Marks `input` as an input that will be deflated again (identical bytes) by later documents. */
 export function rememberDeflate(input: Uint8Array): void {
-  const known = repeated.get(input.length);
-  if (known && Buffer.compare(known.input, input) === 0) return;
+  if (remembered(input)) return;
   if (repeated.size >= REPEATED_MAX) repeated.clear();
   const b = deflateSync(input);
   repeated.set(input.length, { input: input.slice(), output: new Uint8Array(b.buffer, b.byteOffset, b.length) });
@@ -43,8 +48,8 @@ export function useNativeDeflate(): boolean {
   const original = pako.deflate;
   pako.deflate = (data: Uint8Array, options?: unknown): Uint8Array => {
     if (options !== undefined) return original(data, options); // not pdf-lib's call: leave it to pako
-    const known = repeated.get(data.length);
-    if (known && Buffer.compare(known.input, data) === 0) return known.output;
+    const known = remembered(data);
+    if (known) return known;
     const b = deflateSync(data);
     return new Uint8Array(b.buffer, b.byteOffset, b.length);
   };

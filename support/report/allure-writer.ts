@@ -39,6 +39,10 @@ export class UnsyncedAllureWriter extends FileSystemWriter {
     }
   }
 
+  #json(name: string, data: unknown): void {
+    this.#publish(name, (tmp) => writeFileSync(tmp, JSON.stringify(data), 'utf-8'));
+  }
+
   override writeAttachment(distFileName: string, content: Buffer): void {
     this.#publish(distFileName, (tmp) => writeFileSync(tmp, content));
   }
@@ -48,19 +52,19 @@ export class UnsyncedAllureWriter extends FileSystemWriter {
   }
 
   override writeResult(result: Result): void {
-    this.#publish(`${result.uuid}-result.json`, (tmp) => writeFileSync(tmp, JSON.stringify(result), 'utf-8'));
+    this.#json(`${result.uuid}-result.json`, result);
   }
 
   override writeGroup(result: Group): void {
-    this.#publish(`${result.uuid}-container.json`, (tmp) => writeFileSync(tmp, JSON.stringify(result), 'utf-8'));
+    this.#json(`${result.uuid}-container.json`, result);
   }
 
   override writeCategoriesDefinitions(categories: Categories): void {
-    this.#publish('categories.json', (tmp) => writeFileSync(tmp, JSON.stringify(categories), 'utf-8'));
+    this.#json('categories.json', categories);
   }
 
   override writeGlobals(distFileName: string, info: Globals): void {
-    this.#publish(distFileName, (tmp) => writeFileSync(tmp, JSON.stringify(info), 'utf-8'));
+    this.#json(distFileName, info);
   }
   // writeEnvironmentInfo: the inherited one (once per run; support/report/allure.ts writes environment.properties too)
 }
