@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
 import { parseArgs } from '../command.ts';
-import { startEmbeddedSimulator } from '../target.ts';
+import { startSimulatorProcess, type SimulatorProcessTarget } from '../target.ts';
 import { Session, setCurrentSession } from '../../support/harness/session.ts';
 import { PROJECT_ROOT, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../../support/paths.ts';
 import { UserError } from '../../support/errors.ts';
@@ -52,8 +52,8 @@ Options:
   --reports DIR      where runs are written (default: reports/)
   --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
   --parallel N       Cucumber worker processes sending requests at the same time (default 2 against the simulator,
-                     1 against stage; 1 = one process). The simulator stays in the coordinating process; all workers
-                     write the same evidence.
+                     1 against stage; 1 = one process). The embedded simulator runs in a process of its own; all
+                     workers write the same evidence.
   --rate N           at most N requests per second for the whole run, all workers together (default 2 against
                      stage, unlimited against the simulator; 0 = unlimited)
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
@@ -163,12 +163,13 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     const settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
 
     // Everything a user can get wrong is checked here, before any network call.
+    let simulator: SimulatorProcessTarget | undefined;
     const session = await Session.open({
       profilePath,
       reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
       catalogsDir: flags.catalogs ? resolve(String(flags.catalogs)) : undefined,
       log: (l) => out(`  ${l}`),
-      startEmbedded: startEmbeddedSimulator,
+      startEmbedded: async (o) => (simulator = await startSimulatorProcess(o)),
     });
     setCurrentSession(session);
     // Run by `run --profile a --profile b`: tell the parent where this installation's run directory is.
@@ -279,8 +280,9 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS ${peakRssMb} MB${workersRss.length ? ` (coordinator + simulator); workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}${finished.reportPeakRssMb ? `; report renderer ${finished.reportPeakRssMb} MB` : ''}`);
-    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, workersPeakRssMb: workersRss, ...(finished.reportPeakRssMb ? { reportPeakRssMb: finished.reportPeakRssMb } : {}) });
+    const simulatorRss = simulator?.peakRssMb();
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS: coordinator ${peakRssMb} MB${simulatorRss ? `, simulator ${simulatorRss} MB` : ''}${workersRss.length ? `, workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}${finished.reportPeakRssMb ? `, report renderer ${finished.reportPeakRssMb} MB` : ''}`);
+    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, ...(simulatorRss ? { simulatorPeakRssMb: simulatorRss } : {}), workersPeakRssMb: workersRss, ...(finished.reportPeakRssMb ? { reportPeakRssMb: finished.reportPeakRssMb } : {}) });
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (keep !== undefined) {
       const pruned = pruneRuns(resolve(session.runDir.dir, '..', '..'), { keep });

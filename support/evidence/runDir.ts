@@ -186,8 +186,10 @@ export interface RunFigures {
   failed: number;
   skipped: number;
   exchanges: number;
-  /** Peak RSS of the coordinating process (with the embedded simulator and the report generation), MB. */
+  /** Peak RSS of the coordinating process (Cucumber's coordinator, the Allure formatter, the evidence bundle), MB. */
   peakRssMb: number;
+  /** Peak RSS of the embedded simulator's own process, MB; absent against stage or a simulator started elsewhere. */
+  simulatorPeakRssMb?: number;
   /** Peak RSS of each parallel worker, MB. */
   workersPeakRssMb: number[];
   /** Peak RSS of the process that rendered the HTML report (a child of its own), MB; absent without the report. */

@@ -133,6 +133,19 @@ export class Session implements ExchangeContext {
 
     // Target: the embedded simulator, or stage. Interlocks run before any connection.
     s.target = await openTarget({ profile: p, pkiDir, catalogsDir: s.catalogsDir, env, log: s.log, worker: s.worker, startEmbedded: o.startEmbedded });
+    try {
+      await s.#openAfterTarget(o, env, pkiDir, networkLimit, rate);
+    } catch (e) {
+      // what was opened is closed again (the embedded simulator stops): a failed open leaves nothing running
+      await s.close();
+      throw e;
+    }
+    return s;
+  }
+
+  async #openAfterTarget(o: SessionOptions, env: NodeJS.ProcessEnv, pkiDir: string, networkLimit: number, rate: number | null): Promise<void> {
+    const s = this;
+    const p = s.profile;
     // how this process reaches it: client chain (leaf + intermediates), trusted server CA, proxy (stage), timeout
     s.connection = targetConnection({ profile: p, baseUrl: s.baseUrl, pkiDir, auth: s.credentials.auth, serverCaPem: s.credentials.serverCaPem, env });
     s.client = new GatewayClient(s.baseUrl, s.connection.tls, { timeoutMs: s.connection.timeoutMs, proxy: s.connection.proxy });
@@ -149,7 +162,6 @@ export class Session implements ExchangeContext {
     if (rate !== null) s.pacer = new SlotPacer(join(s.runDir.cucumberDir, CUCUMBER_FILES.rateSlots), rate);
     s.circuit = new NetworkCircuit(s.runDir.dir, networkLimit);
     s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);
-    return s;
   }
 
   async close(): Promise<void> {

@@ -4,9 +4,9 @@
  *
  * allure-results/ is an intermediate the HTML report is rendered from once the run ends; what must survive a crash is
  * the evidence (ledger, exchanges, PDFs, published journal), which is fsynced where it is written. The formatter runs
- * in the coordinating process, which also hosts the embedded simulator: the stock writer's synchronous fsync of every
- * result and attachment held that process's event loop — and so every answer of the simulator — for ≈ 10 s of a
- * 45 s suite (CPU profile of a full run, catalogs on).
+ * in the coordinating process, which dispatches every scenario to the workers (and then also hosted the embedded
+ * simulator): the stock writer's synchronous fsync of every result and attachment held that process's event loop
+ * for ≈ 10 s of a 45 s suite (CPU profile of a full run, catalogs on).
  */
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';

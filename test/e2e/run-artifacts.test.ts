@@ -91,11 +91,13 @@ test('manifest verifies, bundle, summary and report exist; summary lists the X-C
   assert.ok(existsSync(join(LATEST, 'cucumber', 'junit.xml')), 'cucumber/junit.xml missing');
   // intermediate outputs are gone once the report is built (kept only with --keep-intermediate)
   for (const f of ['allure-results', join('cucumber', 'report.html'), join('cucumber', 'messages.ndjson')]) assert.ok(!existsSync(join(LATEST, f)), `${f} left in the run directory`);
-  const info = JSON.parse(readFileSync(join(LATEST, 'run.json'), 'utf8')) as { target: string; installation: string; figures?: { exchanges: number; peakRssMb: number; reportPeakRssMb?: number } };
+  const info = JSON.parse(readFileSync(join(LATEST, 'run.json'), 'utf8')) as { target: string; installation: string; figures?: { exchanges: number; peakRssMb: number; reportPeakRssMb?: number; simulatorPeakRssMb?: number } };
   assert.equal(info.target, 'simulator', 'run.json tells prune what the run was made against');
   // the run's own figures (read by npm run bench): the report was rendered in a child whose peak RSS is recorded
   assert.ok(info.figures && info.figures.exchanges > 0 && info.figures.peakRssMb > 0, 'run.json figures missing');
   assert.ok((info.figures.reportPeakRssMb ?? 0) > 0, 'run.json figures: the report renderer peak RSS is missing');
+  // the embedded simulator runs in a process of its own; its peak RSS is recorded as well
+  assert.ok((info.figures.simulatorPeakRssMb ?? 0) > 0, 'run.json figures: the simulator process peak RSS is missing');
   const summary = readFileSync(join(LATEST, 'summary.md'), 'utf8');
   const rows = readLedgerCsv(join(LATEST, 'evidence', 'ledger.csv')).filter((r) => r.xCartId);
   const missing = rows.filter((r) => !summary.includes(r.xCartId));
