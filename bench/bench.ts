@@ -7,7 +7,7 @@
  *   2. per phase (catalogs on, catalogs off), in a child process of its own: the harness cost per validate-and-create
  *      (build CDA + PDF/A-3 + PAdES + two JWTs + send + record, sequential) and a raw undici replay of the very same
  *      request bytes against the same simulator → the ratio; the simulator's validate-and-create throughput under
- *      concurrent replay, with what it validated named.
+ *      concurrent replay, with what it validated named. The simulator runs in a process of its own, as in a run.
  * Last line: `harness/raw ratio: X.XX` (catalogs on; catalogs off when no catalogs are given).
  * Options: --exchanges N (default 200), --concurrency N (default 16), --skip-suite, --phase on|off (internal).
  */
@@ -26,9 +26,9 @@ import { buildCda } from '../support/cda/template.ts';
 import { buildPdf } from '../support/pdf/build.ts';
 import { signPades } from '../support/pdf/pades.ts';
 import { buildTokens } from '../support/jwt/tokens.ts';
-import { startSimulator } from '../simulator/server.ts';
 import { parseArgs } from '../cli/command.ts';
-import { startEmbeddedSimulator } from '../cli/target.ts';
+import { startSimulatorProcess, type SimulatorProcessTarget } from '../cli/target.ts';
+import type { SimulatorSwitches } from '../simulator/switches.ts';
 import { EVIDENCE_FILES, CUCUMBER_FILES, RUN_FILES } from '../support/evidence/runDir.ts';
 
 const HELP = `npm run bench [-- OPTIONS]
@@ -58,6 +58,7 @@ interface PhaseFigures {
   simXsdOnly: number;
   simNoValidation: number;
   peakRssMb: number;
+  simulatorPeakRssMb: number | null;
 }
 
 if (flags.phase) {
@@ -71,7 +72,7 @@ const started = new Date();
 say(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}; ${started.toISOString()}`);
 say(`catalogs: ${catalogsDir ?? 'NONE (FSE_CATALOGS_DIR unset): the "catalogs on" figures are SKIPPED'}`);
 
-interface SuiteFigures { label: string; wallS: number; scenarios: number; passed: number; failed: number; skipped: number; exchanges: number; coordinatorRssMb: number | null; reportRssMb: number | null; workersRssMb: number[]; exit: number | null }
+interface SuiteFigures { label: string; wallS: number; scenarios: number; passed: number; failed: number; skipped: number; exchanges: number; coordinatorRssMb: number | null; simulatorRssMb: number | null; reportRssMb: number | null; workersRssMb: number[]; exit: number | null }
 
 /** Runs the whole suite as a vendor would and reads its figures from the run directory it wrote. */
 async function suite(label: string, catalogs: string | null, withReport: boolean): Promise<SuiteFigures> {
@@ -88,7 +89,7 @@ async function suite(label: string, catalogs: string | null, withReport: boolean
   const dir = existsSync(runs) ? readdirSync(runs).map((d) => join(runs, d))[0] : undefined;
   const lines = (f: string) => (dir && existsSync(f) ? readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()) : []);
   const records = dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.scenarios)).map((l) => JSON.parse(l) as { status: string }) : [];
-  const runInfo = dir && existsSync(join(dir, RUN_FILES.runInfo)) ? JSON.parse(readFileSync(join(dir, RUN_FILES.runInfo), 'utf8')) as { figures?: { peakRssMb?: number; reportPeakRssMb?: number } } : {};
+  const runInfo = dir && existsSync(join(dir, RUN_FILES.runInfo)) ? JSON.parse(readFileSync(join(dir, RUN_FILES.runInfo), 'utf8')) as { figures?: { peakRssMb?: number; simulatorPeakRssMb?: number; reportPeakRssMb?: number } } : {};
   const f: SuiteFigures = {
     label, wallS, exit,
     scenarios: records.length,
@@ -97,6 +98,7 @@ async function suite(label: string, catalogs: string | null, withReport: boolean
     skipped: records.filter((r) => r.status === 'SKIPPED').length,
     exchanges: dir ? lines(join(dir, 'evidence', EVIDENCE_FILES.ledgerJsonl)).length : 0,
     coordinatorRssMb: runInfo.figures?.peakRssMb ?? null,
+    simulatorRssMb: runInfo.figures?.simulatorPeakRssMb ?? null,
     reportRssMb: runInfo.figures?.reportPeakRssMb ?? null,
     workersRssMb: dir ? lines(join(dir, 'cucumber', CUCUMBER_FILES.workersRss)).map(Number) : [],
   };
@@ -127,7 +129,7 @@ const on = catalogsDir ? runPhase(catalogsDir) : null;
 const off = runPhase(null);
 
 const ms = (x: number) => `${x.toFixed(2)} ms`;
-const rss = (s: SuiteFigures) => `coordinator + simulator ${s.coordinatorRssMb ?? '?'} MB${s.workersRssMb.length ? `, workers ${s.workersRssMb.join(' / ')} MB` : ''}${s.reportRssMb ? `, report renderer ${s.reportRssMb} MB` : ''}`;
+const rss = (s: SuiteFigures) => `coordinator ${s.coordinatorRssMb ?? '?'} MB, simulator ${s.simulatorRssMb ?? '?'} MB${s.workersRssMb.length ? `, workers ${s.workersRssMb.join(' / ')} MB` : ''}${s.reportRssMb ? `, report renderer ${s.reportRssMb} MB` : ''}`;
 say('');
 say(`figures (${started.toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}):`);
 for (const s of suites) {
@@ -139,7 +141,7 @@ for (const [name, p] of [['catalogs on', on], ['catalogs off', off]] as const) {
   say(`  harness per validate-and-create (sequential, ${N}, types round-robin): ${ms(p.harnessMs)}; of which, measured separately: CDA ${ms(p.parts.cda)}, PDF/A-3 ${ms(p.parts.pdf)}, PAdES ${ms(p.parts.sign)}, two JWTs ${ms(p.parts.jwt)}; the rest is send + simulator + ledger`);
   say(`  raw undici replay of the same bytes (sequential): ${ms(p.rawMs)} → harness/raw ${(p.harnessMs / p.rawMs).toFixed(2)}`);
   say(`  simulator validate-and-create/s (${CONC} concurrent clients): ${p.simFull.toFixed(0)}/s as configured, ${p.simXsdOnly.toFixed(0)}/s without schematron, ${p.simNoValidation.toFixed(0)}/s with CDA validation off`);
-  say(`  peak RSS of the measuring process (harness + simulator in one): ${p.peakRssMb} MB`);
+  say(`  peak RSS: the measuring process (the harness and the clients) ${p.peakRssMb} MB, the simulator's process ${p.simulatorPeakRssMb ?? '?'} MB`);
 }
 const main = on ?? off;
 say(`harness/raw ratio: ${(main.harnessMs / main.rawMs).toFixed(2)}`);
@@ -147,7 +149,8 @@ say(`harness/raw ratio: ${(main.harnessMs / main.rawMs).toFixed(2)}`);
 // ------------------------------------------------------------------------------------------------ one phase
 async function phase(): Promise<PhaseFigures> {
   const reports = mkdtempSync(join(tmpdir(), 'fse-bench-'));
-  const session = await Session.open({ reportsDir: reports, startEmbedded: startEmbeddedSimulator });
+  let simulator: SimulatorProcessTarget | undefined;
+  const session = await Session.open({ reportsDir: reports, startEmbedded: async (o) => (simulator = await startSimulatorProcess(o)) });
   const types: DocType[] = session.profile.documentTypes.length ? session.profile.documentTypes : [...DOC_TYPES];
   const captured: Buffer[] = [];
   const runOne = async (i: number) => {
@@ -203,31 +206,42 @@ async function phase(): Promise<PhaseFigures> {
   const rawMs = (performance.now() - t) / raws.length;
   await c1.close();
 
+  // every captured request replayed THROUGHPUT_PASSES times (the same bytes are accepted again): a longer window, steadier figure
+  const THROUGHPUT_PASSES = 3;
   const throughput = async (url: string): Promise<number> => {
     const clients = Array.from({ length: CONC }, () => client(url));
+    const total = raws.length * THROUGHPUT_PASSES;
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(clients.map(async (c) => { while (next < raws.length) await replay(c, raws[next++]!); }));
+    await Promise.all(clients.map(async (c) => { while (next < total) await replay(c, raws[next++ % raws.length]!); }));
     const secs = (performance.now() - t0) / 1000;
     await Promise.all(clients.map((c) => c.close()));
-    return raws.length / secs;
+    return total / secs;
   };
   const simFull = await throughput(session.baseUrl);
-  const tls = { keyPem: readFileSync(join(DEFAULT_PKI_DIR, 'server.key'), 'utf8'), certPem: readFileSync(join(DEFAULT_PKI_DIR, 'server.pem'), 'utf8'), caPem: ca };
-  const sim2 = await startSimulator({ tls, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { schematron: false } });
-  await replay(client(sim2.url), raws[0]!);
-  const simXsdOnly = await throughput(sim2.url);
+  // each variant warmed up as the configured one was (JIT, schematron compilation) before it is measured
+  const variant = async (switches: Partial<SimulatorSwitches>) => {
+    const sim = await startSimulatorProcess({ pkiDir: DEFAULT_PKI_DIR, catalogsDir: session.catalogsDir, audience: session.profile.aud, log: () => {} }, { switches });
+    const c = client(sim.baseUrl);
+    for (let i = 0; i < Math.min(20, N); i++) await replay(c, raws[i]!);
+    await c.close();
+    return sim;
+  };
+  const sim2 = await variant({ schematron: false });
+  const simXsdOnly = await throughput(sim2.baseUrl);
   await sim2.close();
-  const sim3 = await startSimulator({ tls, port: 0, catalogsDir: session.catalogsDir, audience: session.profile.aud, switches: { cdaValidation: false } });
-  const simNoValidation = await throughput(sim3.url);
+  const sim3 = await variant({ cdaValidation: false });
+  const simNoValidation = await throughput(sim3.baseUrl);
   await sim3.close();
   const catalogs = session.catalogsDir ?? null;
   await session.close();
   rmSync(reports, { recursive: true, force: true });
+  const simulatorRss = [simulator?.peakRssMb(), sim2.peakRssMb(), sim3.peakRssMb()].filter((x): x is number => x !== undefined);
   return {
     catalogs,
     validated: catalogs ? 'well-formedness + XSD + schematron + terminology (official catalogs)' : 'well-formedness only (no catalogs)',
     harnessMs, rawMs, parts, simFull, simXsdOnly, simNoValidation,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    simulatorPeakRssMb: simulatorRss.length ? Math.max(...simulatorRss) : null,
   };
 }
