@@ -3,12 +3,11 @@
  * simulator/, so that support/ never imports the simulator: `Session.open({ startEmbedded: startEmbeddedSimulator })`.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunningSimulator } from '../simulator/server.ts';
 import type { FromSimulator, ToSimulator } from '../simulator/process.ts';
 import type { SimulatorSwitches } from '../simulator/switches.ts';
+import { readSimulatorTls } from '../simulator/tls-files.ts';
 import { UserError } from '../support/errors.ts';
 import type { EmbeddedTargetOptions, EmbeddedTargetStarter, RunTarget } from '../support/harness/target.ts';
 
@@ -18,16 +17,19 @@ export interface EmbeddedSimulatorTarget extends RunTarget {
   simulator: RunningSimulator;
 }
 
+/** Whether the simulator checks CDAs: catalogs given, and no SKIPPED line about CDA validation (switched off, or failed to load). */
+const validatesCdas = (catalogsDir: string | null, skipped: readonly string[]): boolean =>
+  !!catalogsDir && !skipped.some((l) => /CDA validation/i.test(l));
+
 /**
  * Starts the simulator on 127.0.0.1 (ephemeral port) with the run's test PKI, waits until its CDA validator has
  * loaded the catalogs (or knows it cannot), and says loudly which checks are off.
  */
 export async function startEmbeddedSimulator(o: EmbeddedTargetOptions): Promise<EmbeddedSimulatorTarget> {
-  const pem = (name: string) => readFileSync(join(o.pkiDir, name), 'utf8');
   // loaded on demand: a stage run or a parallel worker never needs the simulator's modules (fastify...)
   const { startSimulator } = await import('../simulator/server.ts');
   const simulator = await startSimulator({
-    tls: { keyPem: pem('server.key'), certPem: pem('server.pem'), caPem: pem('ca.pem') },
+    tls: readSimulatorTls(o.pkiDir),
     port: 0,
     catalogsDir: o.catalogsDir,
     audience: o.audience,
@@ -38,7 +40,7 @@ export async function startEmbeddedSimulator(o: EmbeddedTargetOptions): Promise<
   return {
     kind: 'embedded-simulator',
     baseUrl: simulator.url,
-    validatesCdas: !!o.catalogsDir && !simulator.skipped.some((l) => /CDA validation/i.test(l)),
+    validatesCdas: validatesCdas(o.catalogsDir, simulator.skipped),
     simulator,
     close: () => simulator.close(),
   };
@@ -116,7 +118,7 @@ export async function startSimulatorProcess(o: EmbeddedTargetOptions, more: { sw
   return {
     kind: 'embedded-simulator',
     baseUrl: ready.url,
-    validatesCdas: !!o.catalogsDir && !ready.skipped.some((l) => /CDA validation/i.test(l)),
+    validatesCdas: validatesCdas(o.catalogsDir, ready.skipped),
     pid: child.pid!,
     peakRssMb: () => peak,
     async close() {

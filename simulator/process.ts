@@ -13,8 +13,7 @@
  * the run still needs the simulator to delete what it published before it stops. It exits by itself when the run
  * that forked it disappears (the IPC channel closes).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readSimulatorTls } from './tls-files.ts';
 import type { SimulatorSwitches } from './switches.ts';
 
 export interface SimulatorProcessOptions {
@@ -49,10 +48,9 @@ export async function serveOverIpc(): Promise<void> {
   if (!start) { process.disconnect?.(); return; }
   let sim: Awaited<ReturnType<typeof import('./server.ts').startSimulator>>;
   try {
-    const pem = (name: string) => readFileSync(join(start.pkiDir, name), 'utf8');
     const { startSimulator } = await import('./server.ts');
     sim = await startSimulator({
-      tls: { keyPem: pem('server.key'), certPem: pem('server.pem'), caPem: pem('ca.pem') },
+      tls: readSimulatorTls(start.pkiDir),
       port: 0,
       catalogsDir: start.catalogsDir,
       audience: start.audience,

@@ -1,7 +1,7 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type Command } from '../command.ts';
 import { UserError } from '../../support/errors.ts';
+import { readSimulatorTls } from '../../simulator/tls-files.ts';
 import { DEFAULT_SWITCHES, SWITCH_DOCS, parseSwitch, type SimulatorSwitches } from '../../simulator/switches.ts';
 import { DEFAULT_AUDIENCE } from '../../support/gateway/claims.ts';
 
@@ -50,14 +50,6 @@ Examples:
   fse-harness simulator --pki .fse/pki --switch deleteAsync=true --switch replaceRequiresPriorValidation=true
 `;
 
-function readPem(dir: string, name: string): string {
-  const p = join(dir, name);
-  if (!existsSync(p)) {
-    throw new UserError('SIM_PKI', `Missing ${p}`, 'Create a test PKI with: fse-harness pki --out <DIR>, then pass --pki <DIR>');
-  }
-  return readFileSync(p, 'utf8');
-}
-
 const command: Command = {
   name: 'simulator',
   summary: 'Run the local CART + national gateway simulator (HTTPS mTLS)',
@@ -71,7 +63,7 @@ const command: Command = {
     const pki = flags.pki;
     if (typeof pki !== 'string') throw new UserError('SIM_ARGS', '--pki DIR is required', 'see: fse-harness simulator --help');
     const dir = resolve(pki);
-    const tls = { certPem: readPem(dir, 'server.pem'), keyPem: readPem(dir, 'server.key'), caPem: readPem(dir, 'ca.pem') };
+    const tls = readSimulatorTls(dir);
     const port = flags.port === undefined ? 0 : Number(flags.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError('SIM_ARGS', `--port must be 0..65535 (got ${String(flags.port)})`);
     const maxFileBytes = flags['max-file-bytes'] === undefined ? undefined : Number(flags['max-file-bytes']);

@@ -80,7 +80,7 @@ test('cannot start (no TLS material): one message, no process left behind', { ti
   try {
     await assert.rejects(
       startSimulatorProcess({ pkiDir: join(dir, 'missing'), catalogsDir: null, log: () => {} }),
-      /the simulator could not start: .*server\.key/,
+      /the simulator could not start: Missing .*server\.pem/,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
