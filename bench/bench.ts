@@ -29,7 +29,7 @@ import { buildTokens } from '../support/jwt/tokens.ts';
 import { parseArgs } from '../cli/command.ts';
 import { startSimulatorProcess, type SimulatorProcessTarget } from '../cli/target.ts';
 import type { SimulatorSwitches } from '../simulator/switches.ts';
-import { EVIDENCE_FILES, CUCUMBER_FILES, RUN_FILES } from '../support/evidence/runDir.ts';
+import { EVIDENCE_FILES, CUCUMBER_FILES, RUN_FILES, peakRssMb } from '../support/evidence/runDir.ts';
 
 const HELP = `npm run bench [-- OPTIONS]
 
@@ -241,7 +241,7 @@ async function phase(): Promise<PhaseFigures> {
     catalogs,
     validated: catalogs ? 'well-formedness + XSD + schematron + terminology (official catalogs)' : 'well-formedness only (no catalogs)',
     harnessMs, rawMs, parts, simFull, simXsdOnly, simNoValidation,
-    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    peakRssMb: peakRssMb(),
     simulatorPeakRssMb: simulatorRss.length ? Math.max(...simulatorRss) : null,
   };
 }

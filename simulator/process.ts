@@ -15,6 +15,7 @@
  */
 import { readSimulatorTls } from './tls-files.ts';
 import type { SimulatorSwitches } from './switches.ts';
+import { peakRssMb } from '../support/evidence/runDir.ts';
 
 export interface SimulatorProcessOptions {
   /** Test PKI folder: server.pem, server.key, ca.pem (read here: no key travels over the channel). */
@@ -22,8 +23,6 @@ export interface SimulatorProcessOptions {
   catalogsDir: string | null;
   audience?: string;
   switches?: Partial<SimulatorSwitches>;
-  /** Log each request on stderr. */
-  verbose?: boolean;
 }
 
 export type ToSimulator = { type: 'start'; options: SimulatorProcessOptions } | { type: 'close' };
@@ -31,8 +30,6 @@ export type FromSimulator =
   | { type: 'ready'; url: string; port: number; skipped: string[] }
   | { type: 'failed'; message: string; code?: string }
   | { type: 'closed'; peakRssMb: number };
-
-const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** The child's side. Resolves when the simulator has been closed (by the run, or because the run is gone). */
 export async function serveOverIpc(): Promise<void> {
@@ -55,7 +52,6 @@ export async function serveOverIpc(): Promise<void> {
       catalogsDir: start.catalogsDir,
       audience: start.audience,
       switches: start.switches,
-      log: start.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
     });
     await sim.validatorReady;
   } catch (e) {

@@ -12,7 +12,7 @@ import { CATALOG_TAG_NAMES, INFORMATIVE_ALLURE_LABEL, INFORMATIVE_LABEL, INFORMA
 import * as allure from 'allure-js-commons';
 import { vendorPdfKey, vendorPdfSkipReason } from '../support/harness/vendor-documents.ts';
 import { describeUndefinedSteps, undefinedSteps, type StepMatcher } from '../support/harness/step-suggest.ts';
-import { RUN_FILES } from '../support/evidence/runDir.ts';
+import { RUN_FILES, peakRssMb } from '../support/evidence/runDir.ts';
 import { startEmbeddedSimulator } from '../cli/target.ts';
 import type { HarnessWorld } from './world.ts';
 
@@ -49,7 +49,7 @@ BeforeAll(async function () {
 
 AfterAll(async function () {
   const s = currentSession();
-  if (s?.worker) s.records.recordWorkerRss(Math.round(process.resourceUsage().maxRSS / 1024));
+  if (s?.worker) s.records.recordWorkerRss(peakRssMb());
   if (s && ownSession) {
     // a parallel worker leaves the clean-up to its coordinator (cli/commands/run.ts), which deletes what every worker
     // published from the run's journal once all of them are done; a plain cucumber-js run cleans up itself

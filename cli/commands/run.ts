@@ -15,7 +15,7 @@ import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
 import { readLedgerCsv } from '../../support/evidence/ledger.ts';
-import { addRunFigures, addRunInfo, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../../support/evidence/runDir.ts';
+import { addRunFigures, addRunInfo, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES, peakRssMb } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
 import { maxNetworkFailures, MAX_NETWORK_FAILURES_ENV, stopExitCode, writeSignalStop } from '../../support/harness/circuit.ts';
@@ -237,7 +237,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       session.records.setTotalScenarios(plan.scenarios.length, { share: parallel > 1 });
       const result = await runCucumber(runConfiguration, { cwd: PROJECT_ROOT, stdout: process.stdout, stderr: process.stderr, env: cucumberEnv });
       success = result.success;
-      if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+      if (process.env.FSE_DEBUG_MEM) out(`debug: after runCucumber, peak RSS so far ${peakRssMb()} MB`);
       if (process.env.FSE_DEBUG_MEM && typeof (globalThis as { gc?: () => void }).gc === 'function') {
         (globalThis as { gc?: () => void }).gc!();
         const m = process.memoryUsage();
@@ -279,10 +279,10 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     out(`fse-harness: mail RT  ${finished.mail}`);
     out(`fse-harness: run directory ${relative(process.cwd(), session.runDir.dir)} (${formatSize(dirSize(session.runDir.dir))})`);
     const workersRss = session.records.readWorkersRss();
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    const coordinatorRssMb = peakRssMb();
     const simulatorRss = simulator?.peakRssMb();
-    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS: coordinator ${peakRssMb} MB${simulatorRss ? `, simulator ${simulatorRss} MB` : ''}${workersRss.length ? `, workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}${finished.reportPeakRssMb ? `, report renderer ${finished.reportPeakRssMb} MB` : ''}`);
-    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb, ...(simulatorRss ? { simulatorPeakRssMb: simulatorRss } : {}), workersPeakRssMb: workersRss, ...(finished.reportPeakRssMb ? { reportPeakRssMb: finished.reportPeakRssMb } : {}) });
+    out(`fse-harness: wall time ${wall.toFixed(1)} s, peak RSS: coordinator ${coordinatorRssMb} MB${simulatorRss ? `, simulator ${simulatorRss} MB` : ''}${workersRss.length ? `, workers ${workersRss.map((r) => `${r} MB`).join(', ')}` : ''}${finished.reportPeakRssMb ? `, report renderer ${finished.reportPeakRssMb} MB` : ''}`);
+    addRunFigures(session.runDir.dir, { wallSeconds: Number(wall.toFixed(1)), scenarios: scenarios.length, passed, failed, skipped, exchanges, peakRssMb: coordinatorRssMb, ...(simulatorRss ? { simulatorPeakRssMb: simulatorRss } : {}), workersPeakRssMb: workersRss, ...(finished.reportPeakRssMb ? { reportPeakRssMb: finished.reportPeakRssMb } : {}) });
     out(`scenarios: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
     if (keep !== undefined) {
       const pruned = pruneRuns(resolve(session.runDir.dir, '..', '..'), { keep });

@@ -179,6 +179,9 @@ function readText(p: string): string {
 }
 
 /** The run's own figures, added to run.json when the run ends (read by `npm run bench`, never by the evidence). */
+/** This process's peak resident memory so far, MB (the unit of every RSS figure in RunFigures). */
+export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
 export interface RunFigures {
   wallSeconds: number;
   scenarios: number;

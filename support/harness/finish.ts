@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Session } from './session.ts';
 import { readLedgerCsv } from '../evidence/ledger.ts';
-import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES } from '../evidence/runDir.ts';
+import { CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES, peakRssMb } from '../evidence/runDir.ts';
 import { writeSummary, type RunMeta } from '../evidence/summary.ts';
 import { writeDataJson } from '../evidence/dataJson.ts';
 import { writeManifest } from '../evidence/manifest.ts';
@@ -71,7 +71,7 @@ export function readRunMeta(cucumberDir: string): RunMeta | null {
 
 /** After the suite: summary.md and mail-rt.txt, data.json (national format, real responses only), manifest, zip, Allure report. */
 export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; mail: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
-  const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
+  const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${peakRssMb()} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
   const summary = writeRunSummary(s, meta).path;

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdtempSync, readlinkSync, realpathSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { createRunDir, resolveLatest, safeSegment, utcStamp } from '../../support/evidence/runDir.ts';
+import { createRunDir, peakRssMb, resolveLatest, safeSegment, utcStamp } from '../../support/evidence/runDir.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fse-rundir-test-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -35,5 +35,14 @@ describe('createRunDir', () => {
   it('keeps installation names to [A-Za-z0-9._-]', () => {
     assert.equal(safeSegment('../x y#z'), '__x_y_z');
     assert.equal(safeSegment(''), 'installation');
+  });
+});
+
+describe('peakRssMb', () => {
+  it('is this process\'s peak resident memory in whole MB, never below what is resident now', () => {
+    const now = Math.floor(process.memoryUsage().rss / 2 ** 20);
+    const peak = peakRssMb();
+    assert.ok(Number.isInteger(peak), String(peak));
+    assert.ok(peak >= now - 1, `peak ${peak} MB, resident now ${now} MB`);
   });
 });
