@@ -194,14 +194,23 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
     return send(reply, cartError(404, `No CART service for ${req.method} ${req.url.split('?')[0]}`, cartIdOf(reply)));
   });
 
+  /**
+   * The client certificate of a connection, read once per connection: `getPeerCertificate` builds the whole parsed
+   * certificate object at every call, and a keep-alive connection carries many requests with the same handshake.
+   */
+  const peerDers = new WeakMap<TLSSocket, Buffer | undefined>();
   const peerDer = (req: FastifyRequest): Buffer | undefined => {
     const s = req.raw.socket as TLSSocket;
+    if (peerDers.has(s)) return peerDers.get(s);
+    let der: Buffer | undefined;
     try {
       const c = typeof s.getPeerCertificate === 'function' ? s.getPeerCertificate(false) : undefined;
-      return c && c.raw ? c.raw : undefined;
+      der = c && c.raw ? c.raw : undefined;
     } catch {
-      return undefined;
+      der = undefined;
     }
+    peerDers.set(s, der);
+    return der;
   };
 
   const dispatcherPath = (url: string): string => url.split('?')[0]!.replace(/^\/gateway\/v[12]/, '/v1');

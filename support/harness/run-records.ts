@@ -4,7 +4,7 @@
  * data.json, summary), the number of planned scenarios, the workers' peak RSS. (What the run left on the gateway is the
  * replay of evidence/published.jsonl: support/harness/published.ts.)
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CUCUMBER_FILES, type RunDir } from '../evidence/runDir.ts';
 import type { ExchangeOutcome } from './exchange.ts';
@@ -32,6 +32,13 @@ export function summariseOutcome(o: ExchangeOutcome): OutcomeSummary {
   };
 }
 
+/** Newline-terminated lines in `b`, counted on the bytes (no decoding: JSON lines never hold a raw newline). */
+export function countLines(b: Uint8Array): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
 export class RunRecords {
@@ -40,6 +47,8 @@ export class RunRecords {
   readonly #shared: boolean;
   readonly #log: (line: string) => void;
   #recorded = 0;
+  #seenBytes = 0;
+  #seenLines = 0;
   #total = 0;
 
   constructor(runDir: RunDir, o: { shared: boolean; log: (line: string) => void }) {
@@ -55,11 +64,29 @@ export class RunRecords {
     const file = this.#file('scenarios');
     appendFileSync(file, `${JSON.stringify(r)}\n`);
     this.#recorded++;
-    const n = this.#shared ? readFileSync(file, 'utf8').split('\n').length - 1 : this.#recorded;
+    const n = this.#shared ? this.#linesInFile(file) : this.#recorded;
     const calls = r.outcomes.map((o) => `${o.method} → ${o.status ?? o.errorType} (X-Cart-id ${o.xCartId || '—'})`).join('; ');
     const mark = r.status === 'PASSED' ? (r.informative?.findings.length ? 'INFO' : 'ok  ') : r.status === 'SKIPPED' ? 'SKIP' : 'FAIL';
     const total = this.totalScenarios();
     this.#log(`[${n}${total ? `/${total}` : ''}] ${mark} ${r.name}${calls ? ` — ${calls}` : ''}${r.informative?.findings.length ? ` [informativo: ${r.informative.findings.length} differenze]` : ''}`);
+  }
+
+  /** Lines in the shared scenarios file: only what was appended since the last look is read (the file only grows). */
+  #linesInFile(file: string): number {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > this.#seenBytes) {
+        const fresh = Buffer.allocUnsafe(size - this.#seenBytes);
+        const got = readSync(fd, fresh, 0, fresh.length, this.#seenBytes);
+        const whole = fresh.lastIndexOf(10, got - 1) + 1; // a line another process is still writing is counted next time
+        this.#seenLines += countLines(fresh.subarray(0, whole));
+        this.#seenBytes += whole;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this.#seenLines;
   }
 
   /** Scenario records of the whole run (every worker appended to the same file). */

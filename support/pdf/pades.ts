@@ -134,16 +134,33 @@ export class PadesSigner extends Signer {
   }
 }
 
+/** Already-encoded DER in an asn1js tree (what asn1js calls when it encodes a child). */
+class EncodedDer {
+  readonly #der: ArrayBuffer;
+  constructor(der: Uint8Array) { this.#der = toArrayBuffer(der.slice()); }
+  /** asn1js's encoder contract: the bytes go to the writer when there is one, else they are returned. */
+  toBER(_sizeOnly?: boolean, writer?: { write(b: ArrayBuffer): void }): ArrayBuffer {
+    if (writer) { writer.write(this.#der); return new ArrayBuffer(0); }
+    return this.#der;
+  }
+}
+
 /**
- * A certificate whose ASN.1 structure is built once: pkijs re-parses the certificate's TBS from its DER every time a
- * SignedData is encoded (`Certificate.toSchema`), and the certificates are the largest part of the CMS. The structure
- * is the certificate's own DER parsed once, so the encoded bytes are the same.
+ * A certificate that encodes as its own DER: pkijs re-encodes every certificate of a SignedData from its ASN.1
+ * structure each time one is written (`Certificate.toSchema`), and the certificates are the largest part of the CMS.
+ * The bytes embedded are the very bytes the certificate was issued with (what a verifier checks the issuer's
+ * signature over), written as they are.
  */
 class OnceEncodedCertificate extends pkijs.Certificate {
-  #schema?: ReturnType<pkijs.Certificate['toSchema']>;
+  #encoded?: EncodedDer;
+  static fromDer(der: Uint8Array): OnceEncodedCertificate {
+    const c = OnceEncodedCertificate.fromBER(toArrayBuffer(der));
+    c.#encoded = new EncodedDer(der);
+    return c;
+  }
   override toSchema(encodeFlag = false): ReturnType<pkijs.Certificate['toSchema']> {
-    if (encodeFlag) return super.toSchema(true);
-    return (this.#schema ??= super.toSchema(false));
+    if (encodeFlag || !this.#encoded) return super.toSchema(encodeFlag);
+    return this.#encoded as unknown as ReturnType<pkijs.Certificate['toSchema']>;
   }
 }
 
@@ -156,10 +173,10 @@ function parsedSigner(certDer: Uint8Array, chainDer: Uint8Array[]): { cert: pkij
   const id = [certDer, ...chainDer].map((d) => sha256Hex(d)).join(':');
   let p = parsedSigners.get(id);
   if (!p) {
-    const cert = OnceEncodedCertificate.fromBER(toArrayBuffer(certDer));
+    const cert = OnceEncodedCertificate.fromDer(certDer);
     p = {
       cert,
-      chain: chainDer.map((d) => OnceEncodedCertificate.fromBER(toArrayBuffer(d))),
+      chain: chainDer.map((d) => OnceEncodedCertificate.fromDer(d)),
       signingCertificate: new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(cert, certDer)] }),
     };
     if (parsedSigners.size >= 16) parsedSigners.clear();
