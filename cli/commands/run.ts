@@ -30,6 +30,10 @@ import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
 import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 import { UnsyncedAllureWriter } from '../../support/report/allure-writer.ts';
+import { pathToFileURL } from 'node:url';
+
+/** allure-cucumberjs's formatter without the results the report would drop (steps/formatters/allure.ts). */
+const ALLURE_FORMATTER = pathToFileURL(resolve(PROJECT_ROOT, 'steps', 'formatters', 'allure.ts')).href;
 
 const HELP = `fse-harness run — run RT's accreditation suite and produce the report and the evidence bundle
 
@@ -223,7 +227,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
           ...rc.formats,
           files: {
             ...rc.formats.files,
-            [resolve(rd.cucumberDir, CUCUMBER_FILES.allureLog)]: 'allure-cucumberjs/reporter',
+            [resolve(rd.cucumberDir, CUCUMBER_FILES.allureLog)]: ALLURE_FORMATTER,
             [resolve(rd.cucumberDir, CUCUMBER_FILES.junit)]: 'junit',
             ...(intermediate ? { [resolve(rd.cucumberDir, CUCUMBER_FILES.html)]: 'html', [resolve(rd.cucumberDir, CUCUMBER_FILES.messages)]: 'message' } : {}),
           },

@@ -296,11 +296,23 @@ export async function renderAllureReport(a: RenderArgs): Promise<{ indexHtml: st
 /** Labels allure-cucumberjs adds to every scenario that tell an auditor nothing (English names, machine details). */
 const NOISE_LABELS = new Set(['language', 'framework', 'package', 'host', 'thread']);
 
+/** True for a label of NOISE_LABELS. */
+export function isNoiseLabel(l: { name: string }): boolean { return NOISE_LABELS.has(l.name); }
+
+/**
+ * An `Examples: …` CSV table attachment: allure-cucumberjs writes one per Examples block of the outline on every
+ * scenario of it (nine on each scenario here, eight of them about other document types); the scenario's own values
+ * are its parameters already.
+ */
+export function isExamplesTable(a: { name?: string; type?: string }): boolean {
+  return a.type === 'text/csv' && /^Examples(:|$)/.test(a.name ?? '');
+}
+
 /**
  * Removes the noise allure-cucumberjs writes on every scenario page, before the report is generated: the
- * `Examples: …` CSV attachments (one per Examples block of the outline, on every scenario of it — the scenario's own
- * values are its parameters already), the labels of NOISE_LABELS, and containers left without any fixture (the
- * harness's own hooks are not fixtures: steps/hooks.ts). Returns what it removed.
+ * `Examples: …` CSV attachments (isExamplesTable), the labels of NOISE_LABELS, and containers left without any fixture
+ * (the harness's own hooks are not fixtures: steps/hooks.ts). `fse-harness run` does not write the first two at all
+ * (steps/formatters/allure.ts); this also tidies results written otherwise. Returns what it removed.
  */
 export function tidyAllureResults(resultsDir: string): { attachments: number; labels: number; containers: number } {
   const removed = { attachments: 0, labels: 0, containers: 0 };
@@ -317,9 +329,9 @@ export function tidyAllureResults(resultsDir: string): { attachments: number; la
     if (!f.endsWith('-result.json')) continue;
     let r: { attachments?: { name?: string; type?: string; source?: string }[]; labels?: { name: string }[] };
     try { r = JSON.parse(readFileSync(file, 'utf8')); } catch { continue; }
-    const examples = (r.attachments ?? []).filter((a) => a.type === 'text/csv' && /^Examples(:|$)/.test(a.name ?? ''));
+    const examples = (r.attachments ?? []).filter(isExamplesTable);
     for (const a of examples) if (a.source) rmSync(join(resultsDir, a.source), { force: true });
-    const labels = (r.labels ?? []).filter((l) => !NOISE_LABELS.has(l.name));
+    const labels = (r.labels ?? []).filter((l) => !isNoiseLabel(l));
     if (examples.length === 0 && labels.length === (r.labels ?? []).length) continue;
     removed.attachments += examples.length;
     removed.labels += (r.labels ?? []).length - labels.length;
