@@ -2,6 +2,7 @@ import { join, resolve, relative } from 'node:path';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
@@ -30,7 +31,6 @@ import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
 import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 import { UnsyncedAllureWriter } from '../../support/report/allure-writer.ts';
-import { pathToFileURL } from 'node:url';
 
 /** allure-cucumberjs's formatter without the results the report would drop (steps/formatters/allure.ts). */
 const ALLURE_FORMATTER = pathToFileURL(resolve(PROJECT_ROOT, 'steps', 'formatters', 'allure.ts')).href;
