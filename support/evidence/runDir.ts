@@ -178,10 +178,10 @@ function readText(p: string): string {
   return readFileSync(p, 'utf8');
 }
 
-/** The run's own figures, added to run.json when the run ends (read by `npm run bench`, never by the evidence). */
 /** This process's peak resident memory so far, MB (the unit of every RSS figure in RunFigures). */
 export const peakRssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 
+/** The run's own figures, added to run.json when the run ends (read by `npm run bench`, never by the evidence). */
 export interface RunFigures {
   wallSeconds: number;
   scenarios: number;
