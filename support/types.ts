@@ -66,7 +66,7 @@ export interface Profile {
   operatorCf: string;
   /** Defaults to 2.16.840.1.113883.2.9.2.90.4.5.<codRep> */
   identificativoRep?: string;
-  /** Defaults to 2.16.840.1.113883.2.9.2.90.4.3.<partitaIva> style value */
+  /** Defaults to 2.16.840.1.113883.2.9.2.90.4.3.<partitaIva without leading zeros> (an OID arc has none) */
   identificativoSottomissione?: string;
   /** TipDominio / classCode used in the certificate CN, e.g. REF */
   tipDominio?: string;

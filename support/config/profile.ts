@@ -13,7 +13,7 @@ import { UserError } from '../errors.ts';
 import { isValidCf, cfCheckChar } from '../cf.ts';
 import type { CertificateSource, Profile } from '../types.ts';
 import { DEFAULT_AUDIENCE } from '../gateway/claims.ts';
-import { RT_REPOSITORY_ROOT, RT_SUBMISSION_ROOT } from '../gateway/oids.ts';
+import { RT_REPOSITORY_ROOT, RT_SUBMISSION_ROOT, oidArc } from '../gateway/oids.ts';
 import { normaliseBaseUrl } from './baseUrl.ts';
 
 export interface LoadedProfile {
@@ -202,7 +202,7 @@ export function profileDefaults(p: Profile): Required<Pick<Profile, 'identificat
   const own = p.baseUrl !== undefined ? normaliseBaseUrl(p.baseUrl) : undefined;
   return {
     identificativoRep: p.identificativoRep ?? `${RT_REPOSITORY_ROOT}.${p.codRep}`,
-    identificativoSottomissione: p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${p.provider.partitaIva}`,
+    identificativoSottomissione: p.identificativoSottomissione ?? `${RT_SUBMISSION_ROOT}.${oidArc(p.provider.partitaIva)}`,
     aud: p.aud ?? DEFAULT_AUDIENCE,
     // a missing trailing slash is added silently (validateProfile refused every other deviation)
     baseUrl: own?.ok ? own.url : (p.baseUrl ?? (p.target === 'stage' ? RT_STAGE_BASE_URL : '')),

@@ -23,5 +23,15 @@ export const RT_REGION_ROOT = '2.16.840.1.113883.2.9.2.90';
 export const RT_DOC_ID_ROOT = `${RT_REGION_ROOT}.4.4`;
 /** Root of Toscana repository ids (`identificativoRep` = `<root>.<CODREP>`). */
 export const RT_REPOSITORY_ROOT = `${RT_REGION_ROOT}.4.5`;
-/** Root of Toscana submission-set ids (`identificativoSottomissione` = `<root>.<P.IVA>…`). */
+/** Root of Toscana submission-set ids (`identificativoSottomissione` = `<root>.<P.IVA as an arc>…`, see `oidArc`). */
 export const RT_SUBMISSION_ROOT = `${RT_REGION_ROOT}.4.3`;
+
+/**
+ * A code made of digits as an OID arc: an arc has no leading zeros (ISO/IEC 9834-1 §6.2.1; the region code 090 is `90`
+ * above for the same reason). A partita IVA is eleven digits, so two of them stay distinct: 07654321012 → 7654321012.
+ * `identificativoSottomissione` becomes XDSSubmissionSet.uniqueId in INI, which must be an OID (gateway-spec §3.1).
+ */
+export function oidArc(digits: string): string {
+  if (!/^\d+$/.test(digits)) throw new Error(`oidArc: "${digits}" is not made of digits`);
+  return digits.replace(/^0+(?=\d)/, '');
+}

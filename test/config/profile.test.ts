@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfile, validateProfile, profileDefaults, RT_STAGE_BASE_URL } from '../../support/config/profile.ts';
 import { DEFAULT_AUDIENCE as DEFAULT_AUD } from '../../support/gateway/claims.ts';
+import { oidArc } from '../../support/gateway/oids.ts';
 import { UserError } from '../../support/errors.ts';
 import { DOC_TYPES } from '../../support/types.ts';
 import type { Profile } from '../../support/types.ts';
@@ -44,7 +45,9 @@ test('loadProfile applies defaults', () => {
   assert.ok(path.endsWith('profile.example.json'));
   assert.ok(baseDir.endsWith('testdata'));
   assert.equal(profile.identificativoRep, '2.16.840.1.113883.2.9.2.90.4.5.999');
-  assert.equal(profile.identificativoSottomissione, `2.16.840.1.113883.2.9.2.90.4.3.${profile.provider.partitaIva}`);
+  // the example's partita IVA 07654321012 as an OID arc: no leading zero
+  assert.equal(profile.provider.partitaIva, '07654321012');
+  assert.equal(profile.identificativoSottomissione, '2.16.840.1.113883.2.9.2.90.4.3.7654321012');
   assert.equal(profile.aud, DEFAULT_AUD);
   assert.equal(profile.baseUrl, undefined, 'simulator: the runtime decides');
 });
@@ -198,4 +201,19 @@ test('proxy, strictCn, maxNetworkFailures: validated with readable messages', ()
   invalid({ ...example(), proxy: 'socks5://proxy.example:1080' }, /proxy: expected an HTTP proxy URL/);
   invalid({ ...example(), maxNetworkFailures: 0 }, /maxNetworkFailures: expected a whole number from 1 to 1000/);
   invalid({ ...example(), strictCn: 'yes' }, /strictCn: expected true to refuse/);
+});
+
+test('OIDs: an arc has no leading zero — oidArc, the default identificativoSottomissione, and the profile\'s own values', () => {
+  assert.equal(oidArc('07654321012'), '7654321012');
+  assert.equal(oidArc('00000000001'), '1');
+  assert.equal(oidArc('0'), '0');
+  assert.equal(oidArc('12345678901'), '12345678901');
+  assert.throws(() => oidArc('12a'), /not made of digits/);
+  const d = profileDefaults(validateProfile({ ...example(), provider: { name: 'n', partitaIva: '01386030488', istat: '048017' } }));
+  assert.equal(d.identificativoSottomissione, '2.16.840.1.113883.2.9.2.90.4.3.1386030488');
+  for (const field of ['identificativoSottomissione', 'identificativoRep']) {
+    invalid({ ...example(), [field]: '2.16.840.1.113883.2.9.2.90.4.3.01386030488' }, new RegExp(`${field}`), /no arc with a leading zero/);
+    invalid({ ...example(), [field]: '2.16.840.1.113883.2.9.2.090.4.3.1' }, new RegExp(`${field}`));
+    assert.doesNotThrow(() => validateProfile({ ...example(), [field]: '2.16.840.1.113883.2.9.2.90.0.3.10' }), 'a 0 arc on its own is fine');
+  }
 });
