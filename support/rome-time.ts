@@ -51,3 +51,20 @@ export function romeDateTime(d: Date | string): string {
   return `${ts.slice(6, 8)}/${ts.slice(4, 6)}/${ts.slice(0, 4)} ${ts.slice(8, 10)}:${ts.slice(10, 12)}:${ts.slice(12, 14)}`
     + ` (UTC${ts.slice(14, 17)}:${ts.slice(17, 19)})`;
 }
+
+/**
+ * An HL7 TS (`yyyy[MM[dd[HH[mm[ss[.S…]]]]]][±ZZZZ]`) as the body's 14-digit `yyyyMMddHHmmss` in Europe/Rome local time:
+ * with an offset the instant is converted; without one the time is already local and only padded (a date alone is
+ * midnight). Null when the value is not an HL7 TS.
+ */
+export function dtmFromHl7Ts(ts: string): string | null {
+  const m = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?([+-])?(\d{2})?(\d{2})?$/.exec(ts.trim());
+  if (!m) return null;
+  const [, y, mo = '01', d = '01', h = '00', mi = '00', s = '00', sign, oh, om] = m;
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  if (!sign) return `${y}${mo}${d}${h}${mi}${s}`;
+  if (oh === undefined || om === undefined) return null;
+  const offsetMin = (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om));
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)) - offsetMin * 60_000;
+  return formatDtm(new Date(utc));
+}

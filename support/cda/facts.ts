@@ -123,3 +123,57 @@ function utf8Fields(f: CdaFacts): CdaFacts {
   f.patientIds = f.patientIds.map((p) => ({ root: fromLatin1(p.root), extension: fromLatin1(p.extension) }));
   return f;
 }
+
+/** The time of the service a CDA documents, as written in its header (HL7 TS values). */
+export interface ServiceTimes {
+  /** `low`, or the single `value`. */
+  start: string;
+  /** `high`, else the start. */
+  stop: string;
+  /** Where it was read. */
+  from: 'documentationOf/serviceEvent' | 'componentOf/encompassingEncounter' | 'ClinicalDocument/effectiveTime';
+}
+
+/**
+ * When the documented service took place: the first `documentationOf/serviceEvent/effectiveTime`, else
+ * `componentOf/encompassingEncounter/effectiveTime`, else the document's own `effectiveTime` (`value`, or `low`/`high`).
+ * This is what the body's `dataInizioPrestazione` / `dataFinePrestazione` carry to INI as the XDS entry's
+ * serviceStartTime / serviceStopTime (gateway-spec §3.1, ITI TF-3 4.2.3.2.19–20). Null when the header has none.
+ */
+export function readServiceTimes(xml: Uint8Array | string): ServiceTimes | null {
+  const text = typeof xml === 'string' ? xml : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).toString('latin1');
+  const found: Partial<Record<ServiceTimes['from'], { value?: string; low?: string; high?: string }>> = {};
+  const where = (path: readonly string[], depth: number): ServiceTimes['from'] | null => {
+    if (depth === 1) return 'ClinicalDocument/effectiveTime';
+    if (depth === 3 && path[1] === 'documentationOf' && path[2] === 'serviceEvent') return 'documentationOf/serviceEvent';
+    if (depth === 3 && path[1] === 'componentOf' && path[2] === 'encompassingEncounter') return 'componentOf/encompassingEncounter';
+    return null;
+  };
+  scanTags(text, (e) => {
+    if (e.depth === 0) return e.name === 'ClinicalDocument' ? undefined : false;
+    if (e.depth === 1 && e.name === 'component') return false; // the body
+    if (e.name === 'effectiveTime') {
+      const from = where(e.path, e.depth);
+      if (from && !found[from]) {
+        const v = parseAttrs(text.slice(e.start, e.tagEnd))['value'];
+        found[from] = v ? { value: v } : {};
+      }
+      return;
+    }
+    if ((e.name === 'low' || e.name === 'high') && e.depth >= 2 && e.path[e.depth - 1] === 'effectiveTime') {
+      const from = where(e.path, e.depth - 1);
+      const slot = from ? found[from] : undefined;
+      if (slot && slot[e.name] === undefined) {
+        const v = parseAttrs(text.slice(e.start, e.tagEnd))['value'];
+        if (v) slot[e.name] = v;
+      }
+    }
+    return;
+  });
+  for (const from of ['documentationOf/serviceEvent', 'componentOf/encompassingEncounter', 'ClinicalDocument/effectiveTime'] as const) {
+    const t = found[from];
+    const start = t?.low ?? t?.value;
+    if (start) return { start, stop: t?.high ?? t?.value ?? start, from };
+  }
+  return null;
+}

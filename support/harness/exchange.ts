@@ -8,7 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { LedgerRow, Method, Profile } from '../types.ts';
 import { buildTokens, type BuiltTokens } from '../jwt/tokens.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
-import { buildBody, editBody, type RequestBody } from '../request/body.ts';
+import { buildBody, editBody, serviceTimesOf, type RequestBody } from '../request/body.ts';
 import { buildMultipart } from '../request/multipart.ts';
 import { encodePathId, resourceHl7Type } from '../gateway/ids.ts';
 import { attachmentHash } from '../gateway/claims.ts';
@@ -148,7 +148,7 @@ export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Pr
     method: spec.method, profile, docType: doc.docType,
     identificativoDoc: doc.identificativoDoc, mode: doc.mode,
     submissionSuffix: `${ctx.runId.replace(/[^0-9]/g, '')}.${seq}`,
-    serviceStart: at,
+    ...serviceTimesOf(doc.cda, at),
   });
   if (body && tw.body) body = editBody(body, tw.body);
 

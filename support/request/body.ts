@@ -1,7 +1,8 @@
 import type { DocType, InjectionMode, Method, Profile } from '../types.ts';
 import { docTypeInfo } from '../doctypes.ts';
 import { profileDefaults } from '../config/profile.ts';
-import { formatDtm } from '../rome-time.ts';
+import { dtmFromHl7Ts, formatDtm } from '../rome-time.ts';
+import { readServiceTimes } from '../cda/facts.ts';
 
 /**
  * Metadata of one request, as the harness builds it (fields: national guide "Interfacce REST Gateway", body field
@@ -24,9 +25,29 @@ export interface BodyInput {
   /** submission-set unique suffix, to keep identificativoSottomissione unique per call */
   submissionSuffix?: string;
   mode?: InjectionMode;
-  serviceStart: Date;
-  serviceEnd?: Date;
+  /** dataInizioPrestazione: an instant, or already the body's 14-digit `yyyyMMddHHmmss` (see `serviceTimesOf`). */
+  serviceStart: Date | string;
+  /** dataFinePrestazione; the start when absent. */
+  serviceEnd?: Date | string;
   attiCliniciRegoleAccesso?: string[];
+}
+
+const dtm = (d: Date | string): string => (typeof d === 'string' ? d : formatDtm(d));
+
+/**
+ * The body's service dates for a document: the time of the service its CDA documents (`readServiceTimes`), in the
+ * body's format; `at` (the call) when the CDA has none or it cannot be read (a negative case's broken CDA).
+ */
+export function serviceTimesOf(cda: Uint8Array | null | undefined, at: Date): { serviceStart: Date | string; serviceEnd: Date | string } {
+  let t: ReturnType<typeof readServiceTimes> = null;
+  try {
+    t = cda ? readServiceTimes(cda) : null;
+  } catch {
+    t = null;
+  }
+  const start = t ? dtmFromHl7Ts(t.start) : null;
+  const stop = t ? dtmFromHl7Ts(t.stop) : null;
+  return start ? { serviceStart: start, serviceEnd: stop ?? start } : { serviceStart: at, serviceEnd: at };
 }
 
 /** Body for validate-and-create / replace (multipart `requestBody`) and update-metadata (raw JSON). Delete has none. */
@@ -46,8 +67,8 @@ export function buildBody(i: BodyInput): RequestBody | null {
     ...(publication ? { identificativoDoc: i.identificativoDoc, identificativoRep: defaults.identificativoRep } : {}),
     tipoDocumentoLivAlto: info.classCode,
     assettoOrganizzativo: p.assettoOrganizzativo,
-    dataInizioPrestazione: formatDtm(i.serviceStart),
-    dataFinePrestazione: formatDtm(i.serviceEnd ?? i.serviceStart),
+    dataInizioPrestazione: dtm(i.serviceStart),
+    dataFinePrestazione: dtm(i.serviceEnd ?? i.serviceStart),
     tipoAttivitaClinica: info.tipoAttivitaClinica,
     identificativoSottomissione: sottomissione,
     administrativeRequest: administrativeRequestFor(p),
