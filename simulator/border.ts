@@ -6,8 +6,9 @@
  *  2. each token: JWS RS256/384/512 verified with x5c[0]; x5c[0] issued by the configured CA and valid now; a
  *     `exp`/`iat` window with skew; `aud` equal to the configured audience → else 401 TokenAuthenticationFailed;
  *  3. `iss` = `auth:<CN>` (bearer) / `integrity:<CN>` (signature), a signature certificate (CN `Sn#…`, or the TLS
- *     client certificate itself in RT single-certificate mode), the two tokens consistent (same CN, sub, aud)
- *     → else 403 AuthorizationContentDeny;
+ *     client certificate itself in RT single-certificate mode) → else 403 AuthorizationContentDeny. The two tokens
+ *     are compared with each other (same CN, sub, aud) only with the switch `tokensMustMatch`: gateway-impl.md §7
+ *     lists `iss` ↔ CN alone and gateway-spec.md A9 leaves shared sub/aud "not stated";
  *  4. the content against the OpenAPI (`borderContent`, below) → else 400 InvalidRequestContent.
  * Bodies: `{type, title, status, detail, govway_id}` (no traceID), application/problem+json.
  */
@@ -143,9 +144,12 @@ export class Border {
     for (const [label, t] of [['Authorization bearer', bearer], ['FSE-JWT-Signature', signature]] as const) {
       if (!t.signatureCertificate) return deny(`${label}: x5c[0] CN=${t.cn} is not a signature certificate (Sn#…)`);
     }
-    if (bearer.cn !== signature.cn) return deny('the two tokens are signed by different certificates (CN differs)');
-    if (bearer.payload.sub !== signature.payload.sub) return deny('sub differs between the two tokens');
-    if (bearer.payload.aud !== signature.payload.aud) return deny('aud differs between the two tokens');
+    // Not a documented GovWay rule (gateway-impl.md §7: only iss ↔ CN; gateway-spec.md A9: "not stated"): opt-in.
+    if (this.cfg.switches.tokensMustMatch) {
+      if (bearer.cn !== signature.cn) return deny('the two tokens are signed by different certificates (CN differs)');
+      if (bearer.payload.sub !== signature.payload.sub) return deny('sub differs between the two tokens');
+      if (bearer.payload.aud !== signature.payload.aud) return deny('aud differs between the two tokens');
+    }
     return { ok: true, cn: signature.cn, bearerPayload: bearer.payload, signaturePayload: signature.payload };
   }
 

@@ -23,7 +23,7 @@ import { TextDecoder } from 'node:util';
 import { docTypeOfLoinc } from '../support/doctypes.ts';
 import { errorAnswer, jsonAnswer, newTraceIds, passthroughAnswer, type HttpAnswer } from './answers.ts';
 import { viewCda, wiiFromCda, wiiFromIdDoc } from './jwtcda.ts';
-import type { CdaValidatorStage } from './validator.ts';
+import { truncateWarning, type CdaValidatorStage } from './validator.ts';
 import type { Registry } from './registry.ts';
 import type { SimulatorSwitches } from './switches.ts';
 
@@ -56,6 +56,15 @@ type Prefix = (typeof PREFIXES)[number];
 
 /** The id the accreditation hooks never look up (`AccreditamentoSimulationSRV#runSimulation`). */
 const TRIAL_ID = 'TRIAL_ID_SKIP_ACCREDITATIONCHECK';
+
+type SuccessDto = 'PublicationResDTO' | 'ResponseWifDTO' | 'ValidationResDTO';
+
+/** Field order after `traceID, spanID` of each success DTO (declaration order in `dto/response/*.java`). */
+const SUCCESS_FIELDS: Record<SuccessDto, readonly ('warning' | 'workflowInstanceId')[]> = {
+  PublicationResDTO: ['warning', 'workflowInstanceId'],
+  ResponseWifDTO: ['warning', 'workflowInstanceId'],
+  ValidationResDTO: ['workflowInstanceId', 'warning'],
+};
 
 /**
  * The text of an extracted CDA. ATTACHMENT: `PDFUtility#detectCharsetAndExtract` — a StAX reader detects the
@@ -148,12 +157,20 @@ export class Dispatcher {
     return a;
   }
 
-  /** `{traceID, spanID, warning?, workflowInstanceId}`; `warning` kept even when "" if `keepEmptyWarning` (RP4). */
-  private success(status: number, wii: string, warning?: string, keepEmptyWarning = false): HttpAnswer {
+  /**
+   * A success body in the field order of its response DTO (`ResponseDTO` fields first, then the subclass's, as
+   * Jackson writes them): `{traceID, spanID, warning?, workflowInstanceId}` for PublicationResDTO (E2–E5) and
+   * ResponseWifDTO (E6–E8), `{traceID, spanID, workflowInstanceId, warning?}` for ValidationResDTO (E1)
+   * (gateway-impl.md §3.3). `warning` kept even when "" if `keepEmptyWarning` (RP4).
+   */
+  private success(dto: SuccessDto, status: number, wii: string, warning?: string, keepEmptyWarning = false): HttpAnswer {
     const ids = newTraceIds(this.sw.traceIdHex);
     const body: Record<string, unknown> = { traceID: ids.traceID, spanID: ids.spanID };
-    if (warning !== undefined && (warning !== '' || keepEmptyWarning)) body.warning = warning;
-    body.workflowInstanceId = wii;
+    const withWarning = warning !== undefined && (warning !== '' || keepEmptyWarning);
+    for (const k of SUCCESS_FIELDS[dto]) {
+      if (k === 'workflowInstanceId') body.workflowInstanceId = wii;
+      else if (withWarning) body.warning = warning;
+    }
     return jsonAnswer(status, body);
   }
 
@@ -187,9 +204,23 @@ export class Dispatcher {
 
   /**
    * Steps shared by the multipart operations after the body checks: file (F-01, F-02), accreditation hooks (AC-01…
-   * AC-04), PAdES (F-03…F-05), extraction (F-06…F-08), JWT ↔ CDA (X-01…X-05), correlation (X-06, X-07).
+   * AC-04), PAdES (F-03…F-05), extraction (F-06…F-08), JWT ↔ CDA (X-01…X-05), correlation (X-06, X-07). This is the
+   * order of `publicationAndReplaceValidation` (E2–E5), where the JWT ↔ CDA checks run before any wii exists.
    */
   private async cdaStages(payload: JwtPayload, body: ParsedBody, file: Buffer, o: { hookId?: string | null; replace: boolean; pades: boolean; correlation: boolean }): Promise<CdaStageResult> {
+    const r = await this.extractionStages(payload, body, file, o);
+    this.crossChecks(r, o.correlation);
+    return r;
+  }
+
+  /** JWT ↔ CDA (X-01…X-05), then the correlation (X-06, X-07) when the operation runs it. */
+  private crossChecks(r: CdaStageResult, correlation: boolean): void {
+    checkJwtVsCda(r.view, r.payload.resource_hl7_type, r.payload.person_id, this.sw.allowSpecialFiscalCode);
+    if (correlation && this.sw.correlationCheck) checkCorrelation(r.payload.resource_hl7_type, r.body.tipoDocumentoLivAlto);
+  }
+
+  /** `cdaStages` up to the extracted CDA (E1 computes its wii between this and `crossChecks`). */
+  private async extractionStages(payload: JwtPayload, body: ParsedBody, file: Buffer, o: { hookId?: string | null; replace: boolean; pades: boolean }): Promise<CdaStageResult> {
     if (file.length === 0) throw appError('EMPTY_FILE_ERROR', 'File vuoto.', INSTANCE.EMPTY_FILE);
     if (!(file.length > 4 && file.subarray(0, 4).toString('latin1') === '%PDF')) {
       throw appError('DOCUMENT_TYPE_ERROR', 'Il documento non è pdf.', INSTANCE.NON_PDF_FILE);
@@ -224,8 +255,6 @@ export class Dispatcher {
     if (!extracted.cda || !extracted.mode) throw appError('MINING_CDA_ERROR', 'Error while extracting CDA from PDF document', INSTANCE.CDA_EXTRACTION);
     const cda = decodeCda(extracted.cda, extracted.mode);
     const view = viewCda(cda);
-    checkJwtVsCda(view, payload.resource_hl7_type, payload.person_id, this.sw.allowSpecialFiscalCode);
-    if (o.correlation && this.sw.correlationCheck) checkCorrelation(payload.resource_hl7_type, body.tipoDocumentoLivAlto);
     return { payload, body, file, cda, cdaBytes: extracted.cda, view, prefix, hookWii };
   }
 
@@ -304,7 +333,9 @@ export class Dispatcher {
       r = await this.cdaStages(payload, body, mp.file, { hookId: kind === 'create' ? body.identificativoDoc : pathId, replace: kind === 'replace', pades: true, correlation: true });
       wii = wiiFromCda(r.view);
       if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
-      warning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
+      const vWarning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
+      // E3/E5 answer the validator's warning alone, cut at ≥ 200000 (`PublicationCTL` L627-630 / L714-717, VAL-04).
+      warning = vWarning === undefined ? undefined : truncateWarning(vWarning);
       this.d.registry.recordValidation(r.cda, wii);
     } catch (e) {
       const special = this.specialAnswer(e);
@@ -330,7 +361,7 @@ export class Dispatcher {
       if (e instanceof AppError) return this.err(e, 'P');
       throw e;
     }
-    return this.success(202, wii!, warning);
+    return this.success('PublicationResDTO', 202, wii!, warning);
   }
 
   // ---------------------------------------------------------------- national two-step replace E4 (§6.2)
@@ -365,7 +396,7 @@ export class Dispatcher {
       return this.iniNotFound('references');
     }
     // `warning` is always in the answer: "" with `mode`, the extraction warning without (`replace` L270-277).
-    return this.success(202, wii, r.body.mode == null ? EXTRACT_WARNING : '', true);
+    return this.success('PublicationResDTO', 202, wii, r.body.mode == null ? EXTRACT_WARNING : '', true);
   }
 
   // ---------------------------------------------------------------- metadata update (§7)
@@ -398,7 +429,7 @@ export class Dispatcher {
       return this.err(appError('EDS_EXCEPTION', 'Document cannot be found on the Server FHIR', '/msg/eds-document-missing', 404), 'P');
     }
     this.d.registry.update(pathId, this.metadataOf(body), wii, this.sw.updateAsync);
-    return this.sw.updateAsync ? this.success(202, wii, ASYNC_WARNING) : this.success(200, wii);
+    return this.sw.updateAsync ? this.success('ResponseWifDTO', 202, wii, ASYNC_WARNING) : this.success('ResponseWifDTO', 200, wii);
   }
 
   // ---------------------------------------------------------------- delete (§8)
@@ -423,10 +454,15 @@ export class Dispatcher {
       return passthroughAnswer(500, { type: '/msg/mocked-service', title: "Mock enabled, this exception won't stop continuing to process the request.", detail: '{INI Error Message: Invalid region ip, EDS Error Message: }', status: 500, instance: '/msg/mocked-service' }, this.sw.traceIdHex);
     }
     this.d.registry.delete(pathId, wii, this.sw.deleteAsync);
-    return this.sw.deleteAsync ? this.success(202, wii, ASYNC_WARNING) : this.success(200, wii);
+    return this.sw.deleteAsync ? this.success('ResponseWifDTO', 202, wii, ASYNC_WARNING) : this.success('ResponseWifDTO', 200, wii);
   }
 
   // ---------------------------------------------------------------- E1 validation (national v1 only)
+  /**
+   * `ValidationCTL.validate`: unlike E2–E5, the wii is computed from the CDA (step j) BEFORE the JWT ↔ CDA checks
+   * (step k), so their errors carry the computed wii, and a CDA without `<id>` fails with WORKFLOW_ID_ERROR before
+   * X-03 can (gateway-impl.md §2.1, E1 column; UNKNOWN_WORKFLOW_ID only for failures before step j).
+   */
   private async validation(i: DispatchInput): Promise<HttpAnswer> {
     const mp = i.multipart!;
     let wii: string | undefined;
@@ -435,16 +471,20 @@ export class Dispatcher {
       const body = parseRequestBody(mp.requestBody, 'ValidationCDAReqDTO');
       if (body === null) throw uncaught(`Cannot invoke "${DTO_PACKAGE}ValidationCDAReqDTO.getActivity()" because "jsonObj" is null`);
       if (body.activity == null) throw appError('MANDATORY_ELEMENT_ERROR', 'Il campo activity deve essere valorizzato.', INSTANCE.MISSING_FIELD);
-      const r = await this.cdaStages(payload, body, mp.file, { replace: false, pades: false, correlation: false });
+      const r = await this.extractionStages(payload, body, mp.file, { replace: false, pades: false });
+      // Step i: a signed PDF only adds SIGN_WARN on E1.
       const pades = await (await loadPdfInspect()).checkPades(mp.file);
       const signed = pades.ok || pades.detail !== 'Il pdf non risulta firmato';
-      wii = wiiFromCda(r.view);
+      wii = wiiFromCda(r.view); // step j
+      this.crossChecks(r, false); // step k (no correlation on E1)
       if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
       const vWarning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
       if (body.activity === 'VALIDATION') this.d.registry.recordValidation(r.cda, wii);
+      // SIGN_WARN + the validator's warning, wrapped when `mode` is absent; the cut at ≥ 200000 applies to the whole
+      // assembled text, after the wrapper (`ValidationCTL.validate`; gateway-impl.md §2.1 and §6).
       let warning = `${signed ? SIGN_WARN : ''}${vWarning ?? ''}`;
       if (body.mode == null) warning = `[${warning}[WARNING_EXTRACT]${EXTRACT_WARNING}]`;
-      return this.success(body.activity === 'VALIDATION' ? 201 : 200, wii, warning === '' ? undefined : warning);
+      return this.success('ValidationResDTO', body.activity === 'VALIDATION' ? 201 : 200, wii, warning === '' ? undefined : truncateWarning(warning));
     } catch (e) {
       if (e instanceof AppError && e.fixedStatus === undefined) return this.err(e, 'V', { wii });
       throw e;

@@ -8,10 +8,17 @@
 export interface SimulatorSwitches {
   /**
    * GovWay border layer (simulator/border.ts): both tokens required, RS256/384/512 signature verified against x5c[0],
-   * x5c[0] chained to the configured CA and a *signature* certificate, exp/iat window, aud, iss ↔ CN, tokens consistent.
+   * x5c[0] chained to the configured CA and a *signature* certificate, exp/iat window, aud, iss ↔ CN.
    * Off = the dispatcher receives the requests directly (then MISSING_TOKEN & co. become reachable).
    */
   border: boolean;
+  /**
+   * The border also compares the two tokens with each other: 403 AuthorizationContentDeny when they are signed by
+   * certificates with different CNs, or differ in `sub` or `aud`. Off by default: no reference states such a rule
+   * (gateway-impl.md §7 lists only `iss` ↔ the certificate CN, checked per token; gateway-spec.md A9: whether both
+   * tokens must share `sub`/`aud` is "not stated"). Each token's `aud` is checked against the audience anyway (401).
+   */
+  tokensMustMatch: boolean;
   /** Allowed clock skew, seconds, for `exp` / `iat` at the border. */
   clockSkewSeconds: number;
   /** Maximum accepted token lifetime `exp - iat`, seconds (0 = no limit). The guide publishes none. */
@@ -99,6 +106,7 @@ export interface SimulatorSwitches {
 
 export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
   border: true,
+  tokensMustMatch: false,
   clockSkewSeconds: 60,
   maxTokenLifetimeSeconds: 0,
   allowSingleCertificate: true,
@@ -128,6 +136,7 @@ export const DEFAULT_SWITCHES: Readonly<SimulatorSwitches> = Object.freeze({
 /** One line per switch for `--help` and the README. */
 export const SWITCH_DOCS: Record<keyof SimulatorSwitches, string> = {
   border: 'GovWay border checks (token presence, JWS/x5c/CA, exp/iat, aud, iss↔CN)',
+  tokensMustMatch: 'border refuses (403) two tokens that differ in signing CN, sub or aud (no reference states it; off)',
   clockSkewSeconds: 'clock skew tolerated on exp/iat, seconds',
   maxTokenLifetimeSeconds: 'max exp-iat, seconds (0 = unlimited)',
   allowSingleCertificate: 'accept the TLS client certificate as JWT signer (RT single-certificate mode)',

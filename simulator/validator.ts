@@ -15,14 +15,19 @@ export interface CdaValidatorStage {
   ready: Promise<void>;
   /** "checks off" sentences (no catalogs, no schematron for a templateId...). Live array. */
   skipped: string[];
-  /** Returns the warning (or undefined); throws AppError on SYNTAX/VOCABULARY/SEMANTIC errors. */
+  /** Returns the warning, uncut (or undefined); throws AppError on SYNTAX/VOCABULARY/SEMANTIC errors. */
   validate(cda: Uint8Array, opts?: { schematron?: boolean; terminology?: boolean }): Promise<{ warning?: string; skipped: string[] }>;
   close(): void;
 }
 
 const WARNING_MAX = 200_000;
 
-/** The dispatcher cuts a warning of 200000 characters or more to 199997 + `...` (VAL-04: `>=`, `PublicationCTL` L628). */
+/**
+ * The dispatcher cuts a warning of 200000 characters or more to 199997 + `...` (VAL-04: `>=`, `PublicationCTL` L628).
+ * It cuts the warning it answers, not the validator's: on E3/E5 that is the validator's alone, on E1 the assembled
+ * SIGN_WARN + validator warning + `[WARNING_EXTRACT]` wrapper (`ValidationCTL.validate`; gateway-impl.md §2.1, §6).
+ * So this stage returns the warning whole and simulator/dispatcher.ts applies the cut.
+ */
 export function truncateWarning(w: string): string {
   return w.length >= WARNING_MAX ? `${w.slice(0, WARNING_MAX - 3)}...` : w;
 }
@@ -87,7 +92,7 @@ export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
       }
       const joined = r.messages.join(',');
       if (r.result === 'OK') return { skipped: r.skipped };
-      if (r.result === 'SEMANTIC_WARNING') return { warning: joined === '' ? undefined : truncateWarning(joined), skipped: r.skipped };
+      if (r.result === 'SEMANTIC_WARNING') return { warning: joined === '' ? undefined : joined, skipped: r.skipped };
       const kind: ErrorKind = r.result;
       throw appError(kind, joined === '' ? CATALOGUE[kind].title : joined, INSTANCE.VALIDATION_ERROR);
     },

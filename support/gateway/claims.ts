@@ -82,7 +82,9 @@ export function extractJwtPayload(headerValue: string | undefined, o: ClaimOptio
     throw appError('MISSING_TOKEN', 'Attenzione il jwt fornito risulta essere vuoto', INSTANCE.MISSING_JWT);
   }
   const value = headerValue.startsWith('Bearer ') ? headerValue.slice(7) : headerValue;
-  const segs = value.split('.');
+  // Java `split("\\.")` drops trailing empty strings: "abc." and "." have no chunks[1], so the reference fails there
+  // (MANDATORY_ELEMENT_ERROR_TOKEN) instead of decoding an empty payload (gateway-impl.md §2.2).
+  const segs = javaSplit(value, '.');
   if (segs.length < 2) throw tokenInvalid();
   const seg = segs[1]!;
   const re = o.strictBase64Jwt ? /^[A-Za-z0-9+/]*={0,2}$/ : /^[A-Za-z0-9+/_-]*={0,2}$/;

@@ -46,6 +46,15 @@ test('claims: JWT extraction — standard vs url-safe base64, Gson leniency, nul
   if (/[-_]/.test(seg)) assert.equal(thrown(() => extractJwtPayload(`h.${seg}.s`, { ...opts, strictBase64Jwt: true })).kind, 'MANDATORY_ELEMENT_ERROR_TOKEN');
   assert.equal(thrown(() => extractJwtPayload('   ', opts)).kind, 'MISSING_TOKEN');
   assert.equal(thrown(() => extractJwtPayload('nodots', opts)).kind, 'MANDATORY_ELEMENT_ERROR_TOKEN');
+  // Java split("\\.") drops trailing empty strings: no chunks[1] → "Token JWT non valido." (gateway-impl.md §2.2),
+  // not an empty payload decoded into "Il campo jwt payload non è valorizzato".
+  for (const v of ['abc.', '.', '..', 'Bearer abc.', `${seg}.`]) {
+    const e = thrown(() => extractJwtPayload(v, opts));
+    assert.equal(e.kind, 'MANDATORY_ELEMENT_ERROR_TOKEN', v);
+    assert.equal(e.detail, 'Token JWT non valido.', v);
+    assert.equal(e.instance, '/jwt-mandatory-field-missing', v);
+  }
+  assert.equal(thrown(() => extractJwtPayload('h..s', opts)).kind, 'INVALID_TOKEN_FIELD', 'an empty chunks[1] between dots is decoded (empty payload)');
   assert.equal(gsonMap('{"aud":["a"]}'), null);
   assert.equal(gsonMap('{"exp":"soon"}'), null);
   assert.equal(gsonMap('{"exp":1.5}'), null);

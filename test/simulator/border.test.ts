@@ -1,6 +1,6 @@
 /**
  * TLS + GovWay border: client certificates, token presence, JWS / x5c / CA / signature-certificate checks,
- * exp/iat/aud, iss ↔ CN and token consistency; RT single-certificate mode.
+ * exp/iat/aud, iss ↔ CN, token consistency (switch tokensMustMatch); RT single-certificate mode.
  */
 import assert from 'node:assert/strict';
 import { request, type Agent } from 'undici';
@@ -80,16 +80,41 @@ simTest('border: each broken token property → 401 TokenAuthenticationFailed', 
   expectBorder(a, 401, 'TokenAuthenticationFailed', 'garbage token');
 });
 
-simTest('border: iss / CN / consistency → 403 AuthorizationContentDeny', async () => {
+simTest('border: iss / CN → 403 AuthorizationContentDeny', async () => {
   const cases: Array<[string, Partial<TokenOptions>]> = [
     ['signature iss without integrity: prefix', { signature: { iss: pki.sign.cn } }],
     ['bearer iss with integrity: prefix', { bearer: { iss: `integrity:${pki.sign.cn}` } }],
     ['signature iss with the authentication CN', { signature: { iss: `integrity:${pki.auth.cn}` } }],
-    ['sub differs between the tokens', { bearer: { sub: 'MNTMRA03M71C615V^^^&2.16.840.1.113883.2.9.4.3.2&ISO' } }],
   ];
   for (const [label, t] of cases) {
     const r = await validCreate({ tokens: t });
     expectBorder(await sendMultipart(client, sim, 'POST', PATH, r), 403, 'AuthorizationContentDeny', label);
+  }
+});
+
+simTest('border: tokens differing in sub or signing CN pass by default (gateway-impl §7: only iss ↔ CN); tokensMustMatch=true → 403 AuthorizationContentDeny', async () => {
+  const subDiffers = await validCreate({ tokens: { bearer: { sub: 'MNTMRA03M71C615V^^^&2.16.840.1.113883.2.9.4.3.2&ISO' } } });
+  const a = await sendMultipart(client, sim, 'POST', PATH, subDiffers);
+  assert.equal(a.status, 202, `sub differs: ${a.text}`);
+  // The bearer signed with the TLS (authentication) certificate, accepted as a signer in RT single-certificate mode,
+  // the FSE-JWT-Signature with the signature certificate: each iss matches its own x5c CN, the CNs differ.
+  const cnDiffers = await validCreate();
+  const byAuth = await tokens({ op: 'create', signer: pki.auth, patientCf: cnDiffers.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(cnDiffers.file!) });
+  const b = await sendMultipart(client, sim, 'POST', PATH, { ...cnDiffers, bearer: byAuth.bearer });
+  assert.equal(b.status, 202, `CN differs: ${b.text}`);
+  const { sim: strict, client: c2 } = await startTestSimulator({ switches: { tokensMustMatch: true } });
+  try {
+    expectBorder(await sendMultipart(c2, strict, 'POST', PATH, await validCreate({ tokens: { bearer: { sub: 'MNTMRA03M71C615V^^^&2.16.840.1.113883.2.9.4.3.2&ISO' } } })), 403, 'AuthorizationContentDeny', 'sub differs, tokensMustMatch');
+    const again = await validCreate();
+    const byAuth2 = await tokens({ op: 'create', signer: pki.auth, patientCf: again.sample.patientCf, resourceHl7Type: "('11502-2^^2.16.840.1.113883.6.1')", attachmentHash: sha256Hex(again.file!) });
+    const c = await sendMultipart(c2, strict, 'POST', PATH, { ...again, bearer: byAuth2.bearer });
+    expectBorder(c, 403, 'AuthorizationContentDeny', 'CN differs, tokensMustMatch');
+    assert.match(String(c.headers['x-simulator-reason']), /CN differs/);
+    const same = await sendMultipart(c2, strict, 'POST', PATH, await validCreate());
+    assert.equal(same.status, 202, `the harness's own tokens (same CN, sub, aud) pass: ${same.text}`);
+  } finally {
+    await c2.close();
+    await strict.close();
   }
 });
 

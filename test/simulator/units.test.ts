@@ -50,6 +50,8 @@ test('problems: family R omits status; V carries wii; P neither; switches and fa
   assert.throws(() => parseSwitch('missingTokenStatus=maybe'));
   assert.throws(() => parseSwitch('nope=1'));
   assert.equal(DEFAULT_SWITCHES.border, true);
+  assert.equal(DEFAULT_SWITCHES.tokensMustMatch, false, 'no reference says the border compares the two tokens');
+  assert.deepEqual(parseSwitch('tokensMustMatch=true'), { tokensMustMatch: true });
   const f = new FaultController();
   assert.throws(() => f.inject({ kind: 'status', status: 418 } as never));
   f.inject({ kind: 'reset' }, { route: 'delete-me' });
@@ -77,6 +79,8 @@ test('validator stage: outcome mapping (OK, SEMANTIC_WARNING joined with ",", er
   assert.equal((await stage.validate(new Uint8Array())).warning, undefined);
   next = { result: 'SEMANTIC_WARNING', messages: ['[W001 | a]', '[W002 | b]'], skipped: [] };
   assert.equal((await stage.validate(new Uint8Array())).warning, '[W001 | a],[W002 | b]');
+  next = { result: 'SEMANTIC_WARNING', messages: ['x'.repeat(250_000)], skipped: [] };
+  assert.equal((await stage.validate(new Uint8Array())).warning!.length, 250_000, 'uncut: the dispatcher cuts the warning it answers (E1: after assembly)');
   for (const [result, kind] of [['SYNTAX_ERROR', 'SYNTAX_ERROR'], ['VOCABULARY_ERROR', 'VOCABULARY_ERROR'], ['SEMANTIC_ERROR', 'SEMANTIC_ERROR']] as const) {
     next = { result, messages: ['m1', 'm2'], skipped: [] };
     const e = await stage.validate(new Uint8Array()).then(() => assert.fail('expected an error'), (x: AppError) => x);

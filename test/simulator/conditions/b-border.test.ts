@@ -10,7 +10,9 @@ const DEFAULT: Target = {} as Target;
 const NATIONAL_CERTS: Target = {} as Target;
 const NO_CONTENT: Target = {} as Target;
 const UPSTREAM_PARTS: Target = {} as Target;
+const TOKENS_MATCH: Target = {} as Target;
 useSimulator({}, (s) => Object.assign(DEFAULT, s));
+useSimulator({ switches: { tokensMustMatch: true } }, (s) => Object.assign(TOKENS_MATCH, s));
 useSimulator({ switches: { allowSingleCertificate: false } }, (s) => Object.assign(NATIONAL_CERTS, s));
 useSimulator({ switches: { openApiConformance: false } }, (s) => Object.assign(NO_CONTENT, s));
 useSimulator({ switches: { requestBodyJsonContentType: false } }, (s) => Object.assign(UPSTREAM_PARTS, s));
@@ -48,13 +50,17 @@ simTest('B-02 VC, DL: a token that does not verify → 401 TokenAuthenticationFa
   check(await call(DEFAULT, 'VC', { signatureHeader: await signJwt(header(x5c), payload, pki.sign.keyPem).then((t) => t.replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'RS256', x5c })).toString('base64url'))) }), 'x5c a string, not a list (#2913)');
 });
 
-simTest('B-03 VC: iss not auth:/integrity:<CN>, doubled prefix, sub differs → 403 AuthorizationContentDeny; tokens signed with the authentication certificate: 403 on the national border, accepted in RT single-certificate mode', async () => {
+simTest('B-03 VC: iss not auth:/integrity:<CN>, doubled prefix → 403 AuthorizationContentDeny; sub differing between the tokens only with tokensMustMatch; tokens signed with the authentication certificate: 403 on the national border, accepted in RT single-certificate mode', async () => {
   const pki = await getPki();
   const e = { status: 403, family: 'GW' as const, title: 'AuthorizationContentDeny', detail: 'Unauthorized request content' };
   expectRow(await call(DEFAULT, 'VC', { claims: { iss: pki.sign.cn } }), e, 'signature iss without integrity:');
   expectRow(await call(DEFAULT, 'VC', { claims: { iss: `integrity:integrity:${pki.sign.cn}` } }), e, 'doubled prefix (#42)');
   expectRow(await call(DEFAULT, 'VC', { claims: { iss: `integrity:${pki.sign.cn.toLowerCase()}` } }), e, 'CN case (#48)');
-  expectRow(await call(DEFAULT, 'VC', { bearer: { sub: 'MNTMRA03M71C615V^^^&2.16.840.1.113883.2.9.4.3.2&ISO' } }), e, 'sub differs');
+  // Not a documented rule (gateway-impl.md §7: iss ↔ CN only; gateway-spec.md A9 "not stated"): opt-in.
+  const otherSub = { bearer: { sub: 'MNTMRA03M71C615V^^^&2.16.840.1.113883.2.9.4.3.2&ISO' } };
+  const subDefault = await call(DEFAULT, 'VC', otherSub);
+  assert.equal(subDefault.status, 202, `sub differs, default: ${subDefault.text}`);
+  expectRow(await call(TOKENS_MATCH, 'VC', otherSub), e, 'sub differs, tokensMustMatch=true');
   // #183: tokens signed with the authentication (A1#) certificate, which is also the TLS client certificate.
   const { tokens, sendMultipart, validCreate } = await import('../helpers.ts');
   const r = await validCreate();

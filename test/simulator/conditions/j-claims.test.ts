@@ -40,6 +40,7 @@ const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('bas
 const ROWS: JRow[] = [
   { id: 'J-01', what: 'header absent', kind: 'MISSING_TOKEN', instance: '/missing-jwt', detail: 'Attenzione il jwt fornito risulta essere vuoto', change: () => ({ signatureHeader: null, noBearer: true }), noBorder: true },
   { id: 'J-02', what: 'payload cannot be decoded (no dot)', kind: 'MANDATORY_ELEMENT_ERROR_TOKEN', instance: MISSING, detail: 'Token JWT non valido.', change: () => ({ signatureHeader: 'garbage', noBearer: true }), noBorder: true },
+  { id: 'J-02', what: 'payload cannot be decoded (only a trailing dot: Java split drops the empty segment [1])', kind: 'MANDATORY_ELEMENT_ERROR_TOKEN', instance: MISSING, detail: 'Token JWT non valido.', change: () => ({ signatureHeader: 'abc.', noBearer: true }), noBorder: true },
   { id: 'J-03', what: 'payload not mappable by Gson (aud an array)', kind: 'INVALID_TOKEN_FIELD', instance: MISSING, detail: 'Il campo jwt payload non è valorizzato', change: () => ({ signatureHeader: `x.${b64({ aud: ['a', 'b'] })}.y`, noBearer: true }), noBorder: true },
   { id: 'J-04', what: 'patient_consent absent', kind: 'INVALID_TOKEN_FIELD', instance: MISSING, detail: 'Il campo patient_consent non è valorizzato', change: () => ({ claims: { patient_consent: null } }) },
   ...(['action_id', 'locality', 'person_id', 'purpose_of_use', 'subject_organization', 'subject_organization_id', 'subject_role',
