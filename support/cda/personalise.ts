@@ -3,9 +3,9 @@
  * (support/cda/identity.ts), and a replace gets its RPLC relatedDocument. Everything else stays byte-identical.
  */
 import { UserError } from '../errors.ts';
-import { MEF_OID, RT_DOC_ID_ROOT } from '../gateway/oids.ts';
+import { MEF_OID } from '../gateway/oids.ts';
 import { escapeXml, parseAttrs, scanTags, setAttr } from './scan.ts';
-import { relatedDocumentXml, type CdaContext } from './identity.ts';
+import { idRootOf, relatedDocumentXml, setIdRootOf, type CdaContext } from './identity.ts';
 
 interface HeaderTag { name: string; start: number; tagEnd: number; end: number }
 
@@ -56,13 +56,14 @@ export function personaliseCda(xml: Uint8Array, ctx: CdaContext): Uint8Array {
 
   const id = first('id');
   if (!id) throw new UserError('CDA_INVALID', 'The vendor CDA has no ClinicalDocument/id');
-  editTag(id, { root: RT_DOC_ID_ROOT, extension: ctx.docIdExtension });
+  editTag(id, { root: idRootOf(ctx), extension: ctx.docIdExtension });
 
-  const setIdXml = `<${prefix}setId root="${RT_DOC_ID_ROOT}" extension="${escapeXml(ctx.setIdExtension)}"/>`;
+  // the roots are RT's for every version the harness numbers; the next version of a vendor PDF keeps its setId root
+  const setIdXml = `<${prefix}setId root="${escapeXml(setIdRootOf(ctx))}" extension="${escapeXml(ctx.setIdExtension)}"/>`;
   const versionXml = `<${prefix}versionNumber value="${ctx.version}"/>`;
   const setId = first('setId');
   const version = first('versionNumber');
-  if (setId) editTag(setId, { root: RT_DOC_ID_ROOT, extension: ctx.setIdExtension });
+  if (setId) editTag(setId, { root: setIdRootOf(ctx), extension: ctx.setIdExtension });
   if (version) editTag(version, { value: String(ctx.version) });
   if (!setId || !version) {
     // CDA order: ... confidentialityCode, languageCode, setId, versionNumber, copyTime, recordTarget

@@ -4,7 +4,7 @@
  * Ids and versions come from support/cda/identity.ts, and nothing here recomputes them.
  */
 import type { DocType, InjectionMode, Profile } from '../types.ts';
-import { newCdaContext, nextVersion, identificativoDocOf, type CdaContext } from '../cda/identity.ts';
+import { existingDocumentContext, newCdaContext, nextVersion, identificativoDocOf, type CdaContext } from '../cda/identity.ts';
 import { buildCda } from '../cda/template.ts';
 import { personaliseCda } from '../cda/personalise.ts';
 import { readCdaFacts, type CdaFacts } from '../cda/facts.ts';
@@ -26,8 +26,12 @@ export interface DocumentState {
   cda: Uint8Array;
   pdf: Uint8Array;
   pdfSha256: string;
-  /** 'template' = built by the harness; 'vendor-cda' = vendor CDA personalised; 'vendor-pdf' = vendor PDF sent as is. */
-  source: 'template' | 'vendor-cda' | 'vendor-pdf';
+  /**
+   * 'template' = built by the harness; 'vendor-cda' = vendor CDA personalised; 'vendor-pdf' = vendor PDF sent as is;
+   * 'vendor-pdf-next' = a new version of a vendor PDF document: its cda.xml personalised as the next version, wrapped
+   * and signed by the harness.
+   */
+  source: 'template' | 'vendor-cda' | 'vendor-pdf' | 'vendor-pdf-next';
   mode: InjectionMode;
   /** Negative variants applied, for the report. */
   variants: string[];
@@ -62,31 +66,44 @@ function codeOf(docType: DocType, facts: Pick<CdaFacts, 'code' | 'codeSystem'> |
 /** Builds CDA → PDF/A-3 with cda.xml → PAdES signature (last), or takes the vendor's own document. */
 export async function prepareDocument(o: PrepareOptions): Promise<DocumentState> {
   const now = o.now ?? new Date();
-  const ctx = o.replaces
-    ? nextVersion(o.replaces.ctx, { seq: o.seq, now })
-    : newCdaContext({ docType: o.docType, patientCf: o.patientCf, profile: o.profile, runId: o.runId, seq: o.seq, now });
   const variants: string[] = [];
   const mode = o.mode ?? 'ATTACHMENT';
-
   const vendor = o.vendor?.docType === o.docType ? o.vendor : null;
-  // A vendor PDF is sent exactly as provided (already signed): its patient and ids are the ones of its cda.xml, read
-  // once at start-up. A negative variant (CDA change, other file) is built from the template instead, and a new
-  // version is the vendor PDF only when the published one was (a PDF's ids cannot follow another document's).
-  if (vendor?.kind === 'pdf' && !o.cdaMutation && !o.pdfVariant && (!o.replaces || o.replaces.source === 'vendor-pdf')) {
+
+  // A vendor PDF is published exactly as provided (already signed): its patient and ids are the ones of its cda.xml,
+  // read once at start-up, and so is the context it leaves for a later replace. A negative variant of a first
+  // version (CDA change, other file) is built from the template instead.
+  if (vendor?.kind === 'pdf' && !o.replaces && !o.cdaMutation && !o.pdfVariant) {
+    const ctx = existingDocumentContext({ docType: o.docType, patientCf: vendor.patientCf, ids: vendor.ids, profile: o.profile, runId: o.runId, now });
     return {
-      docType: o.docType, patientCf: vendor.patientCf, ctx, identificativoDoc: vendor.identificativoDoc, code: codeOf(o.docType, vendor.code),
+      docType: o.docType, patientCf: vendor.patientCf, ctx, identificativoDoc: identificativoDocOf(ctx), code: codeOf(o.docType, vendor.code),
       cda: vendor.cda, pdf: vendor.bytes, pdfSha256: sha256Hex(vendor.bytes), source: 'vendor-pdf', mode, variants,
     };
   }
 
+  const ctx = o.replaces
+    ? nextVersion(o.replaces.ctx, { seq: o.seq, now })
+    : newCdaContext({ docType: o.docType, patientCf: o.patientCf, profile: o.profile, runId: o.runId, seq: o.seq, now });
+  // The next version of a vendor PDF document cannot be the same bytes: a replace carries the NEW version's id in
+  // the body, the old one in the path (gateway-impl §1 E4, gateway-spec §6.5 and A12), and the same document sent
+  // again would be a duplicate INI reports only later, asynchronously (gateway-impl §2.9). It is the vendor's own
+  // cda.xml personalised as the next version (harness id, same setId, version + 1, RPLC to the vendor document's
+  // ids: nextVersion of its context), then wrapped and signed like any document the harness builds.
+  const nextOfVendorPdf = o.replaces?.source === 'vendor-pdf' || o.replaces?.source === 'vendor-pdf-next';
   let cda: Uint8Array;
   let source: DocumentState['source'] = 'template';
-  if (vendor?.kind === 'cda') {
+  if (nextOfVendorPdf) {
+    if (vendor?.kind !== 'pdf') throw new Error(`the new version of a vendor PDF document needs the vendor's ${o.docType}.pdf (not given to prepareDocument)`);
+    cda = personaliseCda(vendor.cda, ctx);
+    source = 'vendor-pdf-next';
+  } else if (vendor?.kind === 'cda') {
     cda = personaliseCda(vendor.bytes, ctx);
     source = 'vendor-cda';
   } else {
     cda = buildCda(ctx);
   }
+  // the patient the document names (a vendor PDF's, for its next version)
+  const patientCf = nextOfVendorPdf ? ctx.patient.cf : o.patientCf;
   if (o.cdaMutation) {
     const m = MUTATIONS[o.cdaMutation];
     if (!m) throw new Error(`unknown CDA mutation "${o.cdaMutation}" (known: ${Object.keys(MUTATIONS).join(', ')})`);
@@ -114,8 +131,8 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
       cda,
       ...(o.pdfVariant === 'no-cda' ? { attachmentName: 'CDA2.xml' } : {}),
       mode,
-      title: `${info.label} — ${o.patientCf}`,
-      lines: [info.label, `Paziente: ${o.patientCf}`, `Documento: ${ctx.docIdExtension} v${ctx.version}`, `Struttura: ${o.profile.provider.name}`],
+      title: `${info.label} — ${patientCf}`,
+      lines: [info.label, `Paziente: ${patientCf}`, `Documento: ${ctx.docIdExtension} v${ctx.version}`, `Struttura: ${o.profile.provider.name}`],
       creationDate: now,
       sign: signWith,
     });
@@ -123,7 +140,7 @@ export async function prepareDocument(o: PrepareOptions): Promise<DocumentState>
     if (o.pdfVariant === 'unsigned') variants.push('file:unsigned');
   }
   return {
-    docType: o.docType, patientCf: o.patientCf, ctx, identificativoDoc: identificativoDocOf(ctx), code,
+    docType: o.docType, patientCf, ctx, identificativoDoc: identificativoDocOf(ctx), code,
     cda, pdf, pdfSha256: sha256Hex(pdf), source, mode, variants,
   };
 }

@@ -8,13 +8,16 @@
  *  - a type with both `<TYPE>.xml` and `<TYPE>.pdf`;
  *  - a file for a type that is not in the profile's `documentTypes` (it would never be sent);
  *  - a CDA that cannot be read, a PDF without `cda.xml`;
+ *  - a document whose ClinicalDocument/code is not of its type's class (checkCode: every call would be refused);
  *  - on stage, a vendor PDF whose patient is not one of RT's test fiscal codes (a PDF is sent as is: its patient
  *    cannot be changed).
  *
- * A vendor PDF is sent byte for byte, so every scenario that sends it sends the same patient and the same document
- * ids. Two consequences, handled here as pure functions over a scenario's step texts (the Cucumber wiring is in
- * steps/hooks.ts): a scenario written for another patient is skipped with its reason (the report never shows a
- * fiscal code that was not sent), and two scenarios on the same vendor PDF never run at the same time.
+ * A vendor PDF is published byte for byte, so every scenario that sends it sends the same patient and the same
+ * document ids. Two consequences, handled here as pure functions over a scenario's step texts (the Cucumber wiring is
+ * in steps/hooks.ts): a scenario written for another patient is skipped with its reason (the report never shows a
+ * fiscal code that was not sent), and two scenarios on the same vendor PDF never run at the same time. Its
+ * replacement cannot be the same bytes (a replace carries a NEW id, gateway-impl §1 E4, gateway-spec §6.5/A12):
+ * it is the next version of its cda.xml, built and signed by the harness (support/harness/document.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -24,7 +27,10 @@ import { readCdaFacts } from '../cda/facts.ts';
 import { extractCda } from '../pdf/inspect.ts';
 import { identificativoDoc } from '../gateway/ids.ts';
 import { MEF_OID } from '../gateway/oids.ts';
-import { docTypeOfLoinc } from '../doctypes.ts';
+import { CLASS_CODE_BY_LOINC } from '../gateway/codes.ts';
+import { docTypeInfo, docTypeOfLoinc } from '../doctypes.ts';
+import type { CdaFacts } from '../cda/facts.ts';
+import type { DocumentIds } from '../cda/identity.ts';
 
 export interface VendorCda {
   kind: 'cda';
@@ -39,13 +45,16 @@ export interface VendorPdf {
   kind: 'pdf';
   docType: DocType;
   file: string;
-  /** The signed PDF as provided: sent exactly as is. */
+  /** The signed PDF as provided: published exactly as is. */
   bytes: Uint8Array;
-  /** Its embedded cda.xml. */
+  /** Its embedded cda.xml (also the base of its next version, when a scenario replaces it). */
   cda: Uint8Array;
   /** The patient of the embedded CDA (recordTarget/patientRole/id, the MEF one when there are several). */
   patientCf: string;
+  /** `<id root>^<id extension>` of the embedded CDA: the id it is published with. */
   identificativoDoc: string;
+  /** The embedded CDA's id, setId and version: what the RPLC of its next version points at. */
+  ids: DocumentIds;
   code: { code: string; codeSystem: string };
 }
 
@@ -57,7 +66,7 @@ export interface VendorDocuments {
   byType: Partial<Record<DocType, VendorDocument>>;
   /** Types of the profile that use the harness's built-in templates. */
   builtIn: DocType[];
-  /** Non-fatal observations (e.g. a PDF whose CDA code is another type's), printed at start-up (English, Italian). */
+  /** Non-fatal observations (e.g. a document whose code is another type's of the same class), printed at start-up (English, Italian). */
   warnings: { en: string; it: string }[];
 }
 
@@ -97,7 +106,7 @@ export async function loadVendorDocuments(profile: Profile, profileDir: string):
   if (problems.length === 0) {
     for (const [type, e] of found) {
       try {
-        result.byType[type] = e.pdf ? await readVendorPdf(type, e.pdf, profile, result.warnings) : readVendorCda(type, e.xml!);
+        result.byType[type] = e.pdf ? await readVendorPdf(type, e.pdf, profile, result.warnings) : readVendorCda(type, e.xml!, result.warnings);
       } catch (err) {
         if (err instanceof UserError) problems.push(err.message);
         else throw err;
@@ -113,13 +122,48 @@ export async function loadVendorDocuments(profile: Profile, profileDir: string):
   return result;
 }
 
-function readVendorCda(type: DocType, file: string): VendorCda {
+function readVendorCda(type: DocType, file: string, warnings: VendorDocuments['warnings']): VendorCda {
   const bytes = new Uint8Array(readFileSync(file));
   let facts;
   try { facts = readCdaFacts(bytes); } catch (e) { throw new UserError('DOCUMENTS_DIR', `${type}.xml is not a readable CDA: ${(e as Error).message}`); }
   if (!facts.idRoot && !facts.code && facts.patientIds.length === 0) throw new UserError('DOCUMENTS_DIR', `${type}.xml is not a readable CDA: no ClinicalDocument header`);
   if (facts.patientIds.length === 0) throw new UserError('DOCUMENTS_DIR', `${type}.xml has no recordTarget/patientRole/id: the harness could not set the patient`);
+  checkCode(type, `${type}.xml`, facts, warnings);
   return { kind: 'cda', docType: type, file, bytes };
+}
+
+/**
+ * The document's ClinicalDocument/code must be of its type's class. The body's `tipoDocumentoLivAlto` is the TYPE's
+ * class (support/request/body.ts) while `resource_hl7_type` is the CDA's own code (it must equal it, gateway-spec
+ * §2.6): the gateway correlates the two (§3.5) and refuses every call otherwise — 400 /msg/validator "Non c'è
+ * correlazione tra tipo documento e tipo documento livello alto", or "Uno tra tipo documento o tipo documento livello
+ * alto risulta essere null" for a code outside its table. So it is one error here, before any call. The correlation
+ * is by class: another code of the same class is accepted (LDO's 18842-5, lettera di dimissione non ospedaliera),
+ * and so is another type's code of the same class (a RAD code in LAB.pdf: REF for both), with a warning.
+ */
+function checkCode(type: DocType, name: string, facts: Pick<CdaFacts, 'code'>, warnings: VendorDocuments['warnings']): void {
+  const info = docTypeInfo(type);
+  if (!facts.code) {
+    throw new UserError('DOCUMENTS_DIR', `${name} has no ClinicalDocument/code: the gateway refuses a CDA without one (403 /jwt-document-type) — set it to ${info.loinc} (LOINC, ${type})`);
+  }
+  const cls = CLASS_CODE_BY_LOINC[facts.code];
+  const ofCode = docTypeOfLoinc(facts.code);
+  const sent = `${type} documents are sent with tipoDocumentoLivAlto ${info.classCode}`;
+  const giveOne = `give a ${type} document (ClinicalDocument/code ${info.loinc})`;
+  if (!cls) {
+    throw new UserError('DOCUMENTS_DIR', `${name}: its ClinicalDocument/code ${facts.code} is not in the gateway's document type ↔ class table (national guide §15.4), and ${sent}: the gateway would refuse every call (400 /msg/validator) — ${giveOne}`);
+  }
+  if (cls !== info.classCode) {
+    const what = ofCode ? `the code of a document of type ${ofCode} (class ${cls})` : `of class ${cls}`;
+    const fix = ofCode ? `name the file ${ofCode}.${name.endsWith('.pdf') ? 'pdf' : 'xml'} (with ${ofCode} in documentTypes), or ${giveOne}` : giveOne;
+    throw new UserError('DOCUMENTS_DIR', `${name}: its ClinicalDocument/code ${facts.code} is ${what}, but ${sent}: the gateway would refuse every call (400 /msg/validator "Non c'è correlazione tra tipo documento e tipo documento livello alto") — ${fix}`);
+  }
+  if (ofCode && ofCode !== type) {
+    warnings.push({
+      en: `${name} carries a ${ofCode} document (ClinicalDocument/code ${facts.code}, class ${cls} like ${type}): it is sent for the ${type} scenarios`,
+      it: `${name} contiene un documento ${ofCode} (ClinicalDocument/code ${facts.code}, classe ${cls} come ${type}): è inviato per gli scenari ${type}`,
+    });
+  }
 }
 
 async function readVendorPdf(type: DocType, file: string, profile: Profile, warnings: VendorDocuments['warnings']): Promise<VendorPdf> {
@@ -134,16 +178,17 @@ async function readVendorPdf(type: DocType, file: string, profile: Profile, warn
   if (profile.target === 'stage' && !RT_TEST_CFS.includes(patient.toUpperCase())) {
     throw new UserError('NON_TEST_CF', `${type}.pdf is for patient ${patient}, not one of RT's five test fiscal codes: a vendor PDF is sent as is, and on stage only ${RT_TEST_CFS.join(', ')} are allowed`);
   }
-  const ofCode = docTypeOfLoinc(facts.code);
-  if (ofCode && ofCode !== type) {
-    warnings.push({
-      en: `${type}.pdf carries a ${ofCode} document (ClinicalDocument/code ${facts.code}): it is sent for the ${type} scenarios as is`,
-      it: `${type}.pdf contiene un documento ${ofCode} (ClinicalDocument/code ${facts.code}): è inviato così com'è per gli scenari ${type}`,
-    });
-  }
+  checkCode(type, `${type}.pdf`, facts, warnings);
+  // setId and versionNumber as the CDA states them (a CDA without them is a first version: setId = id, version 1)
+  const ids: DocumentIds = {
+    idRoot: facts.idRoot, idExtension: facts.idExtension,
+    setIdRoot: facts.setIdExtension ? (facts.setIdRoot || facts.idRoot) : facts.idRoot,
+    setIdExtension: facts.setIdExtension || facts.idExtension,
+    version: facts.version ?? 1,
+  };
   return {
     kind: 'pdf', docType: type, file, bytes, cda, patientCf: patient,
-    identificativoDoc: identificativoDoc(facts.idRoot, facts.idExtension),
+    identificativoDoc: identificativoDoc(facts.idRoot, facts.idExtension), ids,
     code: { code: facts.code, codeSystem: facts.codeSystem },
   };
 }
@@ -218,8 +263,9 @@ export function documentNotices(docs: VendorDocuments, planned?: readonly (reado
       en = `; ${using.length - skipped} planned scenarios send it, one at a time${skipped ? `; ${skipped} written for other patients are SKIPPED (give ${t}.xml instead to run them all with your content)` : ''}`;
       it = `; inviato da ${using.length - skipped} scenari, uno alla volta${skipped ? `; ${skipped} scenari scritti per altri pazienti NON eseguiti (nulla inviato)` : ''}`;
     }
-    out.push(info(`${t} ← vendor PDF ${rel(d.file)} (sent as is: patient ${d.patientCf}, document ${d.identificativoDoc}${en})`,
-      `${t}: PDF del fornitore ${basename(d.file)}, inviato così com'è (paziente ${d.patientCf}, documento ${d.identificativoDoc}${it})`));
+    // what a replace sends is said here too: not this PDF, its next version (support/harness/document.ts)
+    out.push(info(`${t} ← vendor PDF ${rel(d.file)} (published as is: patient ${d.patientCf}, document ${d.identificativoDoc} v${d.ids.version}; a replacement sends its next version, built from its cda.xml and signed by the harness${en})`,
+      `${t}: PDF del fornitore ${basename(d.file)}, pubblicato così com'è (paziente ${d.patientCf}, documento ${d.identificativoDoc} v${d.ids.version}; una sostituzione invia la versione successiva, costruita dall'harness dal suo cda.xml e firmata${it})`));
   }
   if (docs.builtIn.length) out.push(info(`built-in templates for ${docs.builtIn.join(', ')}`, `${docs.builtIn.join(', ')}: modelli interni dell'harness`));
   for (const w of docs.warnings) out.push({ level: 'warning', text: `documents: WARNING — ${w.en}`, it: w.it });
