@@ -29,6 +29,7 @@ import { documentNotices } from '../../support/harness/vendor-documents.ts';
 import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
 import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
+import { chooseParallel } from '../../support/harness/parallelism.ts';
 import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 import { UnsyncedAllureWriter } from '../../support/report/allure-writer.ts';
 
@@ -55,9 +56,10 @@ Options:
                      the default is already every scenario
   --reports DIR      where runs are written (default: reports/)
   --catalogs DIR     official catalogs (XSD, schematron, terminology); default $FSE_CATALOGS_DIR
-  --parallel N       Cucumber worker processes sending requests at the same time (default 2 against the simulator,
-                     1 against stage; 1 = one process). The embedded simulator runs in a process of its own; all
-                     workers write the same evidence.
+  --parallel N       Cucumber worker processes sending requests at the same time (1 = the run's own process; also
+                     $FSE_PARALLEL). Default against stage 1; against the simulator 1 for up to 300 planned scenarios
+                     (starting worker processes costs more than they save) and 2 above. The embedded simulator runs
+                     in a process of its own; all workers write the same evidence.
   --rate N           at most N requests per second for the whole run, all workers together (default 2 against
                      stage, unlimited against the simulator; 0 = unlimited)
   --no-report        skip the Allure HTML generation (evidence and ledger are always written)
@@ -205,7 +207,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       const { runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
       // on stage one worker (RT's stage is shared: a run must not hammer it), paced by --rate (support/harness/pacing.ts)
-      const parallel = Math.max(1, Math.min(8, Number(flags.parallel ?? process.env.FSE_PARALLEL ?? (p.target === 'stage' ? 1 : 2)) || 1));
+      const { parallel, why: parallelWhy } = chooseParallel({ flag: flags.parallel, env: process.env.FSE_PARALLEL, target: p.target, planned: plan.scenarios.length });
       if (session.pacer) out(`fse-harness: at most ${session.pacer.rate} requests per second (--rate)`);
       // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
       const cucumberEnv: NodeJS.ProcessEnv = parallel > 1 ? {
@@ -215,7 +217,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
         ...workerEnv({ runDir: rd.dir, baseUrl: session.baseUrl, simulatorValidates: session.simulatorValidates }),
         ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
       } : process.env;
-      if (parallel > 1) out(`fse-harness: ${parallel} parallel workers`);
+      out(parallel > 1 ? `fse-harness: ${parallel} parallel workers (${parallelWhy})` : `fse-harness: one process (${parallelWhy})`);
       // The run's outputs: the Allure results (→ the HTML report), JUnit for CI; Cucumber's own HTML report and its
       // message stream (large, and repeating what the Allure report and the evidence hold) only when asked.
       const intermediate = !!flags['keep-intermediate'];
