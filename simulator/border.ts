@@ -153,6 +153,26 @@ export class Border {
     return { ok: true, cn: signature.cn, bearerPayload: bearer.payload, signaturePayload: signature.payload };
   }
 
+  /**
+   * The status operations (E12, E13): the bearer alone. gateway-spec.md's endpoint table gives "Bearer ([G §12])" for
+   * both, and "[G §12/§13] status calls list only `Authorization`"; gateway-impl.md §7 names the bearer among the
+   * tokens GovWay requires ("`FSE-JWT-Signature` (or bearer) header missing or misnamed → 401"). So: bearer present →
+   * else 401 TokenAuthenticationRequired; verified as for the document operations → else 401 TokenAuthenticationFailed;
+   * `iss` = `auth:<CN>` with a signature certificate → else 403 AuthorizationContentDeny. `FSE-JWT-Signature` is not
+   * required and not read. (gateway-impl.md §1 gives E13 "none" for its content/auth: that is the dispatcher, which
+   * reads no header on E13; the border in front of it still asks for the bearer, as the guide and the OpenAPI's
+   * global `security` do.)
+   */
+  async checkBearer(i: Omit<BorderInput, 'signature'>): Promise<{ ok: true; cn: string; bearerPayload: Record<string, unknown> } | (HttpAnswer & { reason: string })> {
+    const auth = i.authorization?.trim();
+    if (!auth || !/^Bearer\s+\S/i.test(auth)) return borderError('TokenAuthenticationRequired', 'Authorization: Bearer token missing');
+    const bearer = await this.verifyToken(auth.replace(/^Bearer\s+/i, ''), 'Authorization bearer', { ...i, signature: undefined });
+    if ('status' in bearer) return bearer;
+    if (bearer.payload.iss !== `auth:${bearer.cn}`) return borderError('AuthorizationContentDeny', `bearer iss must be "auth:${bearer.cn}" (the x5c CN)`);
+    if (!bearer.signatureCertificate) return borderError('AuthorizationContentDeny', `Authorization bearer: x5c[0] CN=${bearer.cn} is not a signature certificate (Sn#…)`);
+    return { ok: true, cn: bearer.cn, bearerPayload: bearer.payload };
+  }
+
   private async verifyToken(token: string, label: string, i: BorderInput): Promise<{ cn: string; payload: Record<string, unknown>; signatureCertificate: boolean } | (HttpAnswer & { reason: string })> {
     const fail = (why: string) => borderError('TokenAuthenticationFailed', `${label}: ${why}`);
     if (token.length > 64 * 1024) return fail('token too long');

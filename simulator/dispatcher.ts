@@ -11,6 +11,10 @@
  *
  * RT replace (CART `PUT documents/{id}`) is by default the national validate-and-replace (§6.1). The switch
  * `replaceRequiresPriorValidation` selects the national two-step E4 `PUT /v1/documents/{idDoc}` (§6.2).
+ * The national routes: E2 `POST /v1/documents` (two-step publish, `create`), E5 `PUT /v1/documents/validate-and-
+ * replace/{idDoc}` (`validate-and-replace`, whatever the switch), E12 `GET /v1/status/{wii}` (`status`), E13
+ * `GET /v1/status/search/{traceId}` (`status-search`). Every multipart/metadata/delete operation records the
+ * transaction events of gateway-impl.md §2.9 in the registry (`emitEvents`), which E12/E13 read.
  */
 import { AppError, appError, connectionRefused, INSTANCE, publication, uncaught, type Family } from '../support/gateway/problems.ts';
 import { attachmentHash, extractJwtPayload, javaSplit, validateClaims, type JwtOperation, type JwtPayload } from '../support/gateway/claims.ts';
@@ -24,10 +28,14 @@ import { docTypeOfLoinc } from '../support/doctypes.ts';
 import { errorAnswer, jsonAnswer, newTraceIds, passthroughAnswer, type HttpAnswer } from './answers.ts';
 import { viewCda, wiiFromCda, wiiFromIdDoc } from './jwtcda.ts';
 import { truncateWarning, type CdaValidatorStage } from './validator.ts';
-import type { Registry } from './registry.ts';
+import type { EventStatus, Registry } from './registry.ts';
+import { UNKNOWN_WORKFLOW_ID } from '../support/gateway/ids.ts';
+import { CATALOGUE } from '../support/gateway/problems.ts';
 import type { SimulatorSwitches } from './switches.ts';
 
-export type Operation = 'validate-and-create' | 'replace' | 'update-metadata' | 'delete' | 'validation';
+export type Operation =
+  | 'validate-and-create' | 'replace' | 'update-metadata' | 'delete' | 'validation'
+  | 'create' | 'validate-and-replace' | 'status' | 'status-search';
 
 export interface MultipartInput {
   /** The `file` part bytes (Spring guarantees it is there). */
@@ -45,7 +53,29 @@ export interface DispatchInput {
   multipart?: MultipartInput;
   /** Metadata update: the body as Spring's mapper read it. */
   metadata?: ParsedBody;
+  /** `Authorization` header value (read by E12 only: gateway-impl.md §5 "No other endpoint looks at `Authorization`"). */
+  authorization?: string;
 }
+
+/**
+ * What a pipeline learnt on its way, for the transaction events it emits once its answer (and so its traceID) exists.
+ * `validated`: the inline validation of E3/E5 passed (the VALIDATION_FOR_* event is SUCCESS and the publication event
+ * follows). `steps`: delete/update events in the order the reference sends them; the last one takes the answer's
+ * detail as `message` when it is an error.
+ */
+interface Trail {
+  payload?: JwtPayload;
+  body?: ParsedBody;
+  wii?: string;
+  validated?: boolean;
+  steps?: Array<[eventType: string, status: EventStatus]>;
+}
+
+/**
+ * `Constants.App.JWT_MISSING_ISSUER_PLACEHOLDER`: the issuer `KafkaSRV#sendStatusMessage` records when no JWT payload
+ * was read. Its value is not in the documents read: the simulator's own placeholder.
+ */
+export const JWT_MISSING_ISSUER_PLACEHOLDER = 'JWT_MISSING_ISSUER';
 
 export const ASYNC_WARNING = 'Attenzione, transazione presa in carico. Nuovo tentativo in corso';
 export const SIGN_WARN = '[SIGN_WARN - Attenzione il documento risulta firmato in validazione]';
@@ -175,19 +205,102 @@ export class Dispatcher {
   }
 
   async handle(i: DispatchInput): Promise<HttpAnswer> {
+    if (i.op === 'status') return this.statusByWii(i);
+    if (i.op === 'status-search') return this.statusByTrace(i);
+    const t: Trail = {};
+    const flow = this.flowOf(i.op);
+    let a: HttpAnswer;
     try {
-      switch (i.op) {
-        case 'validate-and-create': return await this.contextual(i, 'create');
-        case 'replace': return this.sw.replaceRequiresPriorValidation ? await this.replaceTwoStep(i) : await this.contextual(i, 'replace');
-        case 'update-metadata': return this.updateMetadata(i);
-        case 'delete': return this.delete(i);
-        case 'validation': return await this.validation(i);
+      switch (flow) {
+        case 'E3': a = await this.contextual(i, 'create', t); break;
+        case 'E5': a = await this.contextual(i, 'replace', t); break;
+        case 'E2': a = await this.twoStep(i, 'create', t); break;
+        case 'E4': a = await this.twoStep(i, 'replace', t); break;
+        case 'update': a = this.updateMetadata(i, t); break;
+        case 'delete': a = this.delete(i, t); break;
+        case 'E1': a = await this.validation(i, t); break;
       }
     } catch (e) {
       // An exception no pipeline catches (NullPointerException, BusinessException, ConnectionRefusedException...).
-      if (e instanceof AppError) return this.err(e, 'P');
-      this.d.log?.(`dispatcher: unexpected ${(e as Error).stack ?? String(e)}`);
-      return this.err(uncaught((e as Error).message), 'P');
+      if (e instanceof AppError) a = this.err(e, 'P');
+      else {
+        this.d.log?.(`dispatcher: unexpected ${(e as Error).stack ?? String(e)}`);
+        a = this.err(uncaught((e as Error).message), 'P');
+      }
+    }
+    this.emitEvents(flow, i, t, a);
+    return a;
+  }
+
+  /** Which reference pipeline an operation runs (RT/v1 `replace` depends on `replaceRequiresPriorValidation`). */
+  private flowOf(op: Exclude<Operation, 'status' | 'status-search'>): 'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'update' | 'delete' {
+    switch (op) {
+      case 'validation': return 'E1';
+      case 'create': return 'E2';
+      case 'validate-and-create': return 'E3';
+      case 'replace': return this.sw.replaceRequiresPriorValidation ? 'E4' : 'E5';
+      case 'validate-and-replace': return 'E5';
+      case 'update-metadata': return 'update';
+      case 'delete': return 'delete';
+    }
+  }
+
+  /**
+   * The transaction events of gateway-impl.md §2.9, recorded once the answer exists (its traceID is the events'
+   * `traceId`: "`traceID` is searchable through E13", §5). Table §2.9:
+   * | Validation | `VALIDATION` (E3: `VALIDATION_FOR_PUBLICATION`; E5: `VALIDATION_FOR_REPLACE`) | SUCCESS or BLOCKING_ERROR |
+   * | Publish / replace | `PUBLICATION` / `REPLACE` | SUCCESS, or the error's status |
+   * | Delete | `RIFERIMENTI_INI`, `EDS_DELETE`, `INI_DELETE` | SUCCESS, BLOCKING_ERROR, ASYNC_RETRY |
+   * | Update | `RIFERIMENTI_INI`, `EDS_UPDATE`, `INI_UPDATE` (error path: `UPDATE`) | same |
+   * Fields as `KafkaSRV#sendStatusMessage` fills them: issuer = `iss` (placeholder without a payload), subject =
+   * `sub`, organizzazione = `subject_organization_id`, identificativoDocumento = the body's `identificativoDoc`
+   * (publish/replace) or the path id (delete/update), tipoAttivita = the body's `tipoAttivitaClinica` (publish/
+   * replace), `PHR` (delete), none (validation/update); message = the error's detail on a failure, none on success.
+   * subjectRole = `subject_role` (listed among the record fields in §2.9; the Kafka message read does not set it:
+   * the simulator fills it). Where the reference is silent the simulator records nothing: errors of delete before the
+   * INI lookup (path id, JWT), and answers from the layers before the dispatcher.
+   */
+  private emitEvents(flow: ReturnType<Dispatcher['flowOf']>, i: DispatchInput, t: Trail, a: HttpAnswer): void {
+    const j = a.json ?? {};
+    const traceId = typeof j.traceID === 'string' ? j.traceID : '';
+    const ok = a.status < 300;
+    const detail = ok ? undefined : typeof j.detail === 'string' ? j.detail : typeof j.title === 'string' ? j.title : undefined;
+    const wii = t.wii ?? (typeof j.workflowInstanceId === 'string' ? j.workflowInstanceId : UNKNOWN_WORKFLOW_ID);
+    const p = t.payload;
+    const rec = (eventType: string, eventStatus: EventStatus, o: { message?: string; idDoc?: string | null; tipoAttivita?: string | null } = {}): void => {
+      this.d.registry.recordStatus({
+        eventType, eventStatus, message: o.message, identificativoDocumento: o.idDoc ?? undefined,
+        subject: p?.sub ?? undefined, subjectRole: p?.subject_role ?? undefined, tipoAttivita: o.tipoAttivita ?? undefined,
+        organizzazione: p?.subject_organization_id ?? undefined, workflowInstanceId: wii, traceId,
+        issuer: p?.iss ?? JWT_MISSING_ISSUER_PLACEHOLDER,
+      });
+    };
+    const pub = { idDoc: t.body?.identificativoDoc, tipoAttivita: t.body?.tipoAttivitaClinica };
+    switch (flow) {
+      case 'E1':
+        rec('VALIDATION', ok ? 'SUCCESS' : 'BLOCKING_ERROR', { message: detail });
+        return;
+      case 'E3':
+      case 'E5': {
+        const vType = flow === 'E3' ? 'VALIDATION_FOR_PUBLICATION' : 'VALIDATION_FOR_REPLACE';
+        if (!t.validated) { rec(vType, 'BLOCKING_ERROR', { message: detail }); return; }
+        rec(vType, 'SUCCESS');
+        rec(flow === 'E3' ? 'PUBLICATION' : 'REPLACE', ok ? 'SUCCESS' : 'BLOCKING_ERROR', { message: detail, ...pub });
+        return;
+      }
+      case 'E2':
+      case 'E4':
+        rec(flow === 'E2' ? 'PUBLICATION' : 'REPLACE', ok ? 'SUCCESS' : 'BLOCKING_ERROR', { message: detail, ...pub });
+        return;
+      case 'delete':
+      case 'update': {
+        const steps = t.steps ?? (flow === 'update' && !ok ? [['UPDATE', 'BLOCKING_ERROR'] as [string, EventStatus]] : []);
+        for (const [k, [type, status]] of steps.entries()) {
+          const last = k === steps.length - 1;
+          rec(type, status, { message: last && status === 'BLOCKING_ERROR' ? detail : undefined, idDoc: i.pathId, tipoAttivita: flow === 'delete' ? 'PHR' : undefined });
+        }
+        return;
+      }
     }
   }
 
@@ -319,7 +432,14 @@ export class Dispatcher {
   }
 
   // ---------------------------------------------------------------- validate-and-create (§5) and RT replace = validate-and-replace (§6.1)
-  private async contextual(i: DispatchInput, kind: 'create' | 'replace'): Promise<HttpAnswer> {
+  /**
+   * E3 validate-and-create and E5 validate-and-replace (RT's replace by default). gateway-impl.md §4.2: "E5 is the
+   * same [as E4] without the path-id check, and its validation-phase errors use family V"; §2.1 notes: "Failures in
+   * steps b–l are turned into `ValidationErrorException` (validation family V …) Failures in steps m–s use the
+   * publication family P, with no wii in the body"; "Warning on E3/E5. Only the validator's semantic warnings, or
+   * absent. There is no extraction-mode warning."
+   */
+  private async contextual(i: DispatchInput, kind: 'create' | 'replace', t: Trail): Promise<HttpAnswer> {
     const mp = i.multipart!;
     const pathId = i.pathId ?? '';
     let wii: string | undefined;
@@ -327,16 +447,20 @@ export class Dispatcher {
     let warning: string | undefined;
     try {
       const payload = this.claims(i.signatureHeader, kind === 'create' ? 'PUBLICATION' : 'REPLACE');
+      t.payload = payload;
       const body = parseRequestBody(mp.requestBody, kind === 'create' ? 'PublicationCreationReqDTO' : 'PublicationUpdateReqDTO');
+      t.body = body ?? undefined;
       checkPublicationBody(body, kind, this.sw);
       if (!isValidMasterId(body.identificativoDoc)) throw invalidIdDoc();
       r = await this.cdaStages(payload, body, mp.file, { hookId: kind === 'create' ? body.identificativoDoc : pathId, replace: kind === 'replace', pades: true, correlation: true });
       wii = wiiFromCda(r.view);
+      t.wii = wii;
       if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
       const vWarning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
       // E3/E5 answer the validator's warning alone, cut at ≥ 200000 (`PublicationCTL` L627-630 / L714-717, VAL-04).
       warning = vWarning === undefined ? undefined : truncateWarning(vWarning);
       this.d.registry.recordValidation(r.cda, wii);
+      t.validated = true;
     } catch (e) {
       const special = this.specialAnswer(e);
       if (special) return special;
@@ -364,25 +488,42 @@ export class Dispatcher {
     return this.success('PublicationResDTO', 202, wii!, warning);
   }
 
-  // ---------------------------------------------------------------- national two-step replace E4 (§6.2)
-  private async replaceTwoStep(i: DispatchInput): Promise<HttpAnswer> {
+  // ---------------------------------------------------------------- national two-step E2 publish and E4 replace (§6.2)
+  /**
+   * E2 `POST /v1/documents` and E4 `PUT /v1/documents/{idDoc}`: the second half of the two-step flow (gateway-impl.md
+   * §1: "Needs a prior E1 VALIDATION of the same CDA"). §2.1 steps, E2 / E4 columns:
+   * a (E4 only) "check `{idDoc}` with `isValidMasterId`; error instance `/invalid-req-id`"; b JWT CREATE / REPLACE rules;
+   * c parse + mandatory fields + dates ("same, but `identificativoDoc` is not in the mandatory list" on E4);
+   * d "`isValidMasterId(identificativoDoc)`; error instance `/invalid-id`"; e file; f accreditation (E4: plus the
+   * status-check lookup of the path id); g PAdES; h extraction; k JWT vs CDA; m "look up the validated record by CDA
+   * hash (+ body wii if given) → `CDA_MATCH_ERROR` if absent"; n "consume (delete) the validated record"; o "validation
+   * older than `days.allow-publish-after-validation` (5)? → `OLDER_DAY`"; p attachment hash; q metadata/FHIR; r (E4)
+   * INI lookup of the old id → 404; t "**202** `{traceID, spanID, warning, workflowInstanceId}`".
+   * Family P throughout (§3.2: "E2, E4"). "Warning on E2/E4. The response warning is `""` … when `mode` is set. When
+   * `mode` is absent it is "Attenzione, non è stata selezionata la modalità di estrazione del CDA"". The wii answered
+   * is "the one **stored at validation time**" (§2.8).
+   */
+  private async twoStep(i: DispatchInput, kind: 'create' | 'replace', t: Trail): Promise<HttpAnswer> {
     const mp = i.multipart!;
     const pathId = i.pathId ?? '';
     let r: CdaStageResult;
     let wii: string;
     try {
-      if (!isValidMasterId(pathId)) throw appError('INVALID_ID_DOC', "L'identificativo documento fornito in richiesta non è valido", INSTANCE.INVALID_REQ_ID);
-      const payload = this.claims(i.signatureHeader, 'REPLACE');
-      const body = parseRequestBody(mp.requestBody, 'PublicationUpdateReqDTO');
-      checkPublicationBody(body, 'replace', this.sw);
+      if (kind === 'replace' && !isValidMasterId(pathId)) throw appError('INVALID_ID_DOC', "L'identificativo documento fornito in richiesta non è valido", INSTANCE.INVALID_REQ_ID);
+      const payload = this.claims(i.signatureHeader, kind === 'create' ? 'PUBLICATION' : 'REPLACE');
+      t.payload = payload;
+      const body = parseRequestBody(mp.requestBody, kind === 'create' ? 'PublicationCreationReqDTO' : 'PublicationUpdateReqDTO');
+      t.body = body ?? undefined;
+      checkPublicationBody(body, kind, this.sw);
       if (!isValidMasterId(body.identificativoDoc)) throw invalidIdDoc();
-      r = await this.cdaStages(payload, body, mp.file, { hookId: pathId, replace: true, pades: true, correlation: true });
+      r = await this.cdaStages(payload, body, mp.file, { hookId: kind === 'create' ? body.identificativoDoc : pathId, replace: kind === 'replace', pades: true, correlation: true });
       const rec = this.d.registry.consumeValidation(r.cda, r.hookWii ?? r.body.workflowInstanceId);
       if (!rec) throw appError('CDA_MATCH_ERROR', 'Il CDA non risulta validato', INSTANCE.CDA_NOT_VALIDATED);
+      wii = rec.wii;
+      t.wii = wii;
       if (Math.floor((Date.now() - rec.at.getTime()) / 86_400_000) > 5) {
         throw appError('OLDER_DAY', 'Error: cannot publish documents older than 5 days', INSTANCE.OLDER_DAY);
       }
-      wii = rec.wii;
       this.publicationChecks(r);
     } catch (e) {
       const special = this.specialAnswer(e);
@@ -392,26 +533,92 @@ export class Dispatcher {
       throw e;
     }
     const facts = this.docFacts(r.view, r.payload);
-    if (!this.d.registry.replace(pathId, { newId: r.body.identificativoDoc!, ...facts, wii, metadata: this.metadataOf(r.body) })) {
+    if (kind === 'create') {
+      this.d.registry.publish({ id: r.body.identificativoDoc!, ...facts, wii, metadata: this.metadataOf(r.body) });
+    } else if (!this.d.registry.replace(pathId, { newId: r.body.identificativoDoc!, ...facts, wii, metadata: this.metadataOf(r.body) })) {
       return this.iniNotFound('references');
     }
-    // `warning` is always in the answer: "" with `mode`, the extraction warning without (`replace` L270-277).
+    // `warning` is always in the answer: "" with `mode`, the extraction warning without (`create`/`replace` L270-277).
     return this.success('PublicationResDTO', 202, wii, r.body.mode == null ? EXTRACT_WARNING : '', true);
   }
 
+  // ---------------------------------------------------------------- E12 / E13 transaction status
+  /**
+   * E12 `GET /v1/status/{workflowInstanceId}` (`TransactionInspectCTL.getEvents`), in the reference's order:
+   * 1. §3.1 "INVALID_WII | `/msg/wii` | … | E12 with `UNKNOWN_WORKFLOW_ID`" (compared ignoring case) → family R 400,
+   *    detail "Il wii non è valido", instance `/invalid-id` (gateway-spec.md §4.5), body `status:400`;
+   * 2. §5 "`Authorization: Bearer …` **only on E12**. The payload is decoded with base64url, `sub` is read, and the text
+   *    between the first and second `#` (at most 3 characters) is compared with the same part of the events' `issuer`".
+   *    No usable value (header absent, not `Bearer ` + token, no payload segment, not base64url/JSON, no `sub`, no `#`)
+   *    → §3.2 "E12 quirk: … Missing bearer → HTTP **401** with body `status:400`" (MANDATORY_ELEMENT_ERROR_TOKEN,
+   *    family R → 401; detail = its title, instance `/missing-jwt`);
+   * 3. no event for the wii → "record not found → HTTP **400** with body `status:404`, `detail:"/msg/record-not-found"`"
+   *    (instance `/record-not-found`);
+   * 4. no event whose issuer gives the same value → §3.1 "UNAUTHORIZED | `/msg/unauthorized` | Unauthorized access |
+   *    E12 sub/issuer mismatch → **401**, instance `/msg/invalid-issuer-sub`" (detail "Mismatch sub/issuer",
+   *    gateway-spec.md §4.5);
+   * 5. 200 `{traceID, spanID, transactionData}`, the events sorted by `eventDate`.
+   * The wii arrives percent-decoded (§5: "`workflowInstanceId` must be URL-encoded in E12 paths (`^` → `%5E`)").
+   */
+  private statusByWii(i: DispatchInput): HttpAnswer {
+    const wii = i.pathId ?? '';
+    if (wii.toUpperCase() === UNKNOWN_WORKFLOW_ID.toUpperCase()) {
+      return this.statusError(400, 400, 'INVALID_WII', 'Il wii non è valido', INSTANCE.INVALID_ID);
+    }
+    const sub = subjectValueOf(i.authorization);
+    if (sub === null) {
+      return this.statusError(401, 400, 'MANDATORY_ELEMENT_ERROR_TOKEN', CATALOGUE.MANDATORY_ELEMENT_ERROR_TOKEN.title, INSTANCE.MISSING_JWT);
+    }
+    const events = this.d.registry.statusByWii(wii);
+    if (events.length === 0) {
+      return this.statusError(400, 404, 'RECORD_NOT_FOUND', CATALOGUE.RECORD_NOT_FOUND.type, INSTANCE.RECORD_NOT_FOUND);
+    }
+    if (!events.some((e) => valueBetweenHashes(e.issuer) === sub)) {
+      return this.statusError(401, 401, 'UNAUTHORIZED', 'Mismatch sub/issuer', INSTANCE.INVALID_ISSUER_SUB);
+    }
+    // `Comparator.comparing(StatusCheckDTO::getEventDate)` (a stable sort); same-format ISO strings sort as dates.
+    events.sort((a, b) => (a.eventDate < b.eventDate ? -1 : a.eventDate > b.eventDate ? 1 : 0));
+    return this.transactionData(events);
+  }
+
+  /**
+   * E13 `GET /v1/status/search/{traceId}` (`getEventsByTraceId`): gateway-impl.md §1 "Content: none", no check of its
+   * own (the controller passes the id to the status-check service). An unknown traceID: the reference documents
+   * nothing (E12's explicit empty-list check suggests the service answers an empty list), so the simulator answers
+   * 200 with `transactionData: []`.
+   */
+  private statusByTrace(i: DispatchInput): HttpAnswer {
+    return this.transactionData(this.d.registry.statusByTrace(i.pathId ?? ''));
+  }
+
+  /** `TransactionInspectResDTO` `{traceID, spanID, transactionData}` (≤ 1000 items: the registry keeps no more per key). */
+  private transactionData(events: unknown[]): HttpAnswer {
+    const ids = newTraceIds(this.sw.traceIdHex);
+    return jsonAnswer(200, { traceID: ids.traceID, spanID: ids.spanID, transactionData: events });
+  }
+
+  /** An E12 error: a raw `ValidationException` whose DTO sets `status` itself (family R gives the HTTP code). */
+  private statusError(http: number, bodyStatus: number, kind: 'INVALID_WII' | 'MANDATORY_ELEMENT_ERROR_TOKEN' | 'RECORD_NOT_FOUND' | 'UNAUTHORIZED', detail: string, instance: string): HttpAnswer {
+    const ids = newTraceIds(this.sw.traceIdHex);
+    const { type, title } = CATALOGUE[kind];
+    return jsonAnswer(http, { traceID: ids.traceID, spanID: ids.spanID, type, title, detail, status: bodyStatus, instance }, 'application/problem+json');
+  }
+
   // ---------------------------------------------------------------- metadata update (§7)
-  private updateMetadata(i: DispatchInput): HttpAnswer {
+  private updateMetadata(i: DispatchInput, t: Trail): HttpAnswer {
     const body = i.metadata!;
     const pathId = i.pathId ?? '';
     if (!isValidMasterId(pathId)) return this.err(invalidIdDoc(), 'R');
     try {
       const payload = this.claims(i.signatureHeader, 'UPDATE');
+      t.payload = payload;
       checkMetadataBody(body, this.sw, this.sw.correlationCheck ? () => checkCorrelation(payload.resource_hl7_type, body.tipoDocumentoLivAlto) : undefined);
     } catch (e) {
       if (e instanceof AppError && e.fixedStatus === undefined) return this.err(e, 'V', { omitWii: true });
       throw e;
     }
     const wii = wiiFromIdDoc(pathId);
+    t.wii = wii;
     if (this.sw.downstream === 'ini-unreachable') return this.err(uncaught('Timeout error while call merge metadati'), 'P');
     if (!this.d.registry.has(pathId)) {
       this.d.registry.update(pathId, {}, wii);
@@ -429,31 +636,38 @@ export class Dispatcher {
       return this.err(appError('EDS_EXCEPTION', 'Document cannot be found on the Server FHIR', '/msg/eds-document-missing', 404), 'P');
     }
     this.d.registry.update(pathId, this.metadataOf(body), wii, this.sw.updateAsync);
+    t.steps = [['RIFERIMENTI_INI', 'SUCCESS'], ['EDS_UPDATE', 'SUCCESS'], ['INI_UPDATE', this.sw.updateAsync ? 'ASYNC_RETRY' : 'SUCCESS']];
     return this.sw.updateAsync ? this.success('ResponseWifDTO', 202, wii, ASYNC_WARNING) : this.success('ResponseWifDTO', 200, wii);
   }
 
   // ---------------------------------------------------------------- delete (§8)
-  private delete(i: DispatchInput): HttpAnswer {
+  private delete(i: DispatchInput, t: Trail): HttpAnswer {
     const pathId = i.pathId ?? '';
     const wii = wiiFromIdDoc(pathId);
+    t.wii = wii;
     if (!isValidMasterId(pathId)) return this.err(invalidIdDoc(), 'R');
     try {
-      this.claims(i.signatureHeader, 'DELETE');
+      t.payload = this.claims(i.signatureHeader, 'DELETE');
     } catch (e) {
       if (e instanceof AppError) return this.err(e, 'R');
       throw e;
     }
+    // §4.1 step 4: "If INI returns `errorMessage`, send a RIFERIMENTI_INI BLOCKING_ERROR event and return **404**".
     if (!this.d.registry.has(pathId)) {
       this.d.registry.delete(pathId, wii);
+      t.steps = [['RIFERIMENTI_INI', 'BLOCKING_ERROR']];
       return this.iniNotFound('references');
     }
+    t.steps = [['RIFERIMENTI_INI', 'SUCCESS'], ['EDS_DELETE', 'BLOCKING_ERROR']];
     if (this.sw.downstream === 'eds-error') {
       return this.err(appError('EDS_EXCEPTION', 'Document cannot be found on the Server FHIR', '/msg/eds-document-missing', 404), 'P');
     }
+    t.steps = [['RIFERIMENTI_INI', 'SUCCESS'], ['EDS_DELETE', 'SUCCESS'], ['INI_DELETE', 'BLOCKING_ERROR']];
     if (this.sw.downstream === 'ini-invalid-region') {
       return passthroughAnswer(500, { type: '/msg/mocked-service', title: "Mock enabled, this exception won't stop continuing to process the request.", detail: '{INI Error Message: Invalid region ip, EDS Error Message: }', status: 500, instance: '/msg/mocked-service' }, this.sw.traceIdHex);
     }
     this.d.registry.delete(pathId, wii, this.sw.deleteAsync);
+    t.steps = [['RIFERIMENTI_INI', 'SUCCESS'], ['EDS_DELETE', 'SUCCESS'], ['INI_DELETE', this.sw.deleteAsync ? 'ASYNC_RETRY' : 'SUCCESS']];
     return this.sw.deleteAsync ? this.success('ResponseWifDTO', 202, wii, ASYNC_WARNING) : this.success('ResponseWifDTO', 200, wii);
   }
 
@@ -463,11 +677,12 @@ export class Dispatcher {
    * (step k), so their errors carry the computed wii, and a CDA without `<id>` fails with WORKFLOW_ID_ERROR before
    * X-03 can (gateway-impl.md §2.1, E1 column; UNKNOWN_WORKFLOW_ID only for failures before step j).
    */
-  private async validation(i: DispatchInput): Promise<HttpAnswer> {
+  private async validation(i: DispatchInput, t: Trail): Promise<HttpAnswer> {
     const mp = i.multipart!;
     let wii: string | undefined;
     try {
       const payload = this.claims(i.signatureHeader, 'VALIDATION');
+      t.payload = payload;
       const body = parseRequestBody(mp.requestBody, 'ValidationCDAReqDTO');
       if (body === null) throw uncaught(`Cannot invoke "${DTO_PACKAGE}ValidationCDAReqDTO.getActivity()" because "jsonObj" is null`);
       if (body.activity == null) throw appError('MANDATORY_ELEMENT_ERROR', 'Il campo activity deve essere valorizzato.', INSTANCE.MISSING_FIELD);
@@ -476,6 +691,7 @@ export class Dispatcher {
       const pades = await (await loadPdfInspect()).checkPades(mp.file);
       const signed = pades.ok || pades.detail !== 'Il pdf non risulta firmato';
       wii = wiiFromCda(r.view); // step j
+      t.wii = wii;
       this.crossChecks(r, false); // step k (no correlation on E1)
       if (this.sw.downstream === 'validator-unreachable') throw connectionRefused('Connection refused');
       const vWarning = (await this.d.validator.validate(r.cdaBytes, this.validateOpts())).warning;
@@ -490,6 +706,43 @@ export class Dispatcher {
       throw e;
     }
   }
+}
+
+/**
+ * `TransactionInspectCTL#extractValueBetweenHashes`: `value.split("#")` (Java: trailing empty pieces dropped), fewer
+ * than 2 pieces → null, else piece [1] cut to 3 characters (`integrity:S1#111#X` → `111`).
+ */
+export function valueBetweenHashes(value: string | null | undefined): string | null {
+  if (value == null) return null;
+  const parts = javaSplit(value, '#');
+  if (parts.length < 2) return null;
+  return parts[1]!.slice(0, 3);
+}
+
+/**
+ * `TransactionInspectCTL#extractSubjectValueFromRequest`: `Authorization` must start with `"Bearer "` (exactly); the
+ * token split on `.` needs ≥ 2 pieces; piece [1] decoded with `Base64.getUrlDecoder()` (the URL alphabet only, padding
+ * optional) and read as JSON; `sub` as `JsonNode#asText()`; then `valueBetweenHashes`. Any failure → null.
+ */
+export function subjectValueOf(authorization: string | undefined): string | null {
+  if (authorization === undefined || !authorization.startsWith('Bearer ')) return null;
+  const parts = javaSplit(authorization.slice('Bearer '.length), '.');
+  if (parts.length < 2) return null;
+  const seg = parts[1]!;
+  const unpadded = seg.replace(/={1,2}$/, '');
+  if (!/^[A-Za-z0-9_-]*$/.test(unpadded) || unpadded.length % 4 === 1) return null;
+  if (seg.length !== unpadded.length && seg.length % 4 !== 0) return null;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(unpadded, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return null;
+  const sub = (payload as Record<string, unknown>).sub;
+  if (sub === undefined) return null;
+  const text = sub === null ? 'null' : typeof sub === 'object' ? '' : String(sub);
+  return valueBetweenHashes(text);
 }
 
 /** AC-01: the status-check service does not know the id (a NoRecordFoundException in the reference). */

@@ -7,7 +7,12 @@
  * - delete: the id must be known (else 404); removed, so the same id can be published again.
  * - settleMs: after a 202 (publish, replace, asynchronous update) the document is not found (404) until that many
  *   ms have passed — the gateway still working after "accepted" (switch `settleMs`; 0 = at once).
- * - validations: CDA hash → wii (national two-step flow; used when replaceRequiresPriorValidation is on).
+ * - validations: CDA hash → wii (national two-step flow: E2, and E4 when replaceRequiresPriorValidation is on).
+ * - status events: the transaction events the dispatcher emits (gateway-impl.md §2.9: "Status record fields:
+ *   `eventType, eventDate, eventStatus, message, identificativoDocumento, subject, subjectRole, tipoAttivita,
+ *   organizzazione, workflowInstanceId, traceId, issuer, expiringDate, extra`"), found by wii (E12) and by traceID
+ *   (E13). Bounded: MAX_STATUS_EVENTS in all (oldest dropped first), and at most MAX_EVENTS_PER_KEY per wii or
+ *   traceID (the OpenAPI's `TransactionInspectResDTO.transactionData` `maxItems: 1000`).
  */
 import { createHash } from 'node:crypto';
 
@@ -35,6 +40,40 @@ export interface RegistryEvent {
 
 const MAX_EVENTS = 10_000;
 const MAX_VALIDATIONS = 10_000;
+export const MAX_STATUS_EVENTS = 10_000;
+export const MAX_EVENTS_PER_KEY = 1000;
+
+/** `EventStatusEnum` values the dispatcher sends (gateway-impl.md §2.9; gateway-spec.md §7 adds NON_BLOCKING_ERROR). */
+export type EventStatus = 'SUCCESS' | 'BLOCKING_ERROR' | 'ASYNC_RETRY' | 'NON_BLOCKING_ERROR';
+
+/**
+ * One status record as the status-check service returns it (`StatusCheckDTO`, swagger_gtw.yaml; key order of the
+ * OpenAPI). Absent fields are left out (Jackson NON_NULL).
+ */
+export interface StatusEvent {
+  eventType: string;
+  eventDate: string;
+  eventStatus: EventStatus;
+  message?: string;
+  identificativoDocumento?: string;
+  subject?: string;
+  subjectRole?: string;
+  tipoAttivita?: string;
+  organizzazione?: string;
+  workflowInstanceId: string;
+  traceId: string;
+  issuer: string;
+  expiringDate?: string;
+  extra?: string;
+}
+
+/** ISO-8601 with offset, as the guide's examples show `eventDate` (gateway-spec.md §7). */
+export function isoWithOffset(d: Date): string {
+  return d.toISOString().replace(/Z$/, '+00:00');
+}
+
+/** `expiringDate`: when the status-check service purges the record, "about +1 year in the examples" (gateway-spec.md §7). */
+const EXPIRY_MS = 365 * 86_400_000;
 
 export class Registry {
   private readonly docs = new Map<string, RegistryEntry>();
@@ -49,12 +88,62 @@ export class Registry {
   }
   private readonly validations = new Map<string, { wii: string; at: Date }>();
   readonly events: RegistryEvent[] = [];
+  /** Every status event, oldest first (bounded), and the same events by wii and by traceId. */
+  private readonly statusLog: StatusEvent[] = [];
+  private readonly byWii = new Map<string, StatusEvent[]>();
+  private readonly byTrace = new Map<string, StatusEvent[]>();
 
   get(id: string): RegistryEntry | undefined { return this.visible(id); }
   has(id: string): boolean { return !!this.visible(id); }
   list(): RegistryEntry[] { return [...this.docs.values()]; }
   get size(): number { return this.docs.size; }
-  clear(): void { this.docs.clear(); this.validations.clear(); this.events.length = 0; }
+  clear(): void {
+    this.docs.clear(); this.validations.clear(); this.events.length = 0;
+    this.statusLog.length = 0; this.byWii.clear(); this.byTrace.clear();
+  }
+
+  /** Records a status event (eventDate/expiringDate from `at`, default now). */
+  recordStatus(e: Omit<StatusEvent, 'eventDate' | 'expiringDate'>, at: Date = new Date()): StatusEvent {
+    const ev = { eventType: e.eventType, eventDate: isoWithOffset(at), eventStatus: e.eventStatus } as StatusEvent;
+    // OpenAPI key order (StatusCheckDTO); undefined fields omitted.
+    for (const k of ['message', 'identificativoDocumento', 'subject', 'subjectRole', 'tipoAttivita', 'organizzazione'] as const) {
+      if (e[k] !== undefined) ev[k] = e[k];
+    }
+    ev.workflowInstanceId = e.workflowInstanceId;
+    ev.traceId = e.traceId;
+    ev.issuer = e.issuer;
+    ev.expiringDate = isoWithOffset(new Date(at.getTime() + EXPIRY_MS));
+    if (e.extra !== undefined) ev.extra = e.extra;
+    if (this.statusLog.length >= MAX_STATUS_EVENTS) {
+      const old = this.statusLog.shift()!;
+      this.unindex(this.byWii, old.workflowInstanceId, old);
+      this.unindex(this.byTrace, old.traceId, old);
+    }
+    this.statusLog.push(ev);
+    this.index(this.byWii, ev.workflowInstanceId, ev);
+    this.index(this.byTrace, ev.traceId, ev);
+    return ev;
+  }
+
+  private index(m: Map<string, StatusEvent[]>, key: string, ev: StatusEvent): void {
+    let l = m.get(key);
+    if (!l) m.set(key, (l = []));
+    if (l.length >= MAX_EVENTS_PER_KEY) l.shift();
+    l.push(ev);
+  }
+
+  private unindex(m: Map<string, StatusEvent[]>, key: string, ev: StatusEvent): void {
+    const l = m.get(key);
+    if (!l) return;
+    if (l[0] === ev) l.shift();
+    if (l.length === 0) m.delete(key);
+  }
+
+  /** Status events of a workflowInstanceId (exact match), oldest first. */
+  statusByWii(wii: string): StatusEvent[] { return [...(this.byWii.get(wii) ?? [])]; }
+  /** Status events of a traceID (exact match), oldest first. */
+  statusByTrace(traceId: string): StatusEvent[] { return [...(this.byTrace.get(traceId) ?? [])]; }
+  get statusEventCount(): number { return this.statusLog.length; }
 
   private event(e: Omit<RegistryEvent, 'at'>): void {
     if (this.events.length >= MAX_EVENTS) this.events.shift();
@@ -119,9 +208,28 @@ export class Registry {
   }
 }
 
-/** Base64(SHA-256) of the CDA with the legalAuthenticator content neutralised (approximation of `AbstractCTL.cdaWithoutLegalAuthenticator`). */
+/**
+ * gateway-impl.md §2.8: "`hash_cda` = **Base64 of SHA-256** of the CDA after neutralising `legalAuthenticator`: its
+ * `<signature>` child is removed; every attribute value in that subtree becomes `PLACEHOLDER`; every leaf text becomes
+ * `PLACEHOLDER`; the document is re-serialised with jsoup." Approximated on the text, inside each `legalAuthenticator`
+ * element only (the rest of the CDA is hashed as it is): comments dropped, `<signature>` elements removed, every
+ * attribute value (the element's own included) → `"PLACEHOLDER"`, whitespace between tags dropped, the text of every
+ * element without child elements → `PLACEHOLDER`. So two CDAs differing only in legalAuthenticator values (ids, names,
+ * times, the signature) hash alike, while a structural difference there (an element more or less, another name) does
+ * not. Not reproduced: jsoup's re-serialisation of the whole document (entity and whitespace normalisation).
+ */
+export function neutraliseLegalAuthenticator(text: string): string {
+  return text.replace(/<legalAuthenticator\b[^>]*?(?:\/>|>[\s\S]*?<\/legalAuthenticator\s*>)/gi, (el) => el
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<signature\b[^>]*?(?:\/>|>[\s\S]*?<\/signature\s*>)/gi, '')
+    .replace(/(<[^\s<>/!?]+)((?:\s+[^\s=<>/"']+\s*=\s*(?:"[^"]*"|'[^']*'))*)(\s*\/?>)/g, (_m, open: string, attrs: string, close: string) =>
+      open + attrs.replace(/(\s+[^\s=<>/"']+\s*=\s*)(?:"[^"]*"|'[^']*')/g, '$1"PLACEHOLDER"') + close)
+    .replace(/>\s+</g, '><')
+    .replace(/(<([^\s<>/!?]+)(?:\s[^<>]*?)?(?<!\/)>)([^<]+)(<\/\2\s*>)/g, '$1PLACEHOLDER$4'));
+}
+
+/** Base64(SHA-256) of the CDA with the legalAuthenticator neutralised (`AbstractCTL.cdaWithoutLegalAuthenticator`). */
 export function cdaHash(cda: Uint8Array | string): string {
   const text = typeof cda === 'string' ? cda : Buffer.from(cda).toString('utf8');
-  const neutral = text.replace(/<legalAuthenticator\b[\s\S]*?<\/legalAuthenticator\s*>/gi, '<legalAuthenticator/>');
-  return createHash('sha256').update(neutral).digest('base64');
+  return createHash('sha256').update(neutraliseLegalAuthenticator(text)).digest('base64');
 }

@@ -4,7 +4,8 @@
  *
  * Routes (RT CART, `/gateway/v2/`): POST documents/validate-and-create, PUT documents/{id} (replace),
  * PUT documents/{id}/metadata, DELETE documents/{id}. The same under `/gateway/v1/` (national names, plus
- * `/metadata-iti-57` and POST documents/validation for the national two-step flow).
+ * `/metadata-iti-57`, POST documents/validation and POST documents for the national two-step flow, PUT
+ * documents/validate-and-replace/{id}, GET status/{workflowInstanceId} and GET status/search/{traceId}).
  * Admin (loopback clients only, outside the gateway paths): POST/DELETE /__simulator/faults, GET /__simulator/stats.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -12,11 +13,12 @@ import type { TLSSocket } from 'node:tls';
 import type { Socket } from 'node:net';
 import { DEFAULT_AUDIENCE } from '../support/gateway/claims.ts';
 import type { OasDtoName } from '../support/gateway/body.ts';
-import { Border, borderContent } from './border.ts';
+import { Border, borderContent, borderError } from './border.ts';
 import { cartError, CART_ID_HEADER, CART_TITLES, newCartId } from './cart.ts';
 import { Dispatcher, loadPdfInspect, type Operation } from './dispatcher.ts';
 import { FaultController, validateFault, type FaultOptions } from './faults.ts';
 import { parseMultipart } from './multipart.ts';
+import { validateStatusPathParam, formatViolations, INVALID_REQUEST_CONTENT_PREFIX } from '../support/gateway/border-content.ts';
 import { type HttpAnswer } from './answers.ts';
 import { springJsonBody, springMultipart, springPathId } from './spring.ts';
 import { Registry } from './registry.ts';
@@ -219,6 +221,9 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
   const multipartDto = (op: Operation): OasDtoName => {
     if (op === 'validation') return 'ValidationCDAReqDTO';
     if (op === 'replace') return switches.replaceRequiresPriorValidation ? 'PublicationUpdateReqDTO' : 'ValidateAndReplaceDTO';
+    // E2 `POST /documents` (swagger_gtw.yaml requestBody → PublicationCreationReqDTO), E5 → ValidateAndReplaceDTO.
+    if (op === 'create') return 'PublicationCreationReqDTO';
+    if (op === 'validate-and-replace') return 'ValidateAndReplaceDTO';
     return 'ValidateAndCreateDTO';
   };
 
@@ -227,7 +232,7 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
     const params = req.params as { id?: string };
     const raw = req.body instanceof Buffer ? req.body : undefined;
     const ct = header(req, 'content-type');
-    const multipartOp = op === 'validate-and-create' || op === 'replace' || op === 'validation';
+    const multipartOp = op === 'validate-and-create' || op === 'replace' || op === 'validation' || op === 'create' || op === 'validate-and-replace';
     const mp = multipartOp && /^multipart\//i.test(ct ?? '') ? parseMultipart(raw ?? Buffer.alloc(0), ct, { maxFileBytes }) : undefined;
     if (switches.border) {
       const b = await border.check({ authorization: header(req, 'authorization'), signature: header(req, 'fse-jwt-signature'), peerCertDer: peerDer(req) });
@@ -277,6 +282,33 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
     return send(reply, answer);
   };
 
+  /**
+   * E12/E13: CART → GovWay (the bearer alone, `Border.checkBearer`; then the path parameter against the OpenAPI) →
+   * dispatcher. No Spring stage: no body, and the reference declares no constraint on these path variables.
+   */
+  const handleStatus = async (req: FastifyRequest, reply: FastifyReply, op: 'status' | 'status-search'): Promise<FastifyReply> => {
+    const id = (req.params as { id?: string }).id ?? '';
+    const authorization = header(req, 'authorization');
+    if (switches.border) {
+      const b = await border.checkBearer({ authorization, peerCertDer: peerDer(req) });
+      if (!('ok' in b)) {
+        log?.(`border ${b.status} ${req.method} ${req.url}: ${b.reason}`);
+        return send(reply, b);
+      }
+      if (switches.openApiConformance) {
+        const v = validateStatusPathParam(op === 'status' ? 'workflowInstanceId' : 'traceId', id);
+        if (v.length > 0) {
+          const c = borderError('InvalidRequestContent', v.map((x) => `${x.data || '-'} (${x.code})`).join('; '), `${INVALID_REQUEST_CONTENT_PREFIX}: ${formatViolations(v)}`, true);
+          log?.(`border 400 ${req.method} ${req.url}: ${c.reason}`);
+          return send(reply, c);
+        }
+      }
+    }
+    const answer = await dispatcher.handle({ op, pathId: id, authorization });
+    log?.(`${req.method} ${req.url} → ${answer.status}${answer.json && typeof answer.json.type === 'string' ? ` ${answer.json.type}` : ''}`);
+    return send(reply, answer);
+  };
+
   for (const v of ['v1', 'v2']) {
     const base = `/gateway/${v}/documents`;
     app.post(`${base}/validate-and-create`, (req, reply) => handle(req, reply, 'validate-and-create'));
@@ -286,6 +318,13 @@ export async function startSimulator(o: SimulatorOptions): Promise<RunningSimula
   }
   app.put('/gateway/v1/documents/:id/metadata-iti-57', (req, reply) => handle(req, reply, 'update-metadata'));
   app.post('/gateway/v1/documents/validation', (req, reply) => handle(req, reply, 'validation'));
+  // E2 (two-step publish) and E5 (validate-and-replace, whatever `replaceRequiresPriorValidation` says). The static
+  // segment `validate-and-replace` outranks `PUT …/documents/:id/…` in find-my-way, as in Spring (more literal text).
+  app.post('/gateway/v1/documents', (req, reply) => handle(req, reply, 'create'));
+  app.put('/gateway/v1/documents/validate-and-replace/:id', (req, reply) => handle(req, reply, 'validate-and-replace'));
+  // E12 and E13 (`search` is a static segment: it wins over `:id`, as `/status/search/{traceId}` does in Spring).
+  app.get('/gateway/v1/status/search/:id', (req, reply) => handleStatus(req, reply, 'status-search'));
+  app.get('/gateway/v1/status/:id', (req, reply) => handleStatus(req, reply, 'status'));
 
   const stats = (): SimulatorStats => {
     const mem = process.memoryUsage();

@@ -198,6 +198,22 @@ export function validatePathId(id: string): BorderViolation[] {
   return r.items;
 }
 
+/**
+ * The path parameter of the status operations (swagger_gtw.yaml `GET /status/{workflowInstanceId}`: string
+ * minLength 0, maxLength 256; `GET /status/search/{traceId}`: string minLength 1, maxLength 100), as
+ * `validatePathId` checks `idDoc`.
+ */
+export const OAS_STATUS_PATH_PARAMS = {
+  workflowInstanceId: { type: 'string', maxLength: 256, minLength: 0 },
+  traceId: { type: 'string', maxLength: 100, minLength: 1 },
+} as const satisfies Record<string, OasProperty>;
+
+export function validateStatusPathParam(name: keyof typeof OAS_STATUS_PATH_PARAMS, value: string): BorderViolation[] {
+  const r = new Results();
+  r.with({ name, schema: false }, () => validateProperty(OAS_STATUS_PATH_PARAMS[name], value, r));
+  return r.items;
+}
+
 // ---- request decoding ---------------------------------------------------------------------------------------------
 
 /** A multipart part as the border sees it (form-data parts with a name; others are skipped, like commons-fileupload). */

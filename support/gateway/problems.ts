@@ -13,7 +13,7 @@ export type ErrorKind =
   | 'MANDATORY_ELEMENT_ERROR' | 'FORMAT_ELEMENT_ERROR' | 'MANDATORY_ELEMENT_ERROR_TOKEN' | 'INVALID_TOKEN_FIELD'
   | 'INVALID_ID_DOC' | 'GENERIC_TIMEOUT' | 'WORKFLOW_ID_ERROR' | 'RECORD_NOT_FOUND' | 'GENERIC_ERROR'
   | 'MISSING_TOKEN' | 'EDS_EXCEPTION' | 'OLDER_DAY' | 'SIMULATION_EXCEPTION' | 'SIGN_EXCEPTION'
-  | 'CONNECTION_REFUSED';
+  | 'CONNECTION_REFUSED' | 'INVALID_WII' | 'UNAUTHORIZED';
 
 export const CATALOGUE: Record<ErrorKind, { type: string; title: string }> = {
   MINING_CDA_ERROR: { type: '/msg/cda-element', title: 'Errore in fase di estrazione del CDA.' },
@@ -40,6 +40,11 @@ export const CATALOGUE: Record<ErrorKind, { type: string; title: string }> = {
   SIMULATION_EXCEPTION: { type: '/msg/simulation-error', title: 'Simulation Error.' },
   SIGN_EXCEPTION: { type: '/msg/sign-error', title: 'Sign error' },
   CONNECTION_REFUSED: { type: '/msg/connection-refused', title: 'Connection refused' },
+  // E12 `GET /v1/status/{wii}` only (gateway-impl.md §3.1: "INVALID_WII | `/msg/wii` | Campo worflow instance id non
+  // valido (sic) | E12 with `UNKNOWN_WORKFLOW_ID`"; "UNAUTHORIZED | `/msg/unauthorized` | Unauthorized access | E12
+  // sub/issuer mismatch → **401**, instance `/msg/invalid-issuer-sub`").
+  INVALID_WII: { type: '/msg/wii', title: 'Campo worflow instance id non valido' },
+  UNAUTHORIZED: { type: '/msg/unauthorized', title: 'Unauthorized access' },
 };
 
 /** Error instances (`ErrorInstanceEnum`). */
@@ -67,6 +72,7 @@ export const INSTANCE = {
   WORKFLOW_ID: '/msg/workflow-id-error-extraction',
   CONNECTION_REFUSED: '/msg/connection-refused',
   RECORD_NOT_FOUND: '/record-not-found',
+  INVALID_ISSUER_SUB: '/msg/invalid-issuer-sub',
 } as const;
 
 /** An application error (the dispatcher's `ValidationException` with its `ErrorResponseDTO`); the family decides its HTTP status. */

@@ -308,7 +308,8 @@ export function checkAnswer(a: Answer, path: string): void {
   else if ('cart_id' in j) schema = 'cart';
   else if (a.status < 300) {
     // PublicationResDTO (create/replace) and ResponseWifDTO (metadata/delete) have the same shape.
-    schema = path.endsWith('/validation') ? 'ValidationResDTO' : /\/metadata/.test(path) ? 'ResponseWifDTO' : 'PublicationResDTO';
+    schema = path.endsWith('/validation') ? 'ValidationResDTO' : /\/metadata/.test(path) ? 'ResponseWifDTO'
+      : /^\/gateway\/v1\/status\//.test(path) ? 'TransactionInspectResDTO' : 'PublicationResDTO';
   } else schema = 'workflowInstanceId' in j ? 'ValidationErrorResponseDTO' : 'ErrorResponseDTO';
   const r = validator().checkSchema(schema, j);
   assert.ok(r.ok, `body of ${a.status} ${path} does not match ${schema}: ${r.errors.join('; ')} — ${a.text.slice(0, 300)}`);
