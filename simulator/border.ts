@@ -258,7 +258,8 @@ export function borderContent(i: BorderContentInput, sw: SimulatorSwitches): (Ht
     if (type !== 'multipart/form-data') violations.push(contentTypeNotAllowed(i.contentType));
     else if (!i.multipart || !i.multipart.ok) violations.push(multipartUnreadable(i.contentType!, !!i.multipart && !i.multipart.ok && i.multipart.noBoundary));
     else {
-      const parts = i.multipart.parts.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, text: p.data.toString('utf8') }));
+      // a file part is seen by its file name only (openapi4j's MultipartConverter): its bytes are not decoded
+      const parts = i.multipart.parts.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, text: p.filename !== undefined ? '' : p.data.toString('utf8') }));
       const v = multipartView(parts, i.contentType!, { unlabelledPartIsJson: !sw.requestBodyJsonContentType });
       if ('violation' in v) violations.push(v.violation);
       else violations.push(...validateMultipartView(i.body.dto, v.view));

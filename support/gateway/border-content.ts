@@ -217,7 +217,13 @@ export function validateStatusPathParam(name: keyof typeof OAS_STATUS_PATH_PARAM
 // ---- request decoding ---------------------------------------------------------------------------------------------
 
 /** A multipart part as the border sees it (form-data parts with a name; others are skipped, like commons-fileupload). */
-export interface BorderPart { name: string; filename?: string; contentType?: string; text: string }
+export interface BorderPart {
+  name: string;
+  filename?: string;
+  contentType?: string;
+  /** the part's bytes as UTF-8 text; not read for a part with a file name (the view holds the file name) */
+  text: string;
+}
 
 export interface ViewOptions {
   /**
