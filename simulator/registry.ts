@@ -30,15 +30,6 @@ export interface RegistryEntry {
   visibleAt: number;
 }
 
-export interface RegistryEvent {
-  at: Date;
-  op: 'PUBLICATION' | 'REPLACE' | 'UPDATE' | 'DELETE';
-  identificativoDoc: string;
-  workflowInstanceId: string;
-  outcome: 'SUCCESS' | 'NOT_FOUND' | 'ASYNC_RETRY';
-}
-
-const MAX_EVENTS = 10_000;
 const MAX_VALIDATIONS = 10_000;
 export const MAX_STATUS_EVENTS = 10_000;
 export const MAX_EVENTS_PER_KEY = 1000;
@@ -87,7 +78,6 @@ export class Registry {
     return e && Date.now() >= e.visibleAt ? e : undefined;
   }
   private readonly validations = new Map<string, { wii: string; at: Date }>();
-  readonly events: RegistryEvent[] = [];
   /** Every status event, oldest first (bounded), and the same events by wii and by traceId. */
   private readonly statusLog: StatusEvent[] = [];
   private readonly byWii = new Map<string, StatusEvent[]>();
@@ -98,7 +88,7 @@ export class Registry {
   list(): RegistryEntry[] { return [...this.docs.values()]; }
   get size(): number { return this.docs.size; }
   clear(): void {
-    this.docs.clear(); this.validations.clear(); this.events.length = 0;
+    this.docs.clear(); this.validations.clear();
     this.statusLog.length = 0; this.byWii.clear(); this.byTrace.clear();
   }
 
@@ -145,11 +135,6 @@ export class Registry {
   statusByTrace(traceId: string): StatusEvent[] { return [...(this.byTrace.get(traceId) ?? [])]; }
   get statusEventCount(): number { return this.statusLog.length; }
 
-  private event(e: Omit<RegistryEvent, 'at'>): void {
-    if (this.events.length >= MAX_EVENTS) this.events.shift();
-    this.events.push({ at: new Date(), ...e });
-  }
-
   publish(o: { id: string; docType: string | null; patient: string | null; wii: string; metadata?: Record<string, unknown>; replaces?: string; version?: number }): RegistryEntry {
     const now = new Date();
     const entry: RegistryEntry = {
@@ -158,34 +143,31 @@ export class Registry {
       visibleAt: now.getTime() + this.settleMs,
     };
     this.docs.set(o.id, entry);
-    this.event({ op: o.replaces ? 'REPLACE' : 'PUBLICATION', identificativoDoc: o.id, workflowInstanceId: o.wii, outcome: 'SUCCESS' });
     return entry;
   }
 
   /** Replace: false when the old id is unknown. */
   replace(oldId: string, o: { newId: string; docType: string | null; patient: string | null; wii: string; metadata?: Record<string, unknown> }): boolean {
     const old = this.visible(oldId);
-    if (!old) { this.event({ op: 'REPLACE', identificativoDoc: oldId, workflowInstanceId: o.wii, outcome: 'NOT_FOUND' }); return false; }
+    if (!old) return false;
     this.docs.delete(oldId);
     this.publish({ id: o.newId, docType: o.docType, patient: o.patient, wii: o.wii, metadata: o.metadata, replaces: oldId, version: old.version + 1 });
     return true;
   }
 
-  update(id: string, metadata: Record<string, unknown>, wii: string, async = false): boolean {
+  update(id: string, metadata: Record<string, unknown>, _wii: string, async = false): boolean {
     const e = this.visible(id);
-    if (!e) { this.event({ op: 'UPDATE', identificativoDoc: id, workflowInstanceId: wii, outcome: 'NOT_FOUND' }); return false; }
+    if (!e) return false;
     e.metadata = { ...e.metadata, ...metadata };
     e.version += 1;
     e.updatedAt = new Date();
     if (async) e.visibleAt = e.updatedAt.getTime() + this.settleMs;
-    this.event({ op: 'UPDATE', identificativoDoc: id, workflowInstanceId: wii, outcome: async ? 'ASYNC_RETRY' : 'SUCCESS' });
     return true;
   }
 
-  delete(id: string, wii: string, async = false): boolean {
-    if (!this.visible(id)) { this.event({ op: 'DELETE', identificativoDoc: id, workflowInstanceId: wii, outcome: 'NOT_FOUND' }); return false; }
+  delete(id: string, _wii: string, _async = false): boolean {
+    if (!this.visible(id)) return false;
     this.docs.delete(id);
-    this.event({ op: 'DELETE', identificativoDoc: id, workflowInstanceId: wii, outcome: async ? 'ASYNC_RETRY' : 'SUCCESS' });
     return true;
   }
 
