@@ -141,7 +141,20 @@ export interface ServiceTimes {
  * serviceStartTime / serviceStopTime (gateway-spec §3.1, ITI TF-3 4.2.3.2.19–20). Null when the header has none.
  */
 export function readServiceTimes(xml: Uint8Array | string): ServiceTimes | null {
-  const text = typeof xml === 'string' ? xml : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).toString('latin1');
+  if (typeof xml === 'string') return serviceTimesFromText(xml, true).times;
+  // Bytes through a latin1 view (the values read are ASCII timestamps), first only a header probe, as readCdaFacts.
+  const buf = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  const probe = serviceTimesFromText(buf.toString('latin1', 0, Math.min(buf.length, HEADER_PROBE)), buf.length <= HEADER_PROBE);
+  if (probe.complete) return probe.times;
+  return serviceTimesFromText(buf.toString('latin1'), true).times;
+}
+
+/**
+ * `complete`: the scan reached the body, or `text` is the whole document and was scanned to its end: nothing after
+ * `text` can change the answer.
+ */
+function serviceTimesFromText(text: string, full: boolean): { times: ServiceTimes | null; complete: boolean } {
+  let reachedBody = false;
   const found: Partial<Record<ServiceTimes['from'], { value?: string; low?: string; high?: string }>> = {};
   const where = (path: readonly string[], depth: number): ServiceTimes['from'] | null => {
     if (depth === 1) return 'ClinicalDocument/effectiveTime';
@@ -149,9 +162,9 @@ export function readServiceTimes(xml: Uint8Array | string): ServiceTimes | null 
     if (depth === 3 && path[1] === 'componentOf' && path[2] === 'encompassingEncounter') return 'componentOf/encompassingEncounter';
     return null;
   };
-  scanTags(text, (e) => {
+  const whole = scanTags(text, (e) => {
     if (e.depth === 0) return e.name === 'ClinicalDocument' ? undefined : false;
-    if (e.depth === 1 && e.name === 'component') return false; // the body
+    if (e.depth === 1 && e.name === 'component') { reachedBody = true; return false; } // the body
     if (e.name === 'effectiveTime') {
       const from = where(e.path, e.depth);
       if (from && !found[from]) {
@@ -170,10 +183,11 @@ export function readServiceTimes(xml: Uint8Array | string): ServiceTimes | null 
     }
     return;
   });
+  const complete = reachedBody || (full && whole);
   for (const from of ['documentationOf/serviceEvent', 'componentOf/encompassingEncounter', 'ClinicalDocument/effectiveTime'] as const) {
     const t = found[from];
     const start = t?.low ?? t?.value;
-    if (start) return { start, stop: t?.high ?? t?.value ?? start, from };
+    if (start) return { times: { start, stop: t?.high ?? t?.value ?? start, from }, complete };
   }
-  return null;
+  return { times: null, complete };
 }

@@ -107,3 +107,20 @@ test('serviceTimesOf: the time of the call when the CDA has no readable service 
   const body = buildBody({ method: 'update-metadata', profile: testProfile(), docType: 'LAB', ...serviceTimesOf(null, at) })!;
   assert.equal(body['dataInizioPrestazione'], '20261204103000');
 });
+
+test('readServiceTimes on bytes: a header longer than the 16 KB probe is read whole, a short one from the probe', () => {
+  const cda = buildCdaString(newCdaContext({ docType: 'LAB', patientCf: 'RMSLSO31M04Z404R', profile: testProfile(), runId: 'probe', seq: 1 }));
+  const expected = referenceTimes(cda);
+  assert.ok(expected, 'the LAB template has a service time');
+  const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
+  assert.deepEqual(readServiceTimes(bytes(cda)), expected);
+  // 20 KB of header before documentationOf: the serviceEvent lies beyond the probe and must still win over effectiveTime
+  const padding = `<!--${'x'.repeat(20 * 1024)}-->`;
+  const longHeader = cda.replace('<documentationOf', `${padding}<documentationOf`);
+  assert.notEqual(longHeader, cda);
+  assert.equal(readServiceTimes(bytes(longHeader))?.from, expected.from);
+  assert.deepEqual(readServiceTimes(bytes(longHeader)), readServiceTimes(longHeader));
+  // a body far beyond the probe does not matter once the header is read
+  const bigBody = cda.replace('</ClinicalDocument>', `<!--${'y'.repeat(64 * 1024)}--></ClinicalDocument>`);
+  assert.deepEqual(readServiceTimes(bytes(bigBody)), expected);
+});
