@@ -118,6 +118,11 @@ export interface CdaValidationResult {
   schema?: string;
   /** The validations that actually ran on this document, in order (a pass means a pass of these only). */
   checked?: ('well-formedness' | 'XSD' | 'schematron' | 'terminology')[];
+  /**
+   * Which engine gave the schematron outcome: the XPath 1.0 pre-check (it certified that no assert fails and no report
+   * fires) or SaxonJS (every other document: the exact messages).
+   */
+  schematronBy?: 'precheck' | 'saxonjs';
 }
 
 /** One row of evidence/ledger.csv — column order is fixed (README, "Where the results land"). */

@@ -13,14 +13,18 @@ import path from 'node:path';
 import type { CdaValidationResult } from '../types.ts';
 import { UserError } from '../errors.ts';
 import { CompiledSchema, SchemaCompileError, hasDoctype, parseCda } from './xsd.ts';
+import { XmlXPath } from 'libxml2-wasm';
 import type { XmlDocument } from 'libxml2-wasm';
 import {
   compileSchematron,
   defaultCacheDir,
   findXslt3,
   runSchematron,
+  schematronToXslt,
   SchematronUnsupportedError,
 } from './schematron.ts';
+import { buildPrecheck } from './xpath-precheck.ts';
+import type { Precheck } from './xpath-precheck.ts';
 import type { CompiledSchematron } from './schematron.ts';
 import { extractCodedElements, TerminologyStore } from './terminology.ts';
 import { LOINC_OID } from '../gateway/oids.ts';
@@ -173,6 +177,22 @@ export interface OpenValidatorOptions {
   catalogsDir?: string | null;
   /** SEF cache for compiled schematron; default FSE_CACHE_DIR/schematron or <project>/.cache/schematron */
   cacheDir?: string;
+  /**
+   * The XPath 1.0 schematron pre-check (xpath-precheck.ts): a document it certifies is not run through SaxonJS.
+   * Default on; `FSE_SCHEMATRON_PRECHECK=0` turns it off (every document then goes through SaxonJS).
+   */
+  schematronPrecheck?: boolean;
+}
+
+/** FSE_SCHEMATRON_PRECHECK: '0' / 'false' / 'off' turn the pre-check off. */
+export function precheckFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.FSE_SCHEMATRON_PRECHECK ?? '').trim().toLowerCase();
+  return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
+}
+
+interface LoadedPrecheck {
+  info: Precheck;
+  xpath: XmlXPath;
 }
 
 class CatalogValidator implements CdaValidator {
@@ -182,11 +202,14 @@ class CatalogValidator implements CdaValidator {
   private readonly schemas = new Map<string, CompiledSchema | Error>();
   private readonly schematrons = new Map<string, Promise<CompiledSchematron>>();
   private readonly terminology: TerminologyStore;
+  private readonly prechecks = new Map<string, LoadedPrecheck | null>();
+  readonly precheckOn: boolean;
   private closed = false;
 
-  constructor(info: CatalogsInfo | null, cacheDir: string) {
+  constructor(info: CatalogsInfo | null, cacheDir: string, precheck = true) {
     this.info = info;
     this.cacheDir = cacheDir;
+    this.precheckOn = precheck;
     const skipped: string[] = [];
     if (!info) {
       skipped.push('No catalogs directory (set FSE_CATALOGS_DIR or catalogsDir): XSD, schematron and terminology validation are OFF; only well-formedness is checked.');
@@ -230,6 +253,20 @@ class CatalogValidator implements CdaValidator {
     return p;
   }
 
+  /** The pre-check of a schematron file (memoised); null when it cannot certify anything (see xpath-precheck.ts). */
+  precheck(file: string, compiled: CompiledSchematron): LoadedPrecheck | null {
+    if (this.prechecks.has(file)) return this.prechecks.get(file)!;
+    let loaded: LoadedPrecheck | null = null;
+    try {
+      const info = buildPrecheck(schematronToXslt(compiled.schText, file).model);
+      if (info && info.exact > 0) loaded = { info, xpath: XmlXPath.compile(info.expr, info.namespaces) };
+    } catch {
+      loaded = null; // libxml2 refused the expression: SaxonJS for every document of this schematron
+    }
+    this.prechecks.set(file, loaded);
+    return loaded;
+  }
+
   async validate(cda: string | Uint8Array, opts: { schematron?: boolean; terminology?: boolean } = {}): Promise<CdaValidationResult> {
     if (this.closed) throw new Error('CdaValidator is closed');
     const text = typeof cda === 'string' ? cda : new TextDecoder('utf-8').decode(cda);
@@ -260,6 +297,8 @@ class CatalogValidator implements CdaValidator {
       return fail('SYNTAX_ERROR', [MSG_XSD_GENERIC]);
     }
     checked.push('well-formedness');
+    /** the pre-check found no rule context on which an assert could fail or a report fire */
+    let certified = false;
     try {
       const schema = this.info && this.info.schemas.length > 0 ? this.schema(header.typeIdExtension) : null;
       if (schema instanceof Error) {
@@ -273,6 +312,18 @@ class CatalogValidator implements CdaValidator {
           return fail('SYNTAX_ERROR', [MSG_XSD_GENERIC]);
         }
         if (!r.ok) return fail('SYNTAX_ERROR', r.messages);
+      }
+      // the schematron pre-check runs on the document libxml2 has just parsed for the XSD
+      if (this.precheckOn && opts.schematron !== false && idx && this.info && Object.keys(this.info.schematronIndex).length > 0) {
+        const compiled = await this.schematron(idx.file).catch(() => null);
+        const pre = compiled ? this.precheck(idx.file, compiled) : null;
+        if (pre) {
+          try {
+            certified = doc.eval(pre.xpath) === false;
+          } catch {
+            certified = false;
+          }
+        }
       }
     } finally {
       doc.dispose();
@@ -293,7 +344,8 @@ class CatalogValidator implements CdaValidator {
         checked.push('schematron');
         let out: { failed: string[]; reports: string[] };
         try {
-          out = runSchematron(compiled, text);
+          out = certified ? { failed: [], reports: [] } : runSchematron(compiled, text);
+          result.schematronBy = certified ? 'precheck' : 'saxonjs';
         } catch (e) {
           skipped.push(`Schematron ${idx.file} raised a runtime error: ${(e as Error).message}`);
           return fail('SEMANTIC_ERROR', [MSG_SCH_GENERIC]);
@@ -324,6 +376,8 @@ class CatalogValidator implements CdaValidator {
     this.closed = true;
     for (const s of this.schemas.values()) if (s instanceof CompiledSchema) s.close();
     this.schemas.clear();
+    for (const p of this.prechecks.values()) p?.xpath.dispose();
+    this.prechecks.clear();
     this.schematrons.clear();
   }
 }
@@ -332,7 +386,7 @@ export async function openValidator(opts: OpenValidatorOptions = {}): Promise<Cd
   const dir = resolveCatalogsDir(opts.catalogsDir);
   const info = dir ? readCatalogsInfo(dir) : null;
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  return new CatalogValidator(info, cacheDir);
+  return new CatalogValidator(info, cacheDir, opts.schematronPrecheck ?? precheckFromEnv());
 }
 
 export interface PrecompileReport {

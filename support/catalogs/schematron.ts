@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { XmlDocument, XmlElement, XmlText, XmlCData, ParseOption } from 'libxml2-wasm';
 import type { XmlTreeNode } from 'libxml2-wasm';
+import type { SchModel, SchPatternModel, SchRuleModel } from './xpath-precheck.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -143,6 +144,8 @@ function genMessage(el: XmlElement, file: string): string {
 
 export interface GeneratedXslt {
   xslt: string;
+  /** the tests, for the XPath 1.0 pre-check (xpath-precheck.ts) */
+  model: SchModel;
   patterns: number;
   rules: number;
   asserts: number;
@@ -205,6 +208,8 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
     let nReports = 0;
     const rootCalls: string[] = [];
     const modes: string[] = [];
+    const model: SchModel = { ns: Object.fromEntries(nsDecls), patterns: [] };
+    const letModel = (l: XmlElement): { name: string; value: string | null } => ({ name: attr(l, 'name') ?? '', value: attr(l, 'value') });
     patterns.forEach((pat, pi) => {
       const mode = `M${pi}`;
       const patLets: XmlElement[] = [];
@@ -229,6 +234,8 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
       call += '</xsl:apply-templates></xsl:for-each>';
       rootCalls.push(call);
       const params = letNames.map((n) => `<xsl:param name="${escAttr(n)}" tunnel="yes"/>`).join('');
+      const patModel: SchPatternModel = { lets: patLets.map(letModel), rules: [] };
+      model.patterns.push(patModel);
 
       const top = rules.length + 10;
       rules.forEach((rule, ri) => {
@@ -239,9 +246,14 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
         const ctx = attr(rule, 'context');
         if (!ctx) throw new SchematronUnsupportedError(`${file} ${where(rule)}: <rule> without @context`);
         let body = params;
+        const ruleModel: SchRuleModel = { context: ctx, lets: [], asserts: [], reports: [] };
+        patModel.rules.push(ruleModel);
         for (const c of children(rule)) {
           if (isIgnorable(c)) continue;
-          if (isSch(c, 'let')) body += genLet(c, file);
+          if (isSch(c, 'let')) {
+            body += genLet(c, file);
+            ruleModel.lets.push(letModel(c));
+          }
           else if (isSch(c, 'assert') || isSch(c, 'report')) {
             const test = attr(c, 'test');
             if (!test) throw new SchematronUnsupportedError(`${file} ${where(c)}: <${c.name}> without @test`);
@@ -249,6 +261,7 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
               // diagnostics are not part of the SVRL text the reference validator reports; harmless to skip
             }
             const msg = genMessage(c, file);
+            (c.name === 'assert' ? ruleModel.asserts : ruleModel.reports).push(test);
             if (c.name === 'assert') {
               nAsserts++;
               body += `<xsl:if test="not(${escAttr(test)})"><f>${msg}</f></xsl:if>`;
@@ -270,7 +283,7 @@ export function schematronToXslt(schText: string, file = 'schematron'): Generate
     out.push(`<xsl:template match="/"><r>${rootCalls.join('')}</r></xsl:template>`);
     out.push(...modes);
     out.push('</xsl:stylesheet>');
-    return { xslt: out.join('\n'), patterns: patterns.length, rules: nRules, asserts: nAsserts, reports: nReports, title };
+    return { xslt: out.join('\n'), model, patterns: patterns.length, rules: nRules, asserts: nAsserts, reports: nReports, title };
   } finally {
     doc.dispose();
   }
@@ -326,7 +339,9 @@ export interface CompiledSchematron {
   sefPath: string;
   fromCache: boolean;
   compileMs: number;
-  stats: Omit<GeneratedXslt, 'xslt'>;
+  stats: Omit<GeneratedXslt, 'xslt' | 'model'>;
+  /** the schematron's text, for the pre-check (built lazily by the validator) */
+  schText: string;
 }
 
 const inflight = new Map<string, Promise<CompiledSchematron>>();
@@ -353,7 +368,7 @@ export function compileSchematron(schPath: string, cacheDir: string): Promise<Co
       try {
         const sef = JSON.parse(fs.readFileSync(sefPath, 'utf8')) as unknown;
         const stats = JSON.parse(fs.readFileSync(metaPath, 'utf8')) as CompiledSchematron['stats'];
-        return { sef, sefPath, fromCache: true, compileMs: performance.now() - t0, stats };
+        return { sef, sefPath, fromCache: true, compileMs: performance.now() - t0, stats, schText: schText.toString('utf8') };
       } catch {
         // corrupt cache entry: recompile below
       }
@@ -381,8 +396,8 @@ export function compileSchematron(schPath: string, cacheDir: string): Promise<Co
       }
       const sefText = fs.readFileSync(outPath, 'utf8');
       const sef = JSON.parse(sefText) as unknown;
-      const { xslt: _x, ...stats } = gen;
-      if (!writable) return { sef, sefPath: outPath, fromCache: false, compileMs: performance.now() - t0, stats };
+      const { xslt: _x, model: _m, ...stats } = gen;
+      if (!writable) return { sef, sefPath: outPath, fromCache: false, compileMs: performance.now() - t0, stats, schText: schText.toString('utf8') };
       // atomic publish into the cache
       const tmpSef = `${sefPath}.${process.pid}.tmp`;
       fs.writeFileSync(tmpSef, sefText);
@@ -390,7 +405,7 @@ export function compileSchematron(schPath: string, cacheDir: string): Promise<Co
       const tmpMeta = `${metaPath}.${process.pid}.tmp`;
       fs.writeFileSync(tmpMeta, JSON.stringify({ ...stats, file: path.basename(schPath), generator: GENERATOR_VERSION }));
       fs.renameSync(tmpMeta, metaPath);
-      return { sef, sefPath, fromCache: false, compileMs: performance.now() - t0, stats };
+      return { sef, sefPath, fromCache: false, compileMs: performance.now() - t0, stats, schText: schText.toString('utf8') };
     } finally {
       fs.rmSync(tmpDir, { recursive: true, force: true });
     }
