@@ -164,6 +164,11 @@ export class Session implements ExchangeContext {
     s.circuit.onTrip = (stop) => s.log(`RUN STOPPED — ${stop.reason}; last error: ${stop.lastError}`);
   }
 
+  /** Another connection to the same gateway, as this process reaches it (same TLS material, proxy, timeout); the caller closes it. */
+  openClient(): GatewayClient {
+    return new GatewayClient(this.baseUrl, this.connection.tls, { timeoutMs: this.connection.timeoutMs, proxy: this.connection.proxy });
+  }
+
   async close(): Promise<void> {
     await this.client?.close().catch(() => undefined);
     this.validator?.close();

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, inflateRawSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { buildBundle } from '../../support/evidence/bundle.ts';
@@ -50,6 +51,32 @@ function centralDirectory(zip: Buffer): { name: string; mode: number; dosTime: n
       dosDate: zip.readUInt16LE(p + 14),
       extraLength: extraLen,
     });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+/** Every entry's bytes, read through the central directory (stored or deflated), CRC-32 checked. */
+function entryContents(zip: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(eocd + 10);
+  let p = zip.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    const method = zip.readUInt16LE(p + 10);
+    const crc = zip.readUInt32LE(p + 16);
+    const compressedSize = zip.readUInt32LE(p + 20);
+    const nameLen = zip.readUInt16LE(p + 28);
+    const extraLen = zip.readUInt16LE(p + 30);
+    const commentLen = zip.readUInt16LE(p + 32);
+    const local = zip.readUInt32LE(p + 42);
+    const name = zip.toString('utf8', p + 46, p + 46 + nameLen);
+    assert.equal(zip.readUInt32LE(local), 0x04034b50, name);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + compressedSize);
+    const bytes = method === 0 ? Buffer.from(data) : inflateRawSync(data);
+    assert.equal(crc32(bytes), crc, `${name}: CRC-32`);
+    out.set(name, bytes);
     p += 46 + nameLen + extraLen + commentLen;
   }
   return out;
@@ -150,6 +177,35 @@ describe('buildBundle', () => {
     for (const [name, method] of methods) assert.equal(method, name.endsWith('.pdf') ? 0 : 8, name);
     const t = spawnSync('unzip', ['-tq', path], { encoding: 'utf8' });
     if (!t.error) assert.equal(t.status, 0, t.stdout + t.stderr);
+  });
+
+  it('holds at most the window in memory: files beyond it stream from disk, the others wait for earlier ones to be written', async () => {
+    const dir = makeRun();
+    const big = join(dir, 'evidence', 'exchanges');
+    const contents = new Map<string, Buffer>();
+    for (let i = 0; i < 40; i++) {
+      // pseudo-random bytes (deflate cannot shrink them much) of 1–3 KB, and two files larger than the window
+      const size = i % 13 === 0 ? 9000 + i : 1000 + ((i * 577) % 2000);
+      const b = Buffer.alloc(size);
+      for (let k = 0; k < size; k++) b[k] = (k * 2654435761 + i * 97) >>> 13 & 0xff;
+      const rel = `evidence/exchanges/${String(100 + i).padStart(4, '0')}-delete.request.http`;
+      writeFileSync(join(big, rel.split('/').pop()!), b);
+      contents.set(rel, b);
+    }
+    writeManifest(dir);
+    const small = await buildBundle(dir, join(tmp, 'window-small.zip'), { windowBytes: 4096 });
+    const again = await buildBundle(dir, join(tmp, 'window-small2.zip'), { windowBytes: 4096 });
+    assert.equal(small.sha256, again.sha256);
+    const whole = await buildBundle(dir, join(tmp, 'window-default.zip'));
+    assert.equal(whole.files, small.files);
+    const names = centralDirectory(readFileSync(small.path)).map((e) => e.name);
+    assert.deepEqual(names, [...names].sort());
+    for (const zipPath of [small.path, whole.path]) {
+      const got = entryContents(readFileSync(zipPath));
+      for (const [rel, b] of contents) assert.ok(Buffer.compare(got.get(rel) ?? Buffer.alloc(0), b) === 0, `${rel} differs once read back (${zipPath})`);
+      const t = spawnSync('unzip', ['-tq', zipPath], { encoding: 'utf8' });
+      if (!t.error) assert.equal(t.status, 0, t.stdout + t.stderr);
+    }
   });
 
   it('does not depend on the time zone of the machine that builds it', async () => {

@@ -152,3 +152,46 @@ test('commit-lost: the gateway stores the document and the answer comes after th
   assert.ok(!simulator.registry.has(o.identificativoDoc), 'nothing of it left on the gateway');
   assert.equal(simulator.registry.size, 0, 'the clean-up removed everything the run published');
 });
+
+test('the clean-up deletes several documents at once: a slow deletion does not hold the others, every one has its row', async () => {
+  const created: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const o = await createOnce('pulizia concorrente');
+    assert.equal(o.httpStatus, 202);
+    created.push(o.identificativoDoc);
+  }
+  // the second document's deletion is slow (its path names its id); the others must not wait behind it (the first
+  // one goes alone: the clean-up opens its lanes once the gateway has answered)
+  faults().inject({ kind: 'latency', ms: 600 }, { count: 1, route: encodeURIComponent(created[1]!) });
+  const rows0 = session.ledger.rows().length;
+  const lines: string[] = [];
+  const r = await cleanupPublished(session, { log: (l) => lines.push(l) });
+  assert.deepEqual(r.unresolved, []);
+  assert.equal(r.deleted, 6);
+  const rows = session.ledger.rows().slice(rows0);
+  assert.equal(rows.length, 6, 'one row per deletion');
+  assert.equal(new Set(rows.map((x) => x.xCartId)).size, 6, 'each deletion has its own X-Cart-id');
+  assert.ok(rows.every((x) => x.method === 'delete' && x.httpStatus === 200), JSON.stringify(rows.map((x) => [x.method, x.httpStatus])));
+  assert.equal(lines[0]?.split(' ')[1], created[0], `the first deletion goes alone\n${lines.join('\n')}`);
+  assert.ok(lines.at(-1)?.includes(created[1]!), `the slow deletion should be the last to finish: deletions ran one after the other\n${lines.join('\n')}`);
+  assert.equal(simulator.registry.size, 0);
+});
+
+test('a clean-up that gets no answer goes one deletion at a time and stops when its failure budget is spent; what is left stays unresolved', async () => {
+  for (let i = 0; i < 12; i++) assert.equal((await createOnce('pulizia interrotta')).httpStatus, 202);
+  faults().inject({ kind: 'reset' }, { count: Infinity, route: 'documents' });
+  const before = served();
+  const lines: string[] = [];
+  try {
+    // the session's circuit is already in its clean-up budget (the tests above): its consecutive failures start at 0
+    const r = await cleanupPublished(session, { log: (l) => lines.push(l) });
+    assert.equal(lines.filter((l) => l.startsWith('clean-up stopped')).length, 1, lines.join('\n'));
+    assert.equal(r.unresolved.length, 12, 'nothing was deleted: every one is still in the journal');
+    const sent = served() - before;
+    // no answer from the first one: one deletion at a time from then on, so exactly the budget is spent
+    assert.equal(sent, session.circuit.limit, `sent ${sent} deletions for a budget of ${session.circuit.limit} consecutive failures`);
+    assert.ok(r.unresolved.every((d) => simulator.registry.has(d.doc.id)), 'what is unresolved is still on the gateway');
+  } finally {
+    faults().clear();
+  }
+});
