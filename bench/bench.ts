@@ -57,6 +57,8 @@ interface PhaseFigures {
   simFull: number;
   /** every document through SaxonJS (FSE_SCHEMATRON_PRECHECK=0); null without catalogs */
   simSaxonAll: number | null;
+  /** the CDA validation on the simulator's main thread (FSE_SIMULATOR_VALIDATION_THREAD=0); null without catalogs */
+  simMainThread: number | null;
   simXsdOnly: number;
   simNoValidation: number;
   peakRssMb: number;
@@ -143,7 +145,8 @@ for (const [name, p] of [['catalogs on', on], ['catalogs off', off]] as const) {
   say(`  harness per validate-and-create (sequential, ${N}, types round-robin): ${ms(p.harnessMs)}; of which, measured separately: CDA ${ms(p.parts.cda)}, PDF/A-3 ${ms(p.parts.pdf)}, PAdES ${ms(p.parts.sign)}, two JWTs ${ms(p.parts.jwt)}; the rest is send + simulator + ledger`);
   say(`  raw undici replay of the same bytes (sequential): ${ms(p.rawMs)} → harness/raw ${(p.harnessMs / p.rawMs).toFixed(2)} (the harness's own cost per exchange, harness − raw: ${ms(p.harnessMs - p.rawMs)})`);
   const saxonAll = p.simSaxonAll === null ? '' : `, ${p.simSaxonAll.toFixed(0)}/s with every document through SaxonJS (FSE_SCHEMATRON_PRECHECK=0)`;
-  say(`  simulator validate-and-create/s (${CONC} concurrent clients): ${p.simFull.toFixed(0)}/s as configured${p.simSaxonAll === null ? '' : ' (schematron: the XPath 1.0 pre-check, SaxonJS where it is unsure)'}${saxonAll}, ${p.simXsdOnly.toFixed(0)}/s without schematron, ${p.simNoValidation.toFixed(0)}/s with CDA validation off`);
+  const mainThread = p.simMainThread === null ? '' : `, ${p.simMainThread.toFixed(0)}/s with the CDA validation on the simulator's main thread (FSE_SIMULATOR_VALIDATION_THREAD=0)`;
+  say(`  simulator validate-and-create/s (${CONC} concurrent clients): ${p.simFull.toFixed(0)}/s as configured${p.simSaxonAll === null ? '' : ' (CDA validation on a thread of its own; schematron: the XPath 1.0 pre-check, SaxonJS where it is unsure)'}${mainThread}${saxonAll}, ${p.simXsdOnly.toFixed(0)}/s without schematron, ${p.simNoValidation.toFixed(0)}/s with CDA validation off`);
   say(`  peak RSS: the measuring process (the harness and the clients) ${p.peakRssMb} MB, the simulator's process ${p.simulatorPeakRssMb ?? '?'} MB`);
 }
 const main = on ?? off;
@@ -238,8 +241,13 @@ async function phase(): Promise<PhaseFigures> {
     return sim;
   };
   let simSaxonAll: number | null = null;
+  let simMainThread: number | null = null;
   let sim1: SimulatorProcessTarget | null = null;
+  let sim0: SimulatorProcessTarget | null = null;
   if (session.catalogsDir) {
+    sim0 = await variant({}, { FSE_SIMULATOR_VALIDATION_THREAD: '0' });
+    simMainThread = await throughput(sim0.baseUrl);
+    await sim0.close();
     sim1 = await variant({}, { FSE_SCHEMATRON_PRECHECK: '0' });
     simSaxonAll = await throughput(sim1.baseUrl);
     await sim1.close();
@@ -253,11 +261,11 @@ async function phase(): Promise<PhaseFigures> {
   const catalogs = session.catalogsDir ?? null;
   await session.close();
   rmSync(reports, { recursive: true, force: true });
-  const simulatorRss = [simulator?.peakRssMb(), sim1?.peakRssMb(), sim2.peakRssMb(), sim3.peakRssMb()].filter((x): x is number => x !== undefined);
+  const simulatorRss = [simulator?.peakRssMb(), sim0?.peakRssMb(), sim1?.peakRssMb(), sim2.peakRssMb(), sim3.peakRssMb()].filter((x): x is number => x !== undefined);
   return {
     catalogs,
     validated: catalogs ? 'well-formedness + XSD + schematron + terminology (official catalogs)' : 'well-formedness only (no catalogs)',
-    harnessMs, rawMs, parts, simFull, simSaxonAll, simXsdOnly, simNoValidation,
+    harnessMs, rawMs, parts, simFull, simSaxonAll, simMainThread, simXsdOnly, simNoValidation,
     peakRssMb: peakRssMb(),
     simulatorPeakRssMb: simulatorRss.length ? Math.max(...simulatorRss) : null,
   };

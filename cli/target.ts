@@ -2,7 +2,7 @@
  * Composition: starts the embedded simulator (simulator/server.ts) as the target of a run. Sits above support/ and
  * simulator/, so that support/ never imports the simulator: `Session.open({ startEmbedded: startEmbeddedSimulator })`.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunningSimulator } from '../simulator/server.ts';
 import type { FromSimulator, ToSimulator } from '../simulator/process.ts';
@@ -75,13 +75,12 @@ export function simulatorHeapCapMb(env: NodeJS.ProcessEnv): number {
 const CLOSE_GRACE_MS = 10_000;
 
 /**
- * Starts the simulator as `startEmbeddedSimulator` does, but in a child process: the run's coordinating process then
- * holds neither libxml2 nor SaxonJS (≈ 150 MB), and validating a document never stalls it. The child has its own
- * process group, so an operator's Ctrl-C reaches the run — which still deletes, through the simulator, what it
- * published — and not the simulator; it exits by itself if the run disappears. Used by `fse-harness run`; tests and
- * tools that inspect the simulator (faults, stats, registry) use the in-process `startEmbeddedSimulator`.
+ * Forks the simulator's process (simulator/process-entry.mjs), which loads its modules and waits for its start
+ * options. `fse-harness run` forks it before it plans the run, so that the two overlap, and hands it to
+ * `startSimulatorProcess`; until then it does not keep this process alive, and it exits by itself when this process
+ * is gone (or is killed when the run stops before using it).
  */
-export async function startSimulatorProcess(o: EmbeddedTargetOptions, more: { switches?: Partial<SimulatorSwitches> } = {}): Promise<SimulatorProcessTarget> {
+export function forkSimulatorProcess(): ChildProcess {
   const entry = fileURLToPath(new URL('../simulator/process-entry.mjs', import.meta.url));
   // Only the loader the entry registers itself: an inherited `--import tsx` would load libxml2-wasm through its hooks.
   const execArgv = process.execArgv.filter((a, i, all) => !(a === '--import' || a.startsWith('--import=') || all[i - 1] === '--import'));
@@ -89,6 +88,25 @@ export async function startSimulatorProcess(o: EmbeddedTargetOptions, more: { sw
   const heapCap = simulatorHeapCapMb(process.env);
   if (heapCap && !execArgv.some((a) => a.startsWith('--max-old-space-size'))) execArgv.push(`--max-old-space-size=${heapCap}`);
   const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true, execArgv, serialization: 'json' });
+  child.unref();
+  (child.channel as { unref?: () => void } | undefined)?.unref?.();
+  return child;
+}
+
+/**
+ * Starts the simulator as `startEmbeddedSimulator` does, but in a child process: the run's coordinating process then
+ * holds neither libxml2 nor SaxonJS (≈ 150 MB), and validating a document never stalls it. The child has its own
+ * process group, so an operator's Ctrl-C reaches the run — which still deletes, through the simulator, what it
+ * published — and not the simulator; it exits by itself if the run disappears. Used by `fse-harness run`; tests and
+ * tools that inspect the simulator (faults, stats, registry) use the in-process `startEmbeddedSimulator`.
+ */
+export async function startSimulatorProcess(o: EmbeddedTargetOptions, more: { switches?: Partial<SimulatorSwitches>; child?: ChildProcess } = {}): Promise<SimulatorProcessTarget> {
+  const warm = more.child && more.child.exitCode === null && more.child.signalCode === null && more.child.connected ? more.child : undefined;
+  if (more.child && !warm) more.child.kill('SIGKILL');
+  const child = warm ?? forkSimulatorProcess();
+  // while it starts, the simulator keeps this process alive (a forked-ahead one was left unreferenced)
+  child.ref();
+  (child.channel as { ref?: () => void } | undefined)?.ref?.();
   const send = (m: ToSimulator) => { if (child.connected) child.send(m); };
   let closing = false;
   let peak: number | undefined;

@@ -38,6 +38,10 @@ export async function serveOverIpc(): Promise<void> {
   // The run decides when the simulator stops, not the terminal.
   process.on('SIGINT', () => {});
   process.on('SIGTERM', () => {});
+  // The simulator's modules load while the run is still planning (a run may fork this process ahead of time:
+  // cli/target.ts `forkSimulatorProcess`); the start options only say which PKI, catalogs and switches.
+  const serverModule = import('./server.ts');
+  serverModule.catch(() => undefined);
   const start = await new Promise<SimulatorProcessOptions | null>((resolve) => {
     process.once('message', (m: ToSimulator) => resolve(m.type === 'start' ? m.options : null));
     process.once('disconnect', () => resolve(null));
@@ -45,7 +49,7 @@ export async function serveOverIpc(): Promise<void> {
   if (!start) { process.disconnect?.(); return; }
   let sim: Awaited<ReturnType<typeof import('./server.ts').startSimulator>>;
   try {
-    const { startSimulator } = await import('./server.ts');
+    const { startSimulator } = await serverModule;
     sim = await startSimulator({
       tls: readSimulatorTls(start.pkiDir),
       port: 0,

@@ -6,6 +6,7 @@
  * The catalogs are opened in the background so that server start-up never waits for schematron compilation.
  */
 import { appError, CATALOGUE, connectionRefused, INSTANCE, type ErrorKind } from '../support/gateway/problems.ts';
+import { openValidatorInThread, validationThreadFromEnv } from './validator-thread.ts';
 
 type OpenValidator = Awaited<ReturnType<typeof import('../support/catalogs/index.ts').openValidator>>;
 export type ValidationOutcomeName = 'OK' | 'SYNTAX_ERROR' | 'VOCABULARY_ERROR' | 'SEMANTIC_ERROR' | 'SEMANTIC_WARNING';
@@ -38,6 +39,13 @@ export interface CdaValidatorOptions {
   log?: (l: string) => void;
   /** Test seam: replaces support/catalogs `openValidator` (the directory is then not resolved). */
   open?: () => Promise<OpenValidator>;
+  /**
+   * Validate on a worker thread of the simulator's process (simulator/validator-thread.ts); default
+   * `FSE_SIMULATOR_VALIDATION_THREAD` (on unless '0'). Same validator, same outcomes; off = on the main thread.
+   */
+  thread?: boolean;
+  /** The thread's heap cap in MB (V8's default when absent). */
+  threadHeapMb?: number;
 }
 
 export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
@@ -64,7 +72,18 @@ export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
         skipped.push(NO_CATALOGS);
         return;
       }
-      const v = await mod.openValidator({ catalogsDir: dir });
+      let v: OpenValidator | null = null;
+      if (o.thread ?? validationThreadFromEnv()) {
+        try {
+          v = await openValidatorInThread({ catalogsDir: dir, heapMb: o.threadHeapMb, log: o.log });
+        } catch (err) {
+          // the validation still runs, on the main thread: slower with several clients, the same outcomes
+          const line = `validator: no validation thread (${(err as Error).message}); validating on the main thread`;
+          if (o.log) o.log(line);
+          else process.stderr.write(`simulator: ${line}\n`);
+        }
+      }
+      v ??= await mod.openValidator({ catalogsDir: dir });
       if (closed) { v.close(); return; }
       validator = v;
       for (const s of v.skipped) skipped.push(s);

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import type { Command } from '../command.ts';
 import { parseArgs } from '../command.ts';
-import { startSimulatorProcess, type SimulatorProcessTarget } from '../target.ts';
+import { forkSimulatorProcess, startSimulatorProcess, type SimulatorProcessTarget } from '../target.ts';
 import { Session, setCurrentSession } from '../../support/harness/session.ts';
 import { PROJECT_ROOT, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../../support/paths.ts';
 import { UserError } from '../../support/errors.ts';
@@ -29,6 +29,7 @@ import { documentNotices } from '../../support/harness/vendor-documents.ts';
 import { dirSize, formatSize, keepCount, pruneRuns, describePrune } from '../../support/evidence/prune.ts';
 import { planRun } from '../plan.ts';
 import { selectScenarios } from '../../support/harness/selection.ts';
+import { usesEmbeddedSimulator } from '../../support/harness/target.ts';
 import { chooseParallel } from '../../support/harness/parallelism.ts';
 import { settleMs, SETTLE_ENV } from '../../support/harness/settle.ts';
 import { UnsyncedAllureWriter } from '../../support/report/allure-writer.ts';
@@ -156,6 +157,15 @@ const command: Command = {
   },
 };
 
+/** The simulator's process forked ahead of time, or undefined when that fails (startSimulatorProcess then says why). */
+function forkAhead(): ReturnType<typeof forkSimulatorProcess> | undefined {
+  try {
+    return forkSimulatorProcess();
+  } catch {
+    return undefined;
+  }
+}
+
 async function runSuite(flags: Record<string, unknown>, paths: string[], t0: number, tee: { attach(f: string): void }): Promise<number> {
     const profilePath = resolve(String(flags.profile ?? process.env.FSE_PROFILE ?? DEFAULT_PROFILE));
     out(`fse-harness: profile ${relative(process.cwd(), profilePath) || profilePath}`);
@@ -164,19 +174,40 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     // Before anything is created (run directory, reports/latest, PKI, simulator): the tags, the paths, the planned
     // scenarios and their steps. A mistake there is one message and nothing else.
     const planProfile = loadProfile(profilePath).profile;
-    const selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
-    const plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
-    const settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
+    // The embedded simulator's process loads its modules while this one plans (nothing is created by it until it is
+    // given its start options in Session.open); killed if the run stops before that.
+    let warmSimulator = usesEmbeddedSimulator(planProfile) ? forkAhead() : undefined;
+    const dropWarmSimulator = () => { warmSimulator?.kill('SIGKILL'); warmSimulator = undefined; };
+    let plan: Awaited<ReturnType<typeof planRun>>;
+    let selection: ReturnType<typeof selectScenarios>;
+    let settle: number;
+    try {
+      selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
+      plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
+      settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
+    } catch (e) {
+      dropWarmSimulator();
+      throw e;
+    }
 
     // Everything a user can get wrong is checked here, before any network call.
     let simulator: SimulatorProcessTarget | undefined;
-    const session = await Session.open({
-      profilePath,
-      reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
-      catalogsDir: flags.catalogs ? resolve(String(flags.catalogs)) : undefined,
-      log: (l) => out(`  ${l}`),
-      startEmbedded: async (o) => (simulator = await startSimulatorProcess(o)),
-    });
+    let session: Session;
+    try {
+      session = await Session.open({
+        profilePath,
+        reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
+        catalogsDir: flags.catalogs ? resolve(String(flags.catalogs)) : undefined,
+        log: (l) => out(`  ${l}`),
+        startEmbedded: async (o) => {
+          const child = warmSimulator;
+          warmSimulator = undefined;
+          return (simulator = await startSimulatorProcess(o, { child }));
+        },
+      });
+    } finally {
+      dropWarmSimulator();
+    }
     setCurrentSession(session);
     // Run by `run --profile a --profile b`: tell the parent where this installation's run directory is.
     if (process.env[SEVERAL_RESULT_ENV]) writeFileSync(process.env[SEVERAL_RESULT_ENV], `${JSON.stringify({ runDir: session.runDir.dir })}\n`);
