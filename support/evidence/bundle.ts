@@ -7,12 +7,14 @@
  * close — a round trip to libuv's thread pool at each step) that took ≈ 2.8 s, half of it with the main thread idle.
  * Each file is now read and handed to yazl as a buffer (`addBuffer`): yazl deflates it on the thread pool at once, so
  * several entries deflate in parallel while earlier ones are written, and the local header carries the CRC and sizes
- * (no data descriptor). A window bounds what is held in memory (`BUNDLE_WINDOW_BYTES` of file contents and
- * `BUNDLE_WINDOW_ENTRIES` entries not yet written); a file larger than the window is streamed from disk as before.
+ * (no data descriptor). A window bounds what is held in memory (`BUNDLE_WINDOW_BYTES` of file contents not yet
+ * written plus zip bytes not yet taken by the file, and `BUNDLE_WINDOW_ENTRIES` entries); a file larger than the
+ * window is streamed from disk as before.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import yazl from 'yazl';
 import { MANIFEST_REL, readManifest, writeManifest } from './manifest.ts';
 import { RUN_FILES } from './runDir.ts';
@@ -35,13 +37,13 @@ function compressionLevel(rel: string): number {
 }
 
 /** File contents read but not yet written to the zip, at most (a larger file is streamed from disk). */
-export const BUNDLE_WINDOW_BYTES = 32 * 2 ** 20;
+export const BUNDLE_WINDOW_BYTES = 8 * 2 ** 20;
 
 /**
  * Entries read but not yet written, at most: each one deflating holds zlib's own state (≈ 300 KB at level 6), which
  * for thousands of small files would outweigh their contents.
  */
-const BUNDLE_WINDOW_ENTRIES = 32;
+const BUNDLE_WINDOW_ENTRIES = 16;
 
 /** yazl's entry states (yazl 3.x `Entry`): an entry at FILE_DATA_DONE has been written to the output stream. */
 const YAZL_FILE_DATA_DONE = 3;
@@ -72,11 +74,16 @@ export async function buildBundle(runDir: string, out?: string, o: { windowBytes
   };
   const hash = createHash('sha256');
   let progress: (() => void) | null = null;
+  const ws = createWriteStream(tmp);
+  // what yazl has written but the file has not taken yet (yazl does not wait for its output stream); the file's own
+  // buffer counts while it asks to be drained (its 'drain' then wakes the loop below)
+  const zipOut = zip.outputStream as unknown as Readable;
+  const backlog = () => zipOut.readableLength + (ws.writableNeedDrain ? ws.writableLength : 0);
   const output = new Promise<void>((ok, ko) => {
-    const ws = createWriteStream(tmp);
     zip.outputStream.on('data', (c: Buffer) => { hash.update(c); progress?.(); });
     zip.outputStream.on('error', ko);
     ws.on('error', ko);
+    ws.on('drain', () => progress?.());
     ws.on('close', () => ok());
     zip.outputStream.pipe(ws);
   });
@@ -92,9 +99,10 @@ export async function buildBundle(runDir: string, out?: string, o: { windowBytes
         held.push(0);
         continue;
       }
-      while ((heldBytes + size > window || held.length - written >= BUNDLE_WINDOW_ENTRIES) && failed === null) {
+      const full = () => heldBytes + backlog() + size > window || held.length - written >= BUNDLE_WINDOW_ENTRIES;
+      while (full() && failed === null) {
         settle();
-        if (heldBytes + size <= window && held.length - written < BUNDLE_WINDOW_ENTRIES) break;
+        if (!full()) break;
         await new Promise<void>((r) => { progress = r; });
         progress = null;
       }

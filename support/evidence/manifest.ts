@@ -6,7 +6,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { sha256Hex } from '../hash.ts';
+import { sha256File } from '../hash.ts';
 import { EVIDENCE_FILES, RUN_FILES } from './runDir.ts';
 
 export const MANIFEST_REL = `evidence/${EVIDENCE_FILES.manifest}`;
@@ -60,7 +60,7 @@ export function evidenceFiles(runDir: string): string[] {
 
 export function writeManifest(runDir: string): { files: number } {
   const files: Record<string, string> = {};
-  for (const rel of evidenceFiles(runDir)) files[rel] = sha256Hex(readFileSync(join(runDir, rel)));
+  for (const rel of evidenceFiles(runDir)) files[rel] = sha256File(join(runDir, rel));
   const manifest: Manifest = { generatedAt: new Date().toISOString(), algorithm: 'sha256', files };
   const path = join(runDir, MANIFEST_REL);
   const tmp = `${path}.tmp-manifest`;
@@ -96,7 +96,7 @@ export function verifyManifest(runDir: string): { ok: boolean; problems: string[
   for (const [rel, expected] of Object.entries(m.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const p = join(runDir, rel);
     if (!existsSync(p)) { problems.push(`${rel}: missing (listed in the manifest)`); continue; }
-    const actual = sha256Hex(readFileSync(p));
+    const actual = sha256File(p);
     if (actual !== expected) problems.push(`${rel}: modified (sha256 ${actual}, manifest ${expected})`);
   }
   for (const rel of evidenceFiles(runDir)) {
