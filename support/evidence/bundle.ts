@@ -61,7 +61,7 @@ export async function buildBundle(runDir: string, out?: string, o: { windowBytes
   // yazl keeps its entries in order, each with a state; reading it tells which buffers have been written (and freed).
   const yazlEntries = (zip as unknown as { entries?: { state?: unknown; doFileDataPump?: unknown }[] }).entries;
   const windowed = Array.isArray(yazlEntries);
-  const held: number[] = []; // bytes held for each entry added (0 once written, or for a file streamed from disk)
+  const held: number[] = []; // bytes read for each entry added (0 for a file streamed from disk)
   let heldBytes = 0;
   let written = 0;
   const settle = () => {
@@ -117,6 +117,7 @@ export async function buildBundle(runDir: string, out?: string, o: { windowBytes
     await output;
     renameSync(tmp, path);
   } catch (err) {
+    ws.destroy();
     rmSync(tmp, { force: true });
     throw err;
   }

@@ -46,10 +46,10 @@ export async function cleanupPublished(ctx: CleanupContext, o: { scenario?: stri
   // stops answering half-way sees at most the calls already in flight on top of it.
   let inFlight = 0;
   let answering = false;
-  let lanesWanted = 1;
   const waiting: (() => void)[] = [];
   const wake = () => { for (const w of waiting.splice(0)) w(); };
-  const mayStart = () => stopped || (answering ? inFlight < lanesWanted : inFlight === 0);
+  // each lane has at most one deletion in flight, so the number of lanes is the limit once the gateway answers
+  const mayStart = () => stopped || answering || inFlight === 0;
   const deleteOne = async (lane: ExchangeContext, p: PublishedDoc): Promise<void> => {
     // a document published moments ago (202) may answer 404 until it settles (support/harness/settle.ts): a 404 is
     // retried within the settle time before it counts (for a maybe-published document: as "never there")
@@ -88,7 +88,6 @@ export async function cleanupPublished(ctx: CleanupContext, o: { scenario?: stri
     }
   };
   const wanted = ctx.openClient ? Math.max(1, Math.min(o.concurrency ?? CLEANUP_CONCURRENCY, queue.length)) : 1;
-  lanesWanted = wanted;
   const extra = Array.from({ length: wanted - 1 }, () => ctx.openClient!());
   const contexts: ExchangeContext[] = [ctx, ...extra.map((client) => ({
     profile: ctx.profile, credentials: ctx.credentials, client, ledger: ctx.ledger, runId: ctx.runId, circuit: ctx.circuit,
