@@ -28,7 +28,7 @@ export function validationThreadFromEnv(env: NodeJS.ProcessEnv = process.env): b
   return !(v === '0' || v === 'false' || v === 'off' || v === 'no');
 }
 
-/** The thread's side: opens the validator, answers `ToThread` messages one at a time, in order. */
+/** The thread's side: opens the validator and answers each `ToThread` message under its id (answers may overtake each other). */
 export async function serveValidations(port: MessagePort | null, data: ThreadData): Promise<void> {
   if (!port) throw new Error('simulator/validator-thread.ts runs in a worker thread (openValidatorInThread)');
   const send = (m: FromThread) => port.postMessage(m);
@@ -58,11 +58,10 @@ export async function serveValidations(port: MessagePort | null, data: ThreadDat
  * back with its name and message (simulator/validator.ts tells a `CdaHeaderError` by its name); if the thread ends,
  * every pending and later validation fails with that reason.
  */
-export async function openValidatorInThread(o: { catalogsDir: string; heapMb?: number; log?: (l: string) => void }): Promise<CdaValidator> {
+export async function openValidatorInThread(o: { catalogsDir: string; log?: (l: string) => void }): Promise<CdaValidator> {
   const worker = new Worker(new URL('./validator-thread-entry.mjs', import.meta.url), {
     workerData: { catalogsDir: o.catalogsDir } satisfies ThreadData,
-    // the thread's heap is its own: the same cap as the simulator's process keeps SaxonJS's garbage from piling up
-    ...(o.heapMb ? { resourceLimits: { maxOldGenerationSizeMb: o.heapMb } } : {}),
+    // the thread's heap is its own; the simulator process's --max-old-space-size (FSE_SIM_HEAP_MB) caps it too
     stdout: false,
     stderr: false,
   });

@@ -44,8 +44,6 @@ export interface CdaValidatorOptions {
    * `FSE_SIMULATOR_VALIDATION_THREAD` (on unless '0'). Same validator, same outcomes; off = on the main thread.
    */
   thread?: boolean;
-  /** The thread's heap cap in MB (V8's default when absent). */
-  threadHeapMb?: number;
 }
 
 export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
@@ -75,7 +73,7 @@ export function openCdaValidator(o: CdaValidatorOptions): CdaValidatorStage {
       let v: OpenValidator | null = null;
       if (o.thread ?? validationThreadFromEnv()) {
         try {
-          v = await openValidatorInThread({ catalogsDir: dir, heapMb: o.threadHeapMb, log: o.log });
+          v = await openValidatorInThread({ catalogsDir: dir, log: o.log });
         } catch (err) {
           // the validation still runs, on the main thread: slower with several clients, the same outcomes
           const line = `validator: no validation thread (${(err as Error).message}); validating on the main thread`;
