@@ -177,23 +177,17 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     // The embedded simulator's process loads its modules while this one plans (nothing is created by it until it is
     // given its start options in Session.open); killed if the run stops before that.
     let warmSimulator = usesEmbeddedSimulator(planProfile) ? forkAhead() : undefined;
-    const dropWarmSimulator = () => { warmSimulator?.kill('SIGKILL'); warmSimulator = undefined; };
     let plan: Awaited<ReturnType<typeof planRun>>;
     let selection: ReturnType<typeof selectScenarios>;
     let settle: number;
+    let simulator: SimulatorProcessTarget | undefined;
+    let session: Session;
     try {
       selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
       plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
       settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
-    } catch (e) {
-      dropWarmSimulator();
-      throw e;
-    }
 
-    // Everything a user can get wrong is checked here, before any network call.
-    let simulator: SimulatorProcessTarget | undefined;
-    let session: Session;
-    try {
+      // Everything a user can get wrong is checked here, before any network call.
       session = await Session.open({
         profilePath,
         reportsDir: flags.reports ? resolve(String(flags.reports)) : undefined,
@@ -206,7 +200,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
         },
       });
     } finally {
-      dropWarmSimulator();
+      warmSimulator?.kill('SIGKILL'); // not taken by Session.open: the run stopped before it needed the simulator
     }
     setCurrentSession(session);
     // Run by `run --profile a --profile b`: tell the parent where this installation's run directory is.
