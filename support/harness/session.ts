@@ -148,7 +148,7 @@ export class Session implements ExchangeContext {
     const p = s.profile;
     // how this process reaches it: client chain (leaf + intermediates), trusted server CA, proxy (stage), timeout
     s.connection = targetConnection({ profile: p, baseUrl: s.baseUrl, pkiDir, auth: s.credentials.auth, serverCaPem: s.credentials.serverCaPem, env });
-    s.client = new GatewayClient(s.baseUrl, s.connection.tls, { timeoutMs: s.connection.timeoutMs, proxy: s.connection.proxy });
+    s.client = s.openClient();
 
     if (!s.worker && !o.reopen) s.validator = await (await import('../catalogs/index.ts')).openValidator({ catalogsDir: s.catalogsDir });
     s.runDir = s.worker ? runDirPaths(s.worker.runDir) : (o.runDir ?? createRunDir(o.reportsDir ?? DEFAULT_REPORTS_DIR, p.installation, s.startedAt));
