@@ -1,7 +1,8 @@
 /**
  * PDF inspection with the gateway's semantics (`it-fse-gtw-dispatcher` `AbstractCTL.getAndValidateFile`,
  * `extractCDA`, `SignSRV.checkPades`, release `e008bcce`): is it a PDF, which embedded files, XFA datasets, the
- * signatures (CMS verified with pkijs over the ByteRange), CDA extraction and the PAdES check.
+ * signatures (CMS verified over the ByteRange: the common RSA case by a quick DER walk and node:crypto, anything else
+ * and every failure by pkijs, see `quickVerifyCms`), CDA extraction and the PAdES check.
  * The gateway verdicts (`extractCda`, `checkPades`) read exactly the structures the reference reads
  * (docs/gateway-conditions.md F-03…F-08): OpenPDF for the attachments (flat `/Names` array, raw keys, `/EF /F`), the
  * XFA resource (indirect references where OpenPDF casts them) and "is it signed" (top-level `/Fields`, own `/FT /Sig`);
@@ -12,7 +13,7 @@
  * Parsing uses the lazy reader in ./reader.ts (only the objects on the paths we follow are parsed), and the
  * result of a parse is shared between inspectPdf / extractCda / checkPades calls on the same bytes.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import type { InjectionMode } from '../types.ts';
 import { ensurePkijsEngine, OID, toArrayBuffer, verificationEngine } from './cms.ts';
@@ -318,6 +319,149 @@ function cachedCertificate(der: Uint8Array): pkijs.Certificate {
   return c;
 }
 
+/** The dotted form of the OBJECT IDENTIFIER at `t`. */
+function oidOf(b: Uint8Array, t: Tlv): string {
+  if (t.tag !== 0x06 || t.end <= t.valueStart) return '';
+  const first = b[t.valueStart]!;
+  const arcs: number[] = [first < 80 ? Math.floor(first / 40) : 2, first < 80 ? first % 40 : first - 80];
+  let v = 0;
+  for (let p = t.valueStart + 1; p < t.end; p++) {
+    v = v * 128 + (b[p]! & 0x7f);
+    if (!(b[p]! & 0x80)) { arcs.push(v); v = 0; }
+  }
+  return arcs.join('.');
+}
+
+const sameBytes = (b: Uint8Array, x: Tlv, c: Uint8Array, y: Tlv): boolean =>
+  x.end - x.start === y.end - y.start && Buffer.compare(b.subarray(x.start, x.end), c.subarray(y.start, y.end)) === 0;
+
+/** What the quick check needs of a certificate: where its issuer and serial are, its RSA key, its CN. */
+interface CertFacts { der: Uint8Array; issuer: Tlv; serial: Tlv; rsaKey?: KeyObject; cn?: string }
+const certFacts = new WeakMap<pkijs.Certificate, CertFacts | null>();
+function factsOf(cert: pkijs.Certificate, der: Uint8Array): CertFacts | null {
+  let f = certFacts.get(cert);
+  if (f !== undefined) return f;
+  f = null;
+  try {
+    const tbs = children(der, readTlv(der, 0))[0]!;
+    const fields = children(der, tbs);
+    const o = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] version
+    const serial = fields[o]!;
+    const issuer = fields[o + 2]!;
+    const spki = fields[o + 5]!;
+    if (serial.tag === 0x02 && issuer.tag === 0x30 && spki.tag === 0x30) {
+      const rsa = cert.subjectPublicKeyInfo.algorithm.algorithmId === OID.rsaEncryption;
+      const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
+      f = {
+        der, issuer, serial, cn: cn ? String(cn.value.valueBlock.value) : undefined,
+        rsaKey: rsa ? createPublicKey({ key: Buffer.from(der.subarray(spki.start, spki.end)), format: 'der', type: 'spki' }) : undefined,
+      };
+    }
+  } catch { f = null; }
+  certFacts.set(cert, f);
+  return f;
+}
+
+/** Digest algorithms pkijs' CryptoEngine knows by OID, as node:crypto names them. */
+const DIGESTS: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.1': 'sha256', '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+/** RSA PKCS#1 v1.5 signature algorithms: the hash they fix (rsaEncryption: the SignerInfo's digest algorithm). */
+const RSA_SIGNATURES: Record<string, string | null> = {
+  [OID.rsaEncryption]: null,
+  '1.2.840.113549.1.1.5': 'sha1', [OID.sha256WithRSAEncryption]: 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
+};
+
+/** An AlgorithmIdentifier with absent or NULL parameters: its OID, else ''. */
+function plainAlgorithm(b: Uint8Array, t: Tlv | undefined): string {
+  if (!t || t.tag !== 0x30) return '';
+  const [oid, params, more] = children(b, t);
+  if (!oid || more || (params && (params.tag !== 0x05 || params.end !== params.valueStart))) return '';
+  return oidOf(b, oid);
+}
+
+/**
+ * The common case of a PAdES signature checked without pkijs' schema-driven parsing (≈1 ms per request in the
+ * simulator): one detached id-data SignedData whose first SignerInfo names a certificate of the CMS by issuer and
+ * serial (the same DER bytes), signed attributes with content-type and message-digest and no signing-time, an RSA
+ * PKCS#1 v1.5 signature. The checks are the ones `SignedData.verify` makes (signer found, the two mandatory attributes,
+ * message digest over the ByteRange data, signature over the DER SET of the signed attributes), so a positive answer
+ * is the one pkijs gives. Anything else (another form, a failed check) returns undefined: the caller then runs the
+ * full pkijs path, which also words the failure.
+ */
+export function quickVerifyCms(contents: Uint8Array, data: Uint8Array): { signer: pkijs.Certificate; cn?: string; hasSigningCertificateV2: boolean } | undefined {
+  try {
+    const ci = readTlv(contents, 0);
+    const [oid, explicit] = children(contents, ci);
+    if (!oid || !explicit || explicit.tag !== 0xa0 || oidOf(contents, oid) !== OID.signedData) return undefined;
+    const parts = children(contents, readTlv(contents, explicit.valueStart, explicit.end));
+    const encap = parts[2];
+    const signerInfos = parts[parts.length - 1];
+    if (parts.length < 4 || !encap || encap.tag !== 0x30 || !signerInfos || signerInfos.tag !== 0x31) return undefined;
+    const encapParts = children(contents, encap);
+    if (encapParts.length !== 1 || oidOf(contents, encapParts[0]!) !== OID.data) return undefined; // detached id-data only
+    const si = children(contents, signerInfos)[0];
+    if (!si || si.tag !== 0x30) return undefined;
+    const [version, sid, digestAlg, signedAttrs, sigAlg, signature, ...rest] = children(contents, si);
+    if (!version || version.tag !== 0x02 || version.end - version.valueStart !== 1 || contents[version.valueStart] !== 1) return undefined;
+    if (!sid || sid.tag !== 0x30 || !signedAttrs || signedAttrs.tag !== 0xa0 || !signature || signature.tag !== 0x04) return undefined;
+    if (rest.length > 1 || (rest[0] && rest[0].tag !== 0xa1)) return undefined;
+    const [sidIssuer, sidSerial, sidMore] = children(contents, sid);
+    if (!sidIssuer || sidIssuer.tag !== 0x30 || !sidSerial || sidSerial.tag !== 0x02 || sidMore) return undefined;
+    const hash = DIGESTS[plainAlgorithm(contents, digestAlg)];
+    const sigOid = plainAlgorithm(contents, sigAlg);
+    if (!hash || !(sigOid in RSA_SIGNATURES)) return undefined;
+
+    // the signer: the first certificate with the same issuer and serial (pkijs takes the first match too)
+    let signer: pkijs.Certificate | undefined;
+    let facts: CertFacts | null = null;
+    for (const p of parts.slice(3, -1)) {
+      if (p.tag !== 0xa0 || signer) continue;
+      for (const c of children(contents, p)) {
+        if (c.tag !== 0x30) continue;
+        const der = contents.subarray(c.start, c.end);
+        const cert = cachedCertificate(der);
+        const f = factsOf(cert, der);
+        if (!f) return undefined;
+        if (sameBytes(f.der, f.issuer, contents, sidIssuer) && sameBytes(f.der, f.serial, contents, sidSerial)) { signer = cert; facts = f; break; }
+      }
+    }
+    if (!signer || !facts?.rsaKey) return undefined;
+
+    let contentType = false;
+    let digest: Uint8Array | undefined;
+    let hasSigningCertificateV2 = false;
+    for (const a of children(contents, signedAttrs)) {
+      const [type, values, more] = a.tag === 0x30 ? children(contents, a) : [];
+      if (!type || !values || values.tag !== 0x31 || more) return undefined;
+      const t = oidOf(contents, type);
+      if (t === OID.signingTime) return undefined; // its date and the certificate's validity: the full path
+      if (t === OID.contentType) contentType = true;
+      if (t === OID.signingCertificateV2) hasSigningCertificateV2 = true;
+      if (t === OID.messageDigest && !digest) {
+        const v = children(contents, values)[0];
+        if (!v || v.tag !== 0x04) return undefined;
+        digest = contents.subarray(v.valueStart, v.end);
+      }
+    }
+    if (!contentType || !digest) return undefined;
+    if (Buffer.compare(createHash(hash).update(data).digest(), digest) !== 0) return undefined;
+    const signedBytes = Buffer.from(contents.subarray(signedAttrs.start, signedAttrs.end));
+    signedBytes[0] = 0x31; // the signature is over the DER SET OF, not the [0] IMPLICIT of the SignerInfo
+    const ok = verifySignature(RSA_SIGNATURES[sigOid] ?? hash, signedBytes, facts.rsaKey, contents.subarray(signature.valueStart, signature.end));
+    return ok ? { signer, cn: facts.cn, hasSigningCertificateV2 } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let quickCms = true;
+/** Tests only: turns the quick check off (every signature through pkijs) or back on; forgets the parsed PDFs. */
+export function useQuickCmsCheck(on: boolean): void {
+  quickCms = on;
+  cache.clear();
+}
+
 /**
  * Parses the CMS ContentInfo/SignedData. The envelope is walked with a small DER reader and the certificates
  * are parsed once and cached (pkijs' schema-driven parsing of a whole SignedData costs several ms); the
@@ -399,6 +543,14 @@ async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatur
   info.byteRangeOk = gapOk && c! + d! === pdf.length;
   if (!info.byteRangeOk) info.detail = 'the /ByteRange does not cover the whole file except /Contents';
 
+  const data = new Uint8Array(b! + d!);
+  data.set(pdf.subarray(a!, a! + b!), 0);
+  data.set(pdf.subarray(c!, c! + d!), b!);
+  const quick = quickCms ? quickVerifyCms(contentsObj.bytes, data) : undefined;
+  if (quick) {
+    return { ...info, cmsValid: true, signerFound: true, signerCn: quick.cn, hasSigningCertificateV2: quick.hasSigningCertificateV2 };
+  }
+
   let cms: ParsedCms;
   try {
     cms = parseCms(contentsObj.bytes);
@@ -417,9 +569,6 @@ async function examineSignature(r: PdfReader, sig: PdfDict): Promise<PdfSignatur
   }
   info.hasSigningTime = cms.hasSigningTime;
   info.hasSigningCertificateV2 = cms.hasSigningCertificateV2;
-  const data = new Uint8Array(b! + d!);
-  data.set(pdf.subarray(a!, a! + b!), 0);
-  data.set(pdf.subarray(c!, c! + d!), b!);
   try {
     ensurePkijsEngine();
     const res = await cms.signedData.verify({ signer: 0, data: data.buffer, checkChain: false, extendedMode: true }, verificationEngine());

@@ -5,6 +5,9 @@
  * (ESSCertIDv2: SHA-256 of the signer certificate + issuerSerial). No signing-time, no cmsAlgorithmProtect;
  * the signing time goes in the signature dictionary's /M.
  *
+ * The CMS is built by pkijs; later signatures with the same RSA signer reuse its encoding with the new digest and
+ * signature in place (`CmsTemplate`: the same bytes pkijs gives).
+ *
  * The placeholder is added with @signpdf/placeholder-pdf-lib (full rewrite of the PDF by pdf-lib), then
  * @signpdf/signpdf splices the CMS into /Contents. Sign LAST: any later save breaks the signature.
  */
@@ -185,8 +188,68 @@ function parsedSigner(certDer: Uint8Array, chainDer: Uint8Array[]): { cert: pkij
   return p;
 }
 
+/**
+ * Where the two per-signature values sit in a CMS pkijs built for one signer: with the same certificate, chain and
+ * RSA key, every PAdES-B-B CMS is the same DER except the messageDigest value (the SHA-256 of the signed bytes) and
+ * the signature value (exactly the modulus length for RSA PKCS#1 v1.5). The bytes around them are pkijs' own
+ * encoding, taken from the first CMS it builds for that signer; each later signature hashes its data, signs the
+ * signed attributes with the new digest (the DER SET OF, as pkijs signs it) and puts both in a copy. RSA PKCS#1 v1.5
+ * is deterministic, so the result is the very bytes pkijs would have produced (a test compares them).
+ */
+interface CmsTemplate { der: Uint8Array; attrsStart: number; attrsEnd: number; digestAt: number; signatureAt: number; signatureLength: number }
+const templates = new Map<string, CmsTemplate | null>();
+let templatesOn = true;
+/** Tests only: every CMS through pkijs (false) or the per-signer template (true, the default). */
+export function useCmsTemplate(on: boolean): void {
+  templatesOn = on;
+  templates.clear();
+}
+
+const signerId = (certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array): string => [certDer, ...chainDer, pkcs8].map((d) => sha256Hex(d)).join(':');
+
+/** Tests only: whether later signatures with this signer go through its template. */
+export function hasCmsTemplate(certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array): boolean {
+  return !!templates.get(signerId(certDer, chainDer, pkcs8));
+}
+
+/** The one place `needle` occurs in `hay`, else -1 (absent or ambiguous: no template). */
+function onlyOccurrence(hay: Buffer, needle: Uint8Array): number {
+  const at = hay.indexOf(needle);
+  return at >= 0 && hay.indexOf(needle, at + 1) < 0 ? at : -1;
+}
+
+function makeTemplate(der: Uint8Array, digest: Uint8Array, signedAttrsSet: Uint8Array, signature: Uint8Array): CmsTemplate | null {
+  const hay = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
+  const attrsBody = signedAttrsSet.subarray(1); // the SignerInfo holds them as [0] IMPLICIT: same bytes but the tag
+  const attrsStart = onlyOccurrence(hay, attrsBody) - 1;
+  if (attrsStart < 0 || der[attrsStart] !== 0xa0 || signedAttrsSet[0] !== 0x31) return null;
+  const attrsEnd = attrsStart + signedAttrsSet.length;
+  const digestAt = onlyOccurrence(hay, digest);
+  const signatureAt = onlyOccurrence(hay, signature);
+  if (digestAt <= attrsStart || digestAt + digest.length > attrsEnd || signatureAt < attrsEnd) return null;
+  return { der: der.slice(), attrsStart, attrsEnd, digestAt, signatureAt, signatureLength: signature.length };
+}
+
 /** Detached CMS SignedData over `data`, PAdES-B-B attributes (see file header). Returns DER of the ContentInfo. */
 export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array, cmsSigningTime?: Date): Promise<Uint8Array> {
+  const templateId = templatesOn && !cmsSigningTime ? signerId(certDer, chainDer, pkcs8) : undefined;
+  const template = templateId ? templates.get(templateId) : undefined;
+  if (template) {
+    const { key } = await importPrivateKey(pkcs8);
+    const out = template.der.slice();
+    out.set(createHash('sha256').update(data).digest(), template.digestAt);
+    const attrs = out.slice(template.attrsStart, template.attrsEnd);
+    attrs[0] = 0x31;
+    const signature = new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', key, attrs));
+    if (signature.length === template.signatureLength) {
+      out.set(signature, template.signatureAt);
+      return out;
+    }
+  }
+  return buildWithPkijs(data, certDer, chainDer, pkcs8, cmsSigningTime, templateId);
+}
+
+async function buildWithPkijs(data: Uint8Array, certDer: Uint8Array, chainDer: Uint8Array[], pkcs8: Uint8Array, cmsSigningTime: Date | undefined, templateId: string | undefined): Promise<Uint8Array> {
   ensurePkijsEngine();
   const { cert, chain, signingCertificate } = parsedSigner(certDer, chainDer);
   const { key, kind } = await importPrivateKey(pkcs8);
@@ -218,7 +281,16 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
   });
   await signedData.sign(key, 0, 'SHA-256');
   const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  return new Uint8Array(contentInfo.toSchema().toBER());
+  const der = new Uint8Array(contentInfo.toSchema().toBER());
+  if (templateId && kind === 'RSA' && !templates.has(templateId)) {
+    const si = signedData.signerInfos[0]!;
+    const attrs = new Uint8Array(si.signedAttrs!.toSchema().toBER()); // what pkijs signed: the SET OF (tag 0x31)
+    attrs[0] = 0x31;
+    const t = makeTemplate(der, digest, attrs, si.signature.valueBlock.valueHexView);
+    if (templates.size >= 16) templates.clear();
+    templates.set(templateId, t);
+  }
+  return der;
 }
 
 const commonNames = new Map<string, string | undefined>();

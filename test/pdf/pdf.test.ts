@@ -8,8 +8,8 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AFRelationship, PDFArray, PDFDict, PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { buildPdf } from '../../support/pdf/build.ts';
-import { signPades } from '../../support/pdf/pades.ts';
-import { checkPades, extractCda, inspectPdf } from '../../support/pdf/inspect.ts';
+import { buildCadesDetached, hasCmsTemplate, signPades, useCmsTemplate } from '../../support/pdf/pades.ts';
+import { checkPades, extractCda, inspectPdf, quickVerifyCms, useQuickCmsCheck } from '../../support/pdf/inspect.ts';
 import { PdfReader, PdfString, PdfName, PdfStream, isArray, isDict } from '../../support/pdf/reader.ts';
 import { hasTool, makeEcSigner, makeTestSigner, run, sampleCda } from './helpers.ts';
 import type { TestSigner } from './helpers.ts';
@@ -382,6 +382,104 @@ describe('PAdES-B-B signature', () => {
     const s = (await inspectPdf(u)).signatures[0]!;
     assert.equal(s.cmsValid, true);
     assert.equal(s.byteRangeOk, false);
+  });
+});
+
+describe('the per-signer CMS template (harness hot path) gives the bytes pkijs gives', () => {
+  test('RSA: the second and later signatures of a signer, byte for byte equal to a CMS built entirely by pkijs', async () => {
+    const datas = [0, 1, 2].map((i) => new Uint8Array(createHash('sha512').update(`data ${i}`).digest()));
+    const other = await makeTestSigner('ANOTHER SIGNER');
+    const viaTemplate: Uint8Array[] = [];
+    useCmsTemplate(true);
+    for (const k of [signer.key, other.key]) {
+      for (const d of datas) viaTemplate.push(await buildCadesDetached(d, k.certDer, k.chainDer ?? [], k.privateKeyPkcs8Der));
+      assert.ok(hasCmsTemplate(k.certDer, k.chainDer ?? [], k.privateKeyPkcs8Der), 'the first signature left a template');
+    }
+    const ec = await makeEcSigner();
+    await buildCadesDetached(datas[0]!, ec.certDer, ec.chainDer ?? [], ec.privateKeyPkcs8Der);
+    assert.equal(hasCmsTemplate(ec.certDer, ec.chainDer ?? [], ec.privateKeyPkcs8Der), false, 'ECDSA signatures vary in length: always pkijs');
+    useCmsTemplate(false);
+    try {
+      let n = 0;
+      for (const k of [signer.key, other.key]) {
+        for (const d of datas) {
+          const byPkijs = await buildCadesDetached(d, k.certDer, k.chainDer ?? [], k.privateKeyPkcs8Der);
+          assert.equal(Buffer.compare(viaTemplate[n]!, byPkijs), 0, `signature ${n}: same DER as pkijs`);
+          n++;
+        }
+      }
+    } finally {
+      useCmsTemplate(true);
+    }
+    // each signature is its own: the digests and the signature values differ
+    assert.notDeepEqual(viaTemplate[1], viaTemplate[2]);
+    // and the PDFs signed through the template verify (here and in the checker's full pkijs path)
+    const again = await signPades(resourcePdf, signer.key);
+    const again2 = await signPades(resourcePdf, signer.key, { signingTime: SIGN_TIME });
+    for (const pdf of [again, again2]) {
+      assert.deepEqual(await checkPades(pdf), { ok: true });
+      useQuickCmsCheck(false);
+      try { assert.deepEqual(await checkPades(pdf), { ok: true }); } finally { useQuickCmsCheck(true); }
+    }
+  });
+});
+
+describe('the quick CMS check (simulator hot path) and pkijs agree', () => {
+  /** The /Contents DER and the ByteRange data of a file signed by signPades. */
+  function parts(pdf: Uint8Array): { contents: Uint8Array; data: Uint8Array } {
+    const [a, b, c, d] = byteRange(pdf);
+    const contents = new Uint8Array(Buffer.from(latin1(pdf.subarray(b + 1, c - 1)), 'hex'));
+    return { contents, data: new Uint8Array(Buffer.concat([pdf.subarray(a, a + b), pdf.subarray(c, c + d)])) };
+  }
+  async function bothWays(pdf: Uint8Array): Promise<{ quick: unknown; full: unknown; verdictQuick: unknown; verdictFull: unknown }> {
+    const quick = (await inspectPdf(pdf)).signatures;
+    const verdictQuick = await checkPades(pdf);
+    useQuickCmsCheck(false);
+    try {
+      return { quick, full: (await inspectPdf(pdf)).signatures, verdictQuick, verdictFull: await checkPades(pdf) };
+    } finally {
+      useQuickCmsCheck(true);
+    }
+  }
+
+  test('a valid RSA signature (with and without a chain) is accepted by the quick check, with the fields pkijs gives', async () => {
+    const noChain = await signPades(attachmentPdf, { ...signer.key, chainDer: [] });
+    for (const pdf of [signedAttachment, signedResource, noChain]) {
+      const p = parts(pdf);
+      const q = quickVerifyCms(p.contents, p.data);
+      assert.ok(q, 'the quick check takes the common case');
+      assert.equal(q.cn, 'FSE HARNESS TEST SIGNER');
+      const r = await bothWays(pdf);
+      assert.deepEqual(r.quick, r.full);
+      assert.deepEqual(r.verdictQuick, { ok: true });
+      assert.deepEqual(r.verdictFull, { ok: true });
+    }
+  });
+
+  test('every failure and every unusual form goes to pkijs: same inspection, same verdict', async () => {
+    const [, b] = byteRange(signedAttachment);
+    const tamperedRange = signedAttachment.slice();
+    tamperedRange[11] = tamperedRange[11]! ^ 0x01;
+    const tamperedSignature = signedAttachment.slice();
+    const at = b + 1 + 2 * (cmsLenFromHex(signedAttachment) - 10);
+    tamperedSignature[at] = tamperedSignature[at] === 0x30 ? 0x31 : 0x30;
+    const other = await makeTestSigner('OTHER');
+    const cases: Record<string, Uint8Array> = {
+      'a byte of the signed range flipped': tamperedRange,
+      'a byte of the signature value flipped': tamperedSignature,
+      'a key that does not match the certificate': await signPades(attachmentPdf, { ...signer.key, privateKeyPkcs8Der: other.key.privateKeyPkcs8Der }),
+      'a CMS signing-time': await signPades(attachmentPdf, signer.key, { cmsSigningTime: SIGN_TIME }),
+      'ECDSA': await signPades(resourcePdf, await makeEcSigner()),
+    };
+    for (const [name, pdf] of Object.entries(cases)) {
+      const p = parts(pdf);
+      assert.equal(quickVerifyCms(p.contents, p.data), undefined, `${name}: not taken by the quick check`);
+      const r = await bothWays(pdf);
+      assert.deepEqual(r.quick, r.full, name);
+      assert.deepEqual(r.verdictQuick, r.verdictFull, name);
+    }
+    // the quick check never says yes where pkijs would say no: the signed-range tamper is refused by both
+    assert.deepEqual((await bothWays(tamperedRange)).verdictFull, { ok: false, detail: 'La firma del pdf non risulta valida' });
   });
 });
 
