@@ -81,11 +81,13 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
   }));
   const dataJson = writeDataJson(s.runDir.dir, meta, entries);
   if (dataJson) o.log(`data.json (national format): ${entries.length} entries`);
-  let report: string | undefined;
-  let reportPeakRssMb: number | undefined;
+  // The Allure report renders in a process of its own (support/report/allure.ts) while this one writes the manifest
+  // and the bundle: neither reads what the other writes (the manifest and the bundle leave out allure-results/ and
+  // allure-report/, the report reads only allure-results/).
+  let reportP: Promise<{ indexHtml: string; peakRssMb: number }> | undefined;
   if (o.report) {
     o.log('generating the Allure report…');
-    const r = await generateAllureReport(s.runDir, {
+    reportP = generateAllureReport(s.runDir, {
       target: `${meta.target} ${meta.baseUrl}`,
       installation: `${meta.installation} — ${meta.provider.name} (${meta.provider.partitaIva}), CODREP ${meta.codRep}`,
       application: `${meta.application.vendor} / ${meta.application.id} / ${meta.application.version}`,
@@ -96,16 +98,28 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
       ...(meta.probe ? { probe: meta.probe } : {}),
       ...(meta.stopped ? { stopped: meta.stopped } : {}),
     }, { name: `FSE 2.0 Toscana — accreditamento ${meta.installation}` });
+    reportP.catch(() => { /* awaited below */ });
+  }
+  let b: Awaited<ReturnType<typeof buildBundle>>;
+  try {
+    dbg('before manifest');
+    writeManifest(s.runDir.dir);
+    dbg('after manifest');
+    b = await buildBundle(s.runDir.dir);
+    dbg('after bundle');
+  } catch (e) {
+    await reportP?.catch(() => undefined); // the report process ends before the error is reported
+    throw e;
+  }
+  let report: string | undefined;
+  let reportPeakRssMb: number | undefined;
+  if (reportP) {
+    const r = await reportP;
     report = relative(process.cwd(), r.indexHtml);
     reportPeakRssMb = r.peakRssMb;
     // The report holds everything the results held (one self-contained file): the results are an intermediate
     // output, removed unless asked to keep them (`run --keep-intermediate`).
     if (!o.keepIntermediate) rmSync(s.runDir.allureResultsDir, { recursive: true, force: true });
   }
-  dbg('before manifest');
-  writeManifest(s.runDir.dir);
-  dbg('after manifest');
-  const b = await buildBundle(s.runDir.dir);
-  dbg('after bundle');
   return { summary: relative(process.cwd(), summary), mail: relative(process.cwd(), join(s.runDir.dir, RUN_FILES.mailRt)), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb };
 }
