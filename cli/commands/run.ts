@@ -15,7 +15,6 @@ import { collectRunDir, outcomeOf, writeIndex, type InstallationResult } from '.
 import { workerEnv } from '../../support/harness/worker.ts';
 import { cleanupPublished } from '../../support/harness/cleanup.ts';
 import { finishRun } from '../../support/harness/finish.ts';
-import { readLedgerCsv } from '../../support/evidence/ledger.ts';
 import { addRunFigures, addRunInfo, CUCUMBER_FILES, EVIDENCE_FILES, RUN_FILES, peakRssMb } from '../../support/evidence/runDir.ts';
 import { runPreflight } from '../../support/preflight/run-preflight.ts';
 import { CATALOG_TAGS, SKIP_REASONS } from '../../support/harness/classify.ts';
@@ -296,7 +295,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     const skipped = scenarios.filter((s) => s.status === 'SKIPPED').length;
     const failed = scenarios.length - passed - skipped;
     const infra = scenarios.filter((sc) => sc.status !== 'PASSED' && sc.status !== 'SKIPPED' && sc.outcomes.some((o) => o.infrastructure)).length;
-    const exchanges = readLedgerCsv(resolve(session.runDir.evidenceDir, EVIDENCE_FILES.ledgerCsv)).length;
+    const exchanges = finished.exchanges; // the ledger's rows, as finishRun read them for summary.md (read once: the run's memory peaks at its end)
     out('');
     const stop = session.circuit.stopRecord();
     if (stop) out(`fse-harness: ${stop.kind === 'signal' ? 'RUN INTERRUPTED' : 'RUN STOPPED'} — ${stop.reason}${stop.lastError ? ` (last error: ${stop.lastError})` : ''}; ${scenarios.filter((s) => s.skip === 'stopped').length} scenarios skipped, nothing sent for them`);

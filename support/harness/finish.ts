@@ -70,11 +70,11 @@ export function readRunMeta(cucumberDir: string): RunMeta | null {
 }
 
 /** After the suite: summary.md and mail-rt.txt, data.json (national format, real responses only), manifest, zip, Allure report. */
-export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; mail: string; bundle: string; report?: string; reportPeakRssMb?: number }> {
+export async function finishRun(s: Session, o: { report: boolean; log: (l: string) => void; keepIntermediate?: boolean }): Promise<{ summary: string; mail: string; bundle: string; report?: string; reportPeakRssMb?: number; exchanges: number }> {
   const dbg = (what: string) => { if (process.env.FSE_DEBUG_MEM) o.log(`debug: ${what}: peak RSS so far ${peakRssMb()} MB, rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`); };
   dbg('start of finish');
   const meta = runMeta(s);
-  const summary = writeRunSummary(s, meta).path;
+  const { path: summary, rows: ledgerRows } = writeRunSummary(s, meta);
   const entries = s.records.readScenarios().flatMap((sc) => sc.nationalIds.flatMap((id) => {
     const o2 = [...sc.outcomes].reverse().find((x) => x.traceId);
     return o2 ? [{ id, ts: o2.at.replace(/\.\d{3}Z$/, 'Z'), traceId: o2.traceId, workflowInstanceId: o2.workflowInstanceId || undefined, files: o2.pdfFile ? [o2.pdfFile.split('/').pop()!] : [] }] : [];
@@ -121,5 +121,5 @@ export async function finishRun(s: Session, o: { report: boolean; log: (l: strin
     // output, removed unless asked to keep them (`run --keep-intermediate`).
     if (!o.keepIntermediate) rmSync(s.runDir.allureResultsDir, { recursive: true, force: true });
   }
-  return { summary: relative(process.cwd(), summary), mail: relative(process.cwd(), join(s.runDir.dir, RUN_FILES.mailRt)), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb };
+  return { summary: relative(process.cwd(), summary), mail: relative(process.cwd(), join(s.runDir.dir, RUN_FILES.mailRt)), bundle: `${relative(process.cwd(), b.path)} (${b.files} files, sha256 ${b.sha256.slice(0, 16)}…)`, report, reportPeakRssMb, exchanges: ledgerRows.length };
 }
