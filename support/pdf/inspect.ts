@@ -380,6 +380,25 @@ function plainAlgorithm(b: Uint8Array, t: Tlv | undefined): string {
   return oidOf(b, oid);
 }
 
+/** The ContentInfo/SignedData envelope: its EncapsulatedContentInfo, SignerInfos and certificates (throws on a malformed one). */
+function cmsEnvelope(contents: Uint8Array): { encap: Tlv; signerInfos: Tlv; certificates: Tlv[] } {
+  const ci = readTlv(contents, 0);
+  if (ci.tag !== 0x30) throw new Error('the /Contents is not a DER SEQUENCE');
+  const [oid, explicit] = children(contents, ci);
+  if (!oid || oid.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) throw new Error('not a CMS ContentInfo');
+  if (Buffer.compare(contents.subarray(oid.start, oid.end), SIGNED_DATA_OID_DER) !== 0) throw new Error('the CMS content type is not signedData');
+  const parts = children(contents, readTlv(contents, explicit.valueStart, explicit.end));
+  const encap = parts[2];
+  const signerInfos = parts[parts.length - 1];
+  if (parts.length < 4 || !encap || encap.tag !== 0x30 || !signerInfos || signerInfos.tag !== 0x31) throw new Error('malformed SignedData');
+  const certificates: Tlv[] = [];
+  for (const p of parts.slice(3, -1)) {
+    if (p.tag !== 0xa0) continue; // [1] crls: ignored
+    for (const c of children(contents, p)) if (c.tag === 0x30) certificates.push(c);
+  }
+  return { encap, signerInfos, certificates };
+}
+
 /**
  * The common case of a PAdES signature checked without pkijs' schema-driven parsing (≈1 ms per request in the
  * simulator): one detached id-data SignedData whose first SignerInfo names a certificate of the CMS by issuer and
@@ -391,13 +410,7 @@ function plainAlgorithm(b: Uint8Array, t: Tlv | undefined): string {
  */
 export function quickVerifyCms(contents: Uint8Array, data: Uint8Array): { signer: pkijs.Certificate; cn?: string; hasSigningCertificateV2: boolean } | undefined {
   try {
-    const ci = readTlv(contents, 0);
-    const [oid, explicit] = children(contents, ci);
-    if (!oid || !explicit || explicit.tag !== 0xa0 || oidOf(contents, oid) !== OID.signedData) return undefined;
-    const parts = children(contents, readTlv(contents, explicit.valueStart, explicit.end));
-    const encap = parts[2];
-    const signerInfos = parts[parts.length - 1];
-    if (parts.length < 4 || !encap || encap.tag !== 0x30 || !signerInfos || signerInfos.tag !== 0x31) return undefined;
+    const { encap, signerInfos, certificates } = cmsEnvelope(contents);
     const encapParts = children(contents, encap);
     if (encapParts.length !== 1 || oidOf(contents, encapParts[0]!) !== OID.data) return undefined; // detached id-data only
     const si = children(contents, signerInfos)[0];
@@ -415,16 +428,12 @@ export function quickVerifyCms(contents: Uint8Array, data: Uint8Array): { signer
     // the signer: the first certificate with the same issuer and serial (pkijs takes the first match too)
     let signer: pkijs.Certificate | undefined;
     let facts: CertFacts | null = null;
-    for (const p of parts.slice(3, -1)) {
-      if (p.tag !== 0xa0 || signer) continue;
-      for (const c of children(contents, p)) {
-        if (c.tag !== 0x30) continue;
-        const der = contents.subarray(c.start, c.end);
-        const cert = cachedCertificate(der);
-        const f = factsOf(cert, der);
-        if (!f) return undefined;
-        if (sameBytes(f.der, f.issuer, contents, sidIssuer) && sameBytes(f.der, f.serial, contents, sidSerial)) { signer = cert; facts = f; break; }
-      }
+    for (const c of certificates) {
+      const der = contents.subarray(c.start, c.end);
+      const cert = cachedCertificate(der);
+      const f = factsOf(cert, der);
+      if (!f) return undefined;
+      if (sameBytes(f.der, f.issuer, contents, sidIssuer) && sameBytes(f.der, f.serial, contents, sidSerial)) { signer = cert; facts = f; break; }
     }
     if (!signer || !facts?.rsaKey) return undefined;
 
@@ -469,21 +478,8 @@ export function useQuickCmsCheck(on: boolean): void {
  * for SignedData.verify.
  */
 function parseCms(contents: Uint8Array): ParsedCms {
-  const ci = readTlv(contents, 0);
-  if (ci.tag !== 0x30) throw new Error('the /Contents is not a DER SEQUENCE');
-  const [oid, explicit] = children(contents, ci);
-  if (!oid || oid.tag !== 0x06 || !explicit || explicit.tag !== 0xa0) throw new Error('not a CMS ContentInfo');
-  if (Buffer.compare(contents.subarray(oid.start, oid.end), SIGNED_DATA_OID_DER) !== 0) throw new Error('the CMS content type is not signedData');
-  const sdTlv = readTlv(contents, explicit.valueStart, explicit.end);
-  const parts = children(contents, sdTlv);
-  const encap = parts[2];
-  const signerInfosTlv = parts[parts.length - 1];
-  if (parts.length < 4 || !encap || encap.tag !== 0x30 || !signerInfosTlv || signerInfosTlv.tag !== 0x31) throw new Error('malformed SignedData');
-  const certificates: pkijs.Certificate[] = [];
-  for (const p of parts.slice(3, -1)) {
-    if (p.tag !== 0xa0) continue; // [1] crls: ignored
-    for (const c of children(contents, p)) if (c.tag === 0x30) certificates.push(cachedCertificate(contents.subarray(c.start, c.end)));
-  }
+  const { encap, signerInfos: signerInfosTlv, certificates: certTlvs } = cmsEnvelope(contents);
+  const certificates = certTlvs.map((c) => cachedCertificate(contents.subarray(c.start, c.end)));
   const siTlvs = children(contents, signerInfosTlv);
   if (!siTlvs[0]) throw new Error('the CMS has no SignerInfo');
   const signerInfos = siTlvs.map((t) => pkijs.SignerInfo.fromBER(toArrayBuffer(contents.slice(t.start, t.end))));
