@@ -18,6 +18,12 @@ export const OID = {
   commonName: '2.5.4.3',
 } as const;
 
+/** The subject's commonName of a certificate, when it has one. */
+export function commonNameOf(cert: pkijs.Certificate): string | undefined {
+  const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
+  return cn ? String(cn.value.valueBlock.value) : undefined;
+}
+
 let engineReady = false;
 /** Installs Node's WebCrypto as the pkijs engine (once). */
 export function ensurePkijsEngine(): void {

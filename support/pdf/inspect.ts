@@ -16,7 +16,7 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import type { InjectionMode } from '../types.ts';
-import { ensurePkijsEngine, OID, toArrayBuffer, verificationEngine } from './cms.ts';
+import { commonNameOf, ensurePkijsEngine, OID, toArrayBuffer, verificationEngine } from './cms.ts';
 import { PdfReader, PdfName, PdfRef, PdfString, PdfStream, isDict, isArray } from './reader.ts';
 import type { PdfDict, PdfObject } from './reader.ts';
 import { findClinicalDocument, findElement } from './xmlscan.ts';
@@ -351,9 +351,8 @@ function factsOf(cert: pkijs.Certificate, der: Uint8Array): CertFacts | null {
     const spki = fields[o + 5]!;
     if (serial.tag === 0x02 && issuer.tag === 0x30 && spki.tag === 0x30) {
       const rsa = cert.subjectPublicKeyInfo.algorithm.algorithmId === OID.rsaEncryption;
-      const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
       f = {
-        der, issuer, serial, cn: cn ? String(cn.value.valueBlock.value) : undefined,
+        der, issuer, serial, cn: commonNameOf(cert),
         rsaKey: rsa ? createPublicKey({ key: Buffer.from(der.subarray(spki.start, spki.end)), format: 'der', type: 'spki' }) : undefined,
       };
     }
@@ -493,8 +492,7 @@ function parseCms(contents: Uint8Array): ParsedCms {
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     for (const c of certificates) {
       if (c.issuer.isEqual(sid.issuer) && c.serialNumber.isEqual(sid.serialNumber)) {
-        const cn = c.subject.typesAndValues.find((t) => t.type === OID.commonName);
-        if (cn) signerCn = String(cn.value.valueBlock.value);
+        signerCn = commonNameOf(c);
         signer = c;
         break;
       }

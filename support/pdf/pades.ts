@@ -20,7 +20,7 @@ import * as asn1js from 'asn1js';
 import { PDFDocument } from 'pdf-lib';
 import { useNativeDeflate } from './native-deflate.ts';
 import * as pkijs from 'pkijs';
-import { ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
+import { commonNameOf, ensurePkijsEngine, OID, toArrayBuffer } from './cms.ts';
 
 useNativeDeflate();
 
@@ -196,7 +196,7 @@ function parsedSigner(certDer: Uint8Array, chainDer: Uint8Array[]): { cert: pkij
  * signed attributes with the new digest (the DER SET OF, as pkijs signs it) and puts both in a copy. RSA PKCS#1 v1.5
  * is deterministic, so the result is the very bytes pkijs would have produced (a test compares them).
  */
-interface CmsTemplate { der: Uint8Array; attrsStart: number; attrsEnd: number; digestAt: number; signatureAt: number; signatureLength: number }
+interface CmsTemplate { der: Uint8Array; attrsStart: number; attrsEnd: number; digestAt: number; signatureAt: number; signatureLength: number; key: webcrypto.CryptoKey }
 const templates = new Map<string, CmsTemplate | null>();
 let templatesOn = true;
 /** Tests only: every CMS through pkijs (false) or the per-signer template (true, the default). */
@@ -218,7 +218,7 @@ function onlyOccurrence(hay: Buffer, needle: Uint8Array): number {
   return at >= 0 && hay.indexOf(needle, at + 1) < 0 ? at : -1;
 }
 
-function makeTemplate(der: Uint8Array, digest: Uint8Array, signedAttrsSet: Uint8Array, signature: Uint8Array): CmsTemplate | null {
+function makeTemplate(der: Uint8Array, digest: Uint8Array, signedAttrsSet: Uint8Array, signature: Uint8Array, key: webcrypto.CryptoKey): CmsTemplate | null {
   const hay = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
   const attrsBody = signedAttrsSet.subarray(1); // the SignerInfo holds them as [0] IMPLICIT: same bytes but the tag
   const attrsStart = onlyOccurrence(hay, attrsBody) - 1;
@@ -227,7 +227,7 @@ function makeTemplate(der: Uint8Array, digest: Uint8Array, signedAttrsSet: Uint8
   const digestAt = onlyOccurrence(hay, digest);
   const signatureAt = onlyOccurrence(hay, signature);
   if (digestAt <= attrsStart || digestAt + digest.length > attrsEnd || signatureAt < attrsEnd) return null;
-  return { der: der.slice(), attrsStart, attrsEnd, digestAt, signatureAt, signatureLength: signature.length };
+  return { der: der.slice(), attrsStart, attrsEnd, digestAt, signatureAt, signatureLength: signature.length, key };
 }
 
 /** Detached CMS SignedData over `data`, PAdES-B-B attributes (see file header). Returns DER of the ContentInfo. */
@@ -235,12 +235,11 @@ export async function buildCadesDetached(data: Uint8Array, certDer: Uint8Array, 
   const templateId = templatesOn && !cmsSigningTime ? signerId(certDer, chainDer, pkcs8) : undefined;
   const template = templateId ? templates.get(templateId) : undefined;
   if (template) {
-    const { key } = await importPrivateKey(pkcs8);
     const out = template.der.slice();
     out.set(createHash('sha256').update(data).digest(), template.digestAt);
     const attrs = out.slice(template.attrsStart, template.attrsEnd);
     attrs[0] = 0x31;
-    const signature = new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', key, attrs));
+    const signature = new Uint8Array(await webcrypto.subtle.sign('RSASSA-PKCS1-v1_5', template.key, attrs));
     if (signature.length === template.signatureLength) {
       out.set(signature, template.signatureAt);
       return out;
@@ -286,7 +285,7 @@ async function buildWithPkijs(data: Uint8Array, certDer: Uint8Array, chainDer: U
     const si = signedData.signerInfos[0]!;
     const attrs = new Uint8Array(si.signedAttrs!.toSchema().toBER()); // what pkijs signed: the SET OF (tag 0x31)
     attrs[0] = 0x31;
-    const t = makeTemplate(der, digest, attrs, si.signature.valueBlock.valueHexView);
+    const t = makeTemplate(der, digest, attrs, si.signature.valueBlock.valueHexView, key);
     if (templates.size >= 16) templates.clear();
     templates.set(templateId, t);
   }
@@ -305,9 +304,7 @@ function certCommonName(certDer: Uint8Array): string | undefined {
 
 function certCommonNameUncached(certDer: Uint8Array): string | undefined {
   try {
-    const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
-    const cn = cert.subject.typesAndValues.find((t) => t.type === OID.commonName);
-    return cn ? String(cn.value.valueBlock.value) : undefined;
+    return commonNameOf(pkijs.Certificate.fromBER(toArrayBuffer(certDer)));
   } catch {
     return undefined;
   }
