@@ -7,5 +7,7 @@
 export default {
   import: ['steps/*.ts'],
   format: ['./steps/formatters/summary.ts'],
+  // each test case goes to its worker with only its own part of the feature's AST (see the file)
+  plugin: ['./steps/plugins/worker-documents.ts'],
   publishQuiet: true,
 };

@@ -246,7 +246,7 @@ Then("l'X-Cart-id è stato registrato nelle evidenze", function (this: HarnessWo
   const o = this.last;
   assert.ok(o, 'no call was made');
   assert.match(o.xCartId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `X-Cart-id missing or not a UUID: ${describe(o)}`);
-  const row = session().ledger.rows().find((r) => r.requestFile === o.requestFile);
+  const row = session().ledger.rowOf(o.requestFile);
   assert.ok(row, `no ledger row for call ${o.seq}`);
   assert.equal(row.xCartId, o.xCartId, 'ledger X-Cart-id differs from the response header');
 });

@@ -249,6 +249,12 @@ export class Ledger {
     return this.#rows.map((r) => ({ ...r }));
   }
 
+  /** A copy of the row of one exchange (its request file), without copying the others. */
+  rowOf(requestFile: string): LedgerRow | undefined {
+    const r = this.#rows.find((x) => x.requestFile === requestFile);
+    return r && { ...r };
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

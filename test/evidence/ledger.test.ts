@@ -36,6 +36,10 @@ describe('Ledger', () => {
     const rows = [0, 1, 2, 3, 4, 5].map(sampleRow);
     for (const r of rows) l.append(r);
     assert.deepEqual(l.rows(), rows);
+    assert.deepEqual(l.rowOf(rows[3]!.requestFile), rows[3]);
+    assert.equal(l.rowOf('exchanges/9999-none.request.http'), undefined);
+    l.rowOf(rows[3]!.requestFile)!.xCartId = 'changed'; // a copy: the ledger's own row is not touched
+    assert.deepEqual(l.rowOf(rows[3]!.requestFile), rows[3]);
     l.close();
     const text = readFileSync(join(dir, 'ledger.csv'), 'utf8');
     assert.ok(text.startsWith(`${LEDGER_COLUMNS.join(',')}\r\n`));
