@@ -4,10 +4,11 @@
  * keeps the raw bytes); `recordExchange` writes the evidence and the ledger row, which IS the outcome the scenario
  * reads (one type: a ledger row plus what the scenario needs beyond it).
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import type { LedgerRow, Method, Profile } from '../types.ts';
 import { buildTokens, type BuiltTokens } from '../jwt/tokens.ts';
 import type { KeyMaterial } from '../pki/credentials.ts';
+import { foreignKeyPem } from '../pki/testPki.ts';
 import { buildBody, editBody, serviceTimesOf, type RequestBody } from '../request/body.ts';
 import { buildMultipart } from '../request/multipart.ts';
 import { encodePathId, resourceHl7Type } from '../gateway/ids.ts';
@@ -73,6 +74,8 @@ export interface ExchangeContext {
   readonly published?: Pick<PublishedSet, 'sending' | 'track'>;
   /** `--rate`: waits for this process's next slot (support/harness/pacing.ts); absent/null = no pacing. */
   readonly pacer?: Pacer | null;
+  /** The test PKI directory, where the key of the "signed with another key" cases is kept (absent: one per process). */
+  readonly pkiDir?: string;
   nextSeq(): number;
 }
 
@@ -113,14 +116,14 @@ export function succeeded(o: Pick<LedgerRow, 'httpStatus'>): boolean {
   return o.httpStatus !== '' && o.httpStatus < 300;
 }
 
-let foreignKey: KeyMaterial | null = null;
-function foreign(sign: KeyMaterial): KeyMaterial {
+let foreignKey: { keyPem: string; der: Uint8Array } | null = null;
+/** The signature material with a key that is not its certificate's (kept in the PKI directory when there is one). */
+function foreign(sign: KeyMaterial, pkiDir: string | undefined): KeyMaterial {
   if (!foreignKey) {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    foreignKey = { ...sign, keyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), privateKeyPkcs8Der: new Uint8Array(der) };
+    const key = pkiDir ? createPrivateKey(foreignKeyPem(pkiDir)) : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    foreignKey = { keyPem: key.export({ format: 'pem', type: 'pkcs8' }).toString(), der: new Uint8Array(key.export({ format: 'der', type: 'pkcs8' })) };
   }
-  return { ...sign, keyPem: foreignKey.keyPem, privateKeyPkcs8Der: foreignKey.privateKeyPkcs8Der };
+  return { ...sign, keyPem: foreignKey.keyPem, privateKeyPkcs8Der: foreignKey.der };
 }
 
 const HTTP: Record<Method, 'POST' | 'PUT' | 'DELETE'> = { 'validate-and-create': 'POST', replace: 'PUT', 'update-metadata': 'PUT', delete: 'DELETE' };
@@ -161,7 +164,7 @@ export async function buildRequest(ctx: ExchangeContext, spec: ExchangeSpec): Pr
     now: tw.expiredToken ? new Date(at.getTime() - 2 * 3600_000) : at,
     purposeOfUse: spec.purposeOfUse,
     overrides: { signature: tw.signatureClaims, bearer: tw.bearerClaims },
-    signingKeyOverride: tw.foreignSigningKey ? foreign(ctx.credentials.sign) : undefined,
+    signingKeyOverride: tw.foreignSigningKey ? foreign(ctx.credentials.sign, ctx.pkiDir) : undefined,
   });
 
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -62,6 +62,8 @@ export class Session implements ExchangeContext {
   runId!: string;
   records!: RunRecords;
   catalogsDir: string | null = null;
+  /** The test PKI directory (generated certificates on the simulator; the throw-away "foreign" key on any target). */
+  pkiDir!: string;
   /** How this process connects to the target: TLS material, proxy, timeout (support/harness/target.ts). */
   connection!: TargetConnection;
   /** Stops the run after N consecutive calls without an HTTP response (support/harness/circuit.ts). */
@@ -121,6 +123,7 @@ export class Session implements ExchangeContext {
     let profileForCreds = p;
     const pkiDir = o.pkiDir ?? env[WORKER_ENV.pkiDir] ?? DEFAULT_PKI_DIR;
     s.worker = o.worker;
+    s.pkiDir = pkiDir;
     if (!p.certificates) {
       if (p.target !== 'simulator') throw new UserError('NO_CERTIFICATES', `target "${p.target}" needs real certificates: add "certificates" to ${s.profilePath}`, 'see README § "Pointing the harness at RT stage"');
       if (!existsSync(join(pkiDir, 'sign.pem'))) {

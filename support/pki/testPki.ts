@@ -7,8 +7,8 @@
  * PKCS#12 bundles are written with node-forge. Key files are written with mode 0600.
  * Nothing here is meant for the real gateway: real certificates come from Sogei.
  */
-import { randomBytes, webcrypto } from 'node:crypto';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import * as x509 from './x509.ts';
 import forge from 'node-forge';
@@ -229,6 +229,27 @@ export function toP12(leaf: { certPem: string; keyPem: string }, chainPem: strin
 export function writePrivateFile(path: string, data: string | Uint8Array): void {
   writeFileSync(path, data, { mode: 0o600 });
   chmodSync(path, 0o600);
+}
+
+/**
+ * A throw-away RSA 2048 private key (PKCS#8 PEM) that belongs to no certificate: the "token signed with a key that is
+ * not the certificate's" cases sign with it. Generated once into `dir`/foreign.key (0600) and read from there by later
+ * runs and by every worker of a run (an RSA key generation costs 0.1–0.8 s of CPU each time). Several processes
+ * generating it at once is harmless: each renames its own complete file into place, and any of them will do.
+ */
+export function foreignKeyPem(dir: string): string {
+  const file = join(dir, 'foreign.key');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writePrivateFile(tmp, pem);
+  renameSync(tmp, file);
+  return pem;
 }
 
 /** Generates the complete test PKI into `o.outDir` (created if needed). Never prints key material. */

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { foreignKeyPem } from '../../support/pki/testPki.ts';
 import { createSecureContext } from 'node:tls';
 import { makePkiFixture, type PkiFixture } from './fixtures.ts';
 import * as x509 from '../../support/pki/x509.ts';
@@ -58,4 +59,21 @@ test('p12 files open with the passphrase in Node TLS and not without', () => {
   const pfx = readFileSync(fx.pki.files.authP12);
   assert.doesNotThrow(() => createSecureContext({ pfx, passphrase: fx.pki.passphrase }));
   assert.throws(() => createSecureContext({ pfx, passphrase: 'wrong' }));
+});
+
+test('the foreign key: generated once into the PKI directory (0600), then read back; it matches no certificate of the PKI', () => {
+  const dir = fx.pki.dir;
+  const first = foreignKeyPem(dir);
+  const file = `${dir}/foreign.key`;
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(readFileSync(file, 'utf8'), first);
+  assert.equal(foreignKeyPem(dir), first, 'a second call reads the same key');
+  const key = createPrivateKey(first);
+  assert.equal(key.asymmetricKeyType, 'rsa');
+  assert.equal(key.asymmetricKeyDetails?.modulusLength, 2048);
+  const pub = createPublicKey(key).export({ format: 'der', type: 'spki' });
+  for (const k of ['ca', 'auth', 'sign', 'server'] as const) {
+    const certKey = new X509Certificate(readFileSync(fx.pki.files[k])).publicKey.export({ format: 'der', type: 'spki' });
+    assert.notDeepEqual(pub, certKey, k);
+  }
 });
