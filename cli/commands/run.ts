@@ -10,6 +10,7 @@ import { parseArgs } from '../command.ts';
 import { forkSimulatorProcess, startSimulatorProcess, type SimulatorProcessTarget } from '../target.ts';
 import { Session, setCurrentSession } from '../../support/harness/session.ts';
 import { PROJECT_ROOT, DEFAULT_PROFILE, DEFAULT_REPORTS_DIR } from '../../support/paths.ts';
+import { buildWorkerBundle, WORKER_BUNDLE_DIR, type WorkerBundle } from '../../support/harness/worker-bundle.ts';
 import { UserError } from '../../support/errors.ts';
 import { collectRunDir, outcomeOf, writeIndex, type InstallationResult } from '../../support/evidence/index.ts';
 import { workerEnv } from '../../support/harness/worker.ts';
@@ -179,12 +180,18 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
     let plan: Awaited<ReturnType<typeof planRun>>;
     let selection: ReturnType<typeof selectScenarios>;
     let settle: number;
+    let par: ReturnType<typeof chooseParallel>;
+    let bundling: Promise<WorkerBundle | Error> | undefined;
     let simulator: SimulatorProcessTarget | undefined;
     let session: Session;
     try {
       selection = selectScenarios({ target: planProfile.target, tags: flags.tags === undefined ? undefined : String(flags.tags), all: !!flags.all, paths });
       plan = await planRun({ profile: planProfile, userTags: selection.tags, paths });
       settle = settleMs(planProfile, process.env); // a bad FSE_SETTLE_MS is a UserError before anything starts
+      // on stage one worker (RT's stage is shared: a run must not hammer it), paced by --rate (support/harness/pacing.ts)
+      par = chooseParallel({ flag: flags.parallel, env: process.env.FSE_PARALLEL, target: planProfile.target, planned: plan.scenarios.length });
+      // the workers' compiled step code is built while the session opens (support/harness/worker-bundle.ts)
+      bundling = par.parallel > 1 ? buildWorkerBundle({ importPaths: plan.support.originalCoordinates.importPaths, outDir: WORKER_BUNDLE_DIR }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) : undefined;
 
       // Everything a user can get wrong is checked here, before any network call.
       session = await Session.open({
@@ -230,13 +237,16 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
 
       const { runCucumber } = await import('@cucumber/cucumber/api');
       const rd = session.runDir;
-      // on stage one worker (RT's stage is shared: a run must not hammer it), paced by --rate (support/harness/pacing.ts)
-      const { parallel, why: parallelWhy } = chooseParallel({ flag: flags.parallel, env: process.env.FSE_PARALLEL, target: p.target, planned: plan.scenarios.length });
+      const { parallel, why: parallelWhy } = par;
+      const bundle = await bundling;
+      if (bundle instanceof Error) out(`fse-harness: WARNING — the workers will load the TypeScript sources through tsx (≈ 0.6 s slower start each): compiling them failed: ${bundle.message}`);
+      const compiled = bundle instanceof Error ? undefined : bundle;
       if (session.pacer) out(`fse-harness: at most ${session.pacer.rate} requests per second (--rate)`);
       // Workers are separate processes: they get the run directory, the simulator URL and the profile by environment.
       const cucumberEnv: NodeJS.ProcessEnv = parallel > 1 ? {
         ...process.env,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim(),
+        // the compiled step code needs no TypeScript loader; its source map keeps the .ts lines in stack traces
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${compiled ? '--enable-source-maps' : '--import tsx'}`.trim(),
         FSE_PROFILE: session.profilePath,
         ...workerEnv({ runDir: rd.dir, baseUrl: session.baseUrl, simulatorValidates: session.simulatorValidates }),
         ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
@@ -248,7 +258,8 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
       const rc = plan.runConfiguration;
       const runConfiguration = {
         ...rc,
-        support: plan.support,
+        // the workers import the compiled module in place of steps/*.ts (the coordinator keeps its own loaded library)
+        support: compiled ? { ...plan.support, originalCoordinates: { ...plan.support.originalCoordinates, importPaths: [compiled.file] } } : plan.support,
         formats: {
           ...rc.formats,
           files: {
