@@ -248,7 +248,7 @@ async function runSuite(flags: Record<string, unknown>, paths: string[], t0: num
         // the compiled step code needs no TypeScript loader; its source map keeps the .ts lines in stack traces
         NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${compiled ? '--enable-source-maps' : '--import tsx'}`.trim(),
         FSE_PROFILE: session.profilePath,
-        ...workerEnv({ runDir: rd.dir, baseUrl: session.baseUrl, simulatorValidates: session.simulatorValidates }),
+        ...workerEnv({ runDir: rd.dir, baseUrl: session.baseUrl, simulatorValidates: session.simulatorValidates, profileSha256: session.profileSha256 }),
         ...(flags.catalogs ? { FSE_CATALOGS_DIR: resolve(String(flags.catalogs)) } : {}),
       } : process.env;
       out(parallel > 1 ? `fse-harness: ${parallel} parallel workers (${parallelWhy})` : `fse-harness: one process (${parallelWhy})`);

@@ -53,6 +53,8 @@ export interface SessionOptions {
 export class Session implements ExchangeContext {
   profile!: Profile;
   profilePath!: string;
+  /** SHA-256 of the profile text (handed to the parallel workers, see loadProfile). */
+  profileSha256!: string;
   profileDir!: string;
   credentials!: Credentials;
   target!: RunTarget;
@@ -100,10 +102,12 @@ export class Session implements ExchangeContext {
     const s = new Session();
     const env = o.env ?? process.env;
     s.log = o.log ?? (() => {});
-    const loaded = loadProfile(resolve(o.profilePath ?? env.FSE_PROFILE ?? DEFAULT_PROFILE), { env });
+    // a parallel worker does not validate again the profile text its coordinator validated
+    const loaded = loadProfile(resolve(o.profilePath ?? env.FSE_PROFILE ?? DEFAULT_PROFILE), { env, validated: o.worker?.profileSha256 });
     s.profile = loaded.profile;
     s.profilePath = loaded.path;
     s.profileDir = loaded.baseDir;
+    s.profileSha256 = loaded.sha256;
     const p = s.profile;
     // a bad FSE_MAX_NETWORK_FAILURES (--max-network-failures) is refused before anything starts
     const networkLimit = maxNetworkFailures(p, env);

@@ -19,10 +19,13 @@
  * one file, and concurrent runs never write over each other. It stays inside the project whatever FSE_CACHE_DIR says:
  * the packages it imports by name are found from where it lies, in this project's node_modules.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, join, relative, isAbsolute } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
+
+/** Outputs of other builds (older sources) are deleted once no run has used them for this long. */
+const PRUNE_AFTER_MS = 3_600_000;
 
 /** Where the workers' module is written. */
 export const WORKER_BUNDLE_DIR = join(PROJECT_ROOT, '.cache', 'workers');
@@ -57,6 +60,10 @@ export async function buildWorkerBundle(o: { importPaths: readonly string[]; out
     sourcemap: 'linked',
     outdir: o.outDir,
     entryNames: 'steps-[hash]',
+    // what the sources import lazily (`await import(…)`: the catalogs, for the coordinator only) stays lazy: a chunk
+    // of its own, loaded — with the packages it brings, libxml2-wasm… — only if a worker ever asks for it
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
     write: false,
     metafile: true,
@@ -73,14 +80,31 @@ export async function buildWorkerBundle(o: { importPaths: readonly string[]; out
   });
   mkdirSync(o.outDir, { recursive: true });
   let file = '';
+  const entry = Object.entries(result.metafile!.outputs).find(([, v]) => v.entryPoint)?.[0];
+  const now = new Date();
   for (const out of result.outputFiles) {
-    if (out.path.endsWith('.mjs')) file = out.path;
-    if (existsSync(out.path)) continue; // same hash, same content
+    if (entry && out.path === resolve(entry)) file = out.path;
+    if (existsSync(out.path)) { // same hash, same content: marked as used now
+      utimesSync(out.path, now, now);
+      continue;
+    }
     const tmp = join(o.outDir, `.${basename(out.path)}.${process.pid}.tmp`);
     writeFileSync(tmp, out.contents);
     renameSync(tmp, out.path);
   }
   if (!file) throw new Error('esbuild produced no module');
+  pruneUnused(o.outDir, new Set(result.outputFiles.map((f) => basename(f.path))), now.getTime() - PRUNE_AFTER_MS);
   const sources = Object.keys(result.metafile!.inputs).filter((k) => /\.[cm]?ts$/.test(k)).length;
   return { file, sources, ms: Math.round(performance.now() - t0) };
+}
+
+/** Deletes the outputs of other builds last used before `before` (ms since the epoch). */
+function pruneUnused(dir: string, current: ReadonlySet<string>, before: number): void {
+  for (const f of readdirSync(dir)) {
+    if (current.has(f) || !/^(steps|chunk)-[A-Z0-9]+\.mjs(\.map)?$/.test(f)) continue;
+    const p = join(dir, f);
+    try {
+      if (statSync(p).mtimeMs < before) rmSync(p, { force: true });
+    } catch { /* already gone (another run pruned it) */ }
+  }
 }

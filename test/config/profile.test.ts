@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { loadProfile, validateProfile, profileDefaults, RT_STAGE_BASE_URL } from
 import { DEFAULT_AUDIENCE as DEFAULT_AUD } from '../../support/gateway/claims.ts';
 import { oidArc } from '../../support/gateway/oids.ts';
 import { UserError } from '../../support/errors.ts';
+import { workerEnv, workerOptionsFromEnv } from '../../support/harness/worker.ts';
 import { DOC_TYPES } from '../../support/types.ts';
 import type { Profile } from '../../support/types.ts';
 
@@ -143,6 +145,31 @@ test('loadProfile: missing file, bad JSON, .env beside the profile without overr
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('loadProfile: the hash of what was read; a worker told that hash does not validate the same text again, a changed text is validated', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fse-profile-test-'));
+  try {
+    const text = JSON.stringify({ ...example(), codRep: '5' }); // invalid: validated, it throws
+    const file = join(dir, 'p.json');
+    writeFileSync(file, text);
+    const sha = createHash('sha256').update(text).digest('hex');
+    const trusted = loadProfile(file, { env: {}, validated: sha });
+    assert.equal(trusted.sha256, sha);
+    assert.equal(trusted.profile.codRep, '5');
+    assert.equal(trusted.profile.aud, DEFAULT_AUD, 'the defaults are still applied');
+    assert.throws(() => loadProfile(file, { env: {}, validated: sha.replace(/^./, (c) => (c === '0' ? '1' : '0')) }), /Invalid installation profile/);
+    assert.throws(() => loadProfile(file, { env: {} }), /Invalid installation profile/);
+    assert.equal(loadProfile(EXAMPLE.pathname, { env: {} }).sha256, createHash('sha256').update(readFileSync(EXAMPLE, 'utf8')).digest('hex'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('worker environment: the coordinator\'s facts, the profile hash included, round-trip', () => {
+  const env = workerEnv({ runDir: '/r', baseUrl: 'https://127.0.0.1:1/gateway/v2/', simulatorValidates: true, profileSha256: 'ab'.repeat(32) });
+  assert.deepEqual(workerOptionsFromEnv(env), { runDir: '/r', baseUrl: 'https://127.0.0.1:1/gateway/v2/', simulatorValidates: true, profileSha256: 'ab'.repeat(32) });
+  assert.equal(workerOptionsFromEnv({}), undefined);
 });
 
 test('schema and the Profile type list the same fields; defaults pass the schema', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -56,8 +56,17 @@ describe('worker bundle: the step code compiled for Cucumber workers', () => {
   it('keeps each module\'s own import.meta.url (files found beside the sources), links a source map, and is content-addressed', async () => {
     const out = join(tmp, 'out2');
     const a = await buildWorkerBundle({ importPaths: STEPS, outDir: out });
+    // outputs of other builds: deleted once unused for an hour; anything else in the folder is left alone
+    const old = join(out, 'steps-OLDBUILD.mjs'), recent = join(out, 'chunk-RECENT1.mjs'), other = join(out, 'notes.txt');
+    for (const f of [old, recent, other]) writeFileSync(f, '');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    utimesSync(other, twoHoursAgo, twoHoursAgo);
+    utimesSync(a.file, twoHoursAgo, twoHoursAgo); // the current build's own files are kept (and marked as used)
     const again = await buildWorkerBundle({ importPaths: STEPS, outDir: out });
     assert.equal(again.file, a.file, 'the same sources give the same file');
+    assert.deepEqual([existsSync(old), existsSync(recent), existsSync(other), existsSync(a.file)], [false, true, true, true]);
+    assert.ok(Date.now() - statSync(a.file).mtimeMs < 600_000);
     const code = readFileSync(a.file, 'utf8');
     assert.ok(code.includes(JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'support', 'paths.ts')).href)), 'support/paths.ts keeps its own URL');
     assert.ok(!/\bimport\.meta\.url\b/.test(code), 'no import.meta.url left to point at the bundle');
