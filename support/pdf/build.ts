@@ -13,7 +13,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
-import fontkit from '@pdf-lib/fontkit';
+// fontkit's ES module build, not its UMD `main`: the same code (a subset of the same glyphs encodes to the same bytes),
+// loaded in ≈ 0.1 s less per process — Node parses the 1.5 MB UMD twice (its CommonJS export scan, then compiling it).
+import fontkit from '@pdf-lib/fontkit/dist/fontkit.es.js';
 import {
   AFRelationship,
   PDFArray,
