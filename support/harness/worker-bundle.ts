@@ -20,7 +20,7 @@
  * the packages it imports by name are found from where it lies, in this project's node_modules.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../paths.ts';
 
@@ -46,7 +46,7 @@ export interface WorkerBundle {
 export async function buildWorkerBundle(o: { importPaths: readonly string[]; outDir: string }): Promise<WorkerBundle> {
   const t0 = performance.now();
   const rel = relative(PROJECT_ROOT, o.outDir);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${o.outDir} is outside the project: the module could not import the project's packages from there`);
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new Error(`${o.outDir} is outside the project: the module could not import the project's packages from there`);
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     stdin: { contents: o.importPaths.map((p) => `import ${JSON.stringify(p)};`).join('\n'), resolveDir: PROJECT_ROOT, sourcefile: 'worker-entry.js', loader: 'js' },
