@@ -35,8 +35,6 @@ export interface WorkerBundle {
   file: string;
   /** Number of project source files in it. */
   sources: number;
-  /** Build time in ms. */
-  ms: number;
 }
 
 /**
@@ -44,7 +42,6 @@ export interface WorkerBundle {
  * must be inside the project (see above).
  */
 export async function buildWorkerBundle(o: { importPaths: readonly string[]; outDir: string }): Promise<WorkerBundle> {
-  const t0 = performance.now();
   const rel = relative(PROJECT_ROOT, o.outDir);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new Error(`${o.outDir} is outside the project: the module could not import the project's packages from there`);
   const esbuild = await import('esbuild');
@@ -95,7 +92,7 @@ export async function buildWorkerBundle(o: { importPaths: readonly string[]; out
   if (!file) throw new Error('esbuild produced no module');
   pruneUnused(o.outDir, new Set(result.outputFiles.map((f) => basename(f.path))), now.getTime() - PRUNE_AFTER_MS);
   const sources = Object.keys(result.metafile!.inputs).filter((k) => /\.[cm]?ts$/.test(k)).length;
-  return { file, sources, ms: Math.round(performance.now() - t0) };
+  return { file, sources };
 }
 
 /** Deletes the outputs of other builds last used before `before` (ms since the epoch). */
